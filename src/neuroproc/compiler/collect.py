@@ -1,0 +1,40 @@
+"""Stage 1: every Process reachable from a Process through connections."""
+from __future__ import annotations
+
+from collections import deque
+
+from neuroproc._validation import short_repr
+from neuroproc.exceptions import CompilationError
+
+__all__ = ["collect"]
+
+
+def collect(proc) -> list:
+    """Processes connected to ``proc`` (directly or through others), ``proc`` first, in BFS order.
+
+    Children of hierarchical Processes built by earlier compiles are found too; the ``select``
+    stage adds children that sub-process models create.
+    """
+    from neuroproc.process import AbstractProcess
+
+    if not isinstance(proc, AbstractProcess):
+        raise CompilationError(f"collect: expected a Process (got {short_repr(proc)}).")
+    return bfs([proc])
+
+
+def bfs(start: list) -> list:
+    """Breadth-first closure of ``start`` over connections (and parent/child links)."""
+    seen = {id(p) for p in start}
+    order = list(start)
+    queue = deque(start)
+    while queue:
+        p = queue.popleft()
+        nxt = list(p._neighbours()) + list(p.procs)
+        if p.parent_proc is not None:
+            nxt.append(p.parent_proc)
+        for q in nxt:
+            if id(q) not in seen:
+                seen.add(id(q))
+                order.append(q)
+                queue.append(q)
+    return order

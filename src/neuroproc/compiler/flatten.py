@@ -1,0 +1,124 @@
+"""Stage 3: dissolve the hierarchy into leaf-to-leaf channels, RefPort links and Var homes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from neuroproc._validation import who
+from neuroproc.exceptions import CompilationError
+from neuroproc.ports import InPort, OutPort, RefPort, VarPort, VirtualPort
+
+__all__ = ["Edge", "FlatGraph", "RefLink", "flatten"]
+
+
+@dataclass
+class Edge:
+    """A channel from a leaf OutPort to a leaf InPort, through ``path`` (pairs of ports)."""
+
+    src: OutPort
+    dst: InPort
+    path: list = field(default_factory=list)
+
+    @property
+    def virtual_ports(self) -> list:
+        return [q for _, q in self.path if isinstance(q, VirtualPort)]
+
+    def transform(self):
+        """The message transform along the path (None when the path has no virtual port)."""
+        steps = [(p, q) for p, q in self.path if isinstance(p, VirtualPort) or isinstance(q, VirtualPort)]
+        if not steps:
+            return None
+
+        def apply(x, steps=tuple(steps)):
+            for p, q in steps:
+                if isinstance(p, VirtualPort):
+                    x = p.transform_out(q, x)
+                if isinstance(q, VirtualPort):
+                    x = q.transform_in(p, x)
+            return x
+
+        return apply
+
+    def __str__(self) -> str:
+        via = "".join(f" -> {q.who}" for _, q in self.path[:-1])
+        return f"{self.src.who}{via} -> {self.dst.who}"
+
+
+@dataclass
+class RefLink:
+    """A leaf RefPort and the leaf Var it reads and writes."""
+
+    ref: RefPort
+    var: object
+
+
+@dataclass
+class FlatGraph:
+    """Leaves with their models, the channels between them, RefPort links and Var homes."""
+
+    selection: object
+    leaves: list
+    edges: list
+    ref_links: list
+    #: id(Var) -> the leaf Var that holds its value (itself, or the end of its alias chain)
+    var_home: dict
+
+    def __str__(self) -> str:
+        lines = ["FlatGraph:"]
+        lines += [f"  {who(p)} [{self.selection.models[id(p)].__name__}]" for p in self.leaves]
+        lines += [f"  channel {e}" for e in self.edges]
+        lines += [f"  ref {r.ref.who} -> {r.var.who}" for r in self.ref_links]
+        return "\n".join(lines)
+
+
+def flatten(selection) -> FlatGraph:
+    leaves = selection.leaves
+    edges: list[Edge] = []
+    for proc in leaves:
+        for port in proc.out_ports:
+            _walk(selection, port, port, [], edges, set())
+    var_home = {}
+    for proc in selection.procs:
+        for var in proc.vars:
+            home = var.resolve()
+            if selection.is_leaf(home.process) or home is var:
+                var_home[id(var)] = home
+    ref_links = []
+    for proc in leaves:
+        for ref in proc.ref_ports:
+            var = _ref_target(ref)
+            if var is None:
+                continue
+            home = var.resolve()
+            if not selection.is_leaf(home.process):
+                raise CompilationError(
+                    f"{ref.who} reaches {var.who}, but {who(var.process)} is built from sub-processes and "
+                    f"{var.name} is not aliased to a child's Var. Alias it in the sub-process model.")
+            ref_links.append(RefLink(ref, home))
+    return FlatGraph(selection, leaves, edges, ref_links, var_home)
+
+
+def _walk(selection, src, port, path, edges, seen):
+    for nxt in port.out_connections:
+        step = path + [(port, nxt)]
+        if id(nxt) in seen:
+            raise CompilationError(f"{src.who}: the connection path loops through {nxt.who}.")
+        if isinstance(nxt, VirtualPort):
+            _walk(selection, src, nxt, step, edges, seen | {id(nxt)})
+        elif isinstance(nxt, InPort) and selection.is_leaf(nxt.process):
+            edges.append(Edge(src, nxt, step))
+        elif isinstance(nxt, (InPort, OutPort)) and not selection.is_leaf(nxt.process):
+            # a port of a hierarchical Process: pass through to whatever it connects to
+            _walk(selection, src, nxt, step, edges, seen | {id(nxt)})
+        else:
+            raise CompilationError(
+                f"{src.who} reaches {nxt.who}, an {type(nxt).__name__} of a Process that runs its own "
+                "model; only InPorts can receive there. Connect OutPorts to InPorts.")
+
+
+def _ref_target(ref):
+    for p in ref.out_connections:
+        if isinstance(p, VarPort):
+            return p.var
+        if isinstance(p, RefPort):
+            return _ref_target(p)
+    return None

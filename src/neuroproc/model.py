@@ -1,0 +1,159 @@
+"""ProcessModels: how a Process behaves.
+
+``PyLoihiProcessModel`` is stepped by the Loihi protocol (``run_spk``, then guarded management
+phases); ``PyAsyncProcessModel`` runs ``run_async`` once per ``run``; ``AbstractSubProcessModel``
+builds the behaviour out of child Processes. ``LavaPyType`` declares how each Var and Port of the
+Process appears inside the model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from neuroproc._validation import cast_to_dtype, short_repr
+
+__all__ = [
+    "AbstractProcessModel",
+    "AbstractPyProcessModel",
+    "AbstractSubProcessModel",
+    "LavaPyType",
+    "PyAsyncProcessModel",
+    "PyLoihiProcessModel",
+]
+
+
+@dataclass(frozen=True)
+class LavaPyType:
+    """How a Var or Port appears in a Python model.
+
+    ``cls`` is ``np.ndarray`` (the Var becomes an array of ``d_type`` and the Var's shape),
+    a scalar type such as ``int`` or ``float`` (the initial value is used as given, so a
+    per-neuron array works too, as in Lava), or a model-side port class such as
+    ``PyInPort.VEC_DENSE``. ``precision`` documents the bit width on hardware.
+    """
+
+    cls: type
+    d_type: object = float
+    precision: int | None = None
+
+    def build_value(self, init, shape, what: str):
+        """The model-side value of a Var from its initial value."""
+        if self.cls is np.ndarray:
+            return cast_to_dtype(init, self.d_type, shape, what)
+        if isinstance(init, np.ndarray):
+            return init.copy()
+        return init
+
+    def __repr__(self) -> str:
+        dt = getattr(self.d_type, "__name__", self.d_type)
+        prec = "" if self.precision is None else f", precision={self.precision}"
+        return f"LavaPyType({getattr(self.cls, '__name__', self.cls)}, {dt}{prec})"
+
+
+class AbstractProcessModel:
+    """Base of every model; ``@implements``, ``@tag`` and ``@requires`` fill the class attributes."""
+
+    implements_process: type | None = None
+    implements_protocol: type | None = None
+    required_resources: list = []
+    tags: list[str] = []
+
+    def __init__(self, proc_params=None, **kwargs):
+        self.proc_params = proc_params if proc_params is not None else {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    @classmethod
+    def lava_py_types(cls) -> dict[str, LavaPyType]:
+        """Every LavaPyType declared on the class or its bases, by attribute name."""
+        out: dict[str, LavaPyType] = {}
+        for klass in reversed(cls.__mro__):
+            for k, v in vars(klass).items():
+                if isinstance(v, LavaPyType):
+                    out[k] = v
+        return out
+
+
+class AbstractPyProcessModel(AbstractProcessModel):
+    """A model whose behaviour is Python code run by the python backend.
+
+    The runtime sets ``time_step`` before each phase. A model may offer a compiled kernel for the
+    compiled backend by defining ``kernel_spec`` (see ``neuroproc.runtime.kernels``).
+    """
+
+    time_step: int = 0
+
+    def __init__(self, proc_params=None, **kwargs):
+        super().__init__(proc_params, **kwargs)
+        self.time_step = 0
+
+
+class PyLoihiProcessModel(AbstractPyProcessModel):
+    """A model stepped by the Loihi protocol. Override ``run_spk`` and, as needed, the guarded
+    management phases (``pre_guard``/``run_pre_mgmt``, ``lrn_guard``/``run_lrn``,
+    ``post_guard``/``run_post_mgmt``). ``time_step`` counts from 1."""
+
+    def run_spk(self) -> None:
+        """Spiking phase: receive, update, send."""
+
+    def pre_guard(self) -> bool:
+        return False
+
+    def run_pre_mgmt(self) -> None:
+        """Pre-management phase, run when ``pre_guard()`` is true."""
+
+    def lrn_guard(self) -> bool:
+        return False
+
+    def run_lrn(self) -> None:
+        """Learning phase, run when ``lrn_guard()`` is true."""
+
+    def post_guard(self) -> bool:
+        return False
+
+    def run_post_mgmt(self) -> None:
+        """Post-management phase, run when ``post_guard()`` is true (RefPorts live here)."""
+
+
+class PyAsyncProcessModel(AbstractPyProcessModel):
+    """A model with no phases: ``run_async`` is called once per ``run`` and handles
+    ``num_steps`` steps itself (receiving and sending as it likes)."""
+
+    num_steps: int = 0
+
+    def run_async(self) -> None:
+        """Run ``self.num_steps`` steps."""
+
+
+class AbstractSubProcessModel(AbstractProcessModel):
+    """A model built from child Processes: ``__init__(self, proc)`` creates them, connects them
+    to ``proc``'s ports, and aliases ``proc``'s Vars to the children's."""
+
+    def __init__(self, proc):
+        super().__init__(getattr(proc, "proc_params", None))
+
+    def find_sub_procs(self) -> dict[str, object]:
+        """Child Processes held as attributes (also inside lists, tuples and dicts)."""
+        from neuroproc.process import AbstractProcess
+
+        found: dict[str, object] = {}
+        for name, value in vars(self).items():
+            if isinstance(value, AbstractProcess):
+                found[name] = value
+            elif isinstance(value, (list, tuple)):
+                for i, v in enumerate(value):
+                    if isinstance(v, AbstractProcess):
+                        found[f"{name}[{i}]"] = v
+            elif isinstance(value, dict):
+                for k, v in value.items():
+                    if isinstance(v, AbstractProcess):
+                        found[f"{name}[{k!r}]"] = v
+        return found
+
+
+def check_model_class(model_cls) -> None:
+    """Raise TypeError when ``model_cls`` is not a ProcessModel class."""
+    if not (isinstance(model_cls, type) and issubclass(model_cls, AbstractProcessModel)):
+        raise TypeError(f"expected a ProcessModel class (got {short_repr(model_cls)}).")

@@ -1,0 +1,306 @@
+"""Process-side ports and how they connect.
+
+``OutPort -> InPort`` carries messages between peers; ``InPort -> InPort`` (parent to child) and
+``OutPort -> OutPort`` (child to parent) pass messages through a hierarchy; ``RefPort -> VarPort``
+(or ``RefPort.connect_var(var)``) reaches another Process's Var. Virtual ports (``reshape``,
+``flatten``, ``transpose``, ``concat_with``) sit between two ports and transform the message on
+its way; the compiler folds them into the channel.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from neuroproc._validation import as_shape, short_repr, who
+from neuroproc.exceptions import PortConnectionError, ShapeError, ValidationError
+
+__all__ = [
+    "AbstractPort",
+    "ConcatPort",
+    "InPort",
+    "OutPort",
+    "RefPort",
+    "ReshapePort",
+    "TransposePort",
+    "VarPort",
+    "VirtualPort",
+]
+
+
+def _as_list(ports):
+    if isinstance(ports, (list, tuple)):
+        return list(ports)
+    return [ports]
+
+
+class AbstractPort:
+    """A named, shaped end of a connection that belongs to a Process."""
+
+    def __init__(self, shape, name: str | None = None):
+        self.shape = as_shape(shape, f"{type(self).__name__} {name or ''}".strip())
+        self.name = name or "Unnamed port"
+        self.process = None
+        #: ports whose messages flow into this one, and ports this one feeds, in connect order
+        self.in_connections: list[AbstractPort] = []
+        self.out_connections: list[AbstractPort] = []
+
+    @property
+    def who(self) -> str:
+        return who(self.process, self.name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.who}, shape={self.shape})"
+
+    def _link(self, dst: AbstractPort, allowed: tuple[type, ...], verb: str) -> None:
+        if not isinstance(dst, allowed):
+            names = " or ".join(t.__name__ for t in allowed)
+            raise PortConnectionError(
+                f"{self.who} ({type(self).__name__}) cannot {verb} {short_repr(dst)}: expected {names}. "
+                "OutPort connects to InPort, InPort to a child's InPort, OutPort to a parent's "
+                "OutPort, RefPort to VarPort.")
+        if dst is self:
+            raise PortConnectionError(f"{self.who} cannot connect to itself.")
+        if dst in self.out_connections:
+            raise PortConnectionError(f"{self.who} is already connected to {dst.who}. "
+                                      "Connect each pair of ports once.")
+        if not isinstance(dst, VirtualPort) and not isinstance(self, VirtualPort) and dst.shape != self.shape:
+            raise ShapeError(
+                f"{self.who} (shape {self.shape}) cannot connect to {dst.who} (shape {dst.shape}): "
+                "shapes must match. Use .reshape() or .flatten() first.")
+        self.out_connections.append(dst)
+        dst.in_connections.append(self)
+
+
+class AbstractIOPort(AbstractPort):
+    """Ports that carry messages: InPort and OutPort (and virtual ports between them)."""
+
+    def reshape(self, new_shape) -> ReshapePort:
+        """A view of this port with another shape of the same size."""
+        new_shape = as_shape(new_shape, f"{self.who}.reshape")
+        if int(np.prod(new_shape)) != int(np.prod(self.shape)):
+            raise ShapeError(f"{self.who}.reshape: cannot reshape {self.shape} into {new_shape} "
+                             f"(sizes {int(np.prod(self.shape))} and {int(np.prod(new_shape))}).")
+        return self._virtual(ReshapePort(new_shape))
+
+    def flatten(self) -> ReshapePort:
+        """A one-dimensional view of this port."""
+        return self.reshape((int(np.prod(self.shape)),))
+
+    def transpose(self, axes=None) -> TransposePort:
+        """A transposed view of this port (``axes`` as in ``numpy.transpose``)."""
+        axes = tuple(reversed(range(len(self.shape)))) if axes is None else tuple(int(a) for a in axes)
+        if sorted(axes) != list(range(len(self.shape))):
+            raise ShapeError(f"{self.who}.transpose: axes {axes} are not a permutation of "
+                             f"{tuple(range(len(self.shape)))}.")
+        return self._virtual(TransposePort(tuple(self.shape[a] for a in axes), axes))
+
+    def concat_with(self, ports, axis: int = 0) -> ConcatPort:
+        """A view that joins this port and ``ports`` along ``axis``."""
+        members = [self] + _as_list(ports)
+        for p in members[1:]:
+            if not isinstance(p, type(self)._concat_kind()):
+                raise PortConnectionError(f"{self.who}.concat_with: cannot join {short_repr(p)}; "
+                                          "join ports of the same direction.")
+        ndim = len(self.shape)
+        if not -ndim <= axis < ndim:
+            raise ShapeError(f"{self.who}.concat_with: axis {axis} out of range for shape {self.shape}.")
+        axis %= ndim
+        for p in members[1:]:
+            if len(p.shape) != ndim or any(a != b for i, (a, b) in enumerate(zip(p.shape, self.shape)) if i != axis):
+                raise ShapeError(f"{self.who}.concat_with: {p.who} has shape {p.shape}; all shapes "
+                                 f"must match {self.shape} except along axis {axis}.")
+        shape = list(self.shape)
+        shape[axis] = sum(p.shape[axis] for p in members)
+        port = ConcatPort(tuple(shape), axis, members)
+        port.process = self.process
+        port.name = f"{self.name}.ConcatPort"
+        port._source_side = self._is_source()
+        if self._is_source():
+            for p in members:
+                p._link(port, (VirtualPort,), "connect to")
+        else:
+            for p in members:
+                port._link(p, (InPort, VirtualPort), "connect to")
+        return port
+
+    # A source-side view is fed by this port; a destination-side view feeds this port.
+    def _is_source(self) -> bool:
+        return isinstance(self, OutPort)
+
+    @classmethod
+    def _concat_kind(cls):
+        return OutPort if issubclass(cls, OutPort) else (InPort, VirtualPort)
+
+    def _virtual(self, port: VirtualPort) -> VirtualPort:
+        port.process = self.process
+        port.name = f"{self.name}.{type(port).__name__}"
+        port._source_side = self._is_source()
+        if self._is_source():
+            self._link(port, (VirtualPort,), "connect to")
+        else:
+            port._link(self, (InPort,), "connect to")
+        return port
+
+
+class OutPort(AbstractIOPort):
+    """Sends messages; fan-out copies each message to every connected InPort."""
+
+    def connect(self, ports) -> None:
+        """Connect to peer InPorts, or (child to parent) to the parent's OutPorts."""
+        for p in _as_list(ports):
+            self._link(p, (InPort, OutPort, VirtualPort), "connect to")
+
+    def connect_from(self, ports) -> None:
+        """Receive from child OutPorts (hierarchical pass-through)."""
+        for p in _as_list(ports):
+            if not isinstance(p, (OutPort, VirtualPort)):
+                raise PortConnectionError(f"{self.who}.connect_from expects child OutPorts (got {short_repr(p)}).")
+            p._link(self, (OutPort,), "connect to")
+
+
+class InPort(AbstractIOPort):
+    """Receives messages; fan-in from several OutPorts is summed."""
+
+    def connect(self, ports) -> None:
+        """Pass messages on to child InPorts (hierarchical pass-through)."""
+        for p in _as_list(ports):
+            self._link(p, (InPort, VirtualPort), "connect to")
+
+    def connect_from(self, ports) -> None:
+        """Receive from OutPorts (peers) or a parent's InPort."""
+        for p in _as_list(ports):
+            if not isinstance(p, (OutPort, InPort, VirtualPort)):
+                raise PortConnectionError(f"{self.who}.connect_from expects OutPorts or a parent's "
+                                          f"InPort (got {short_repr(p)}).")
+            p._link(self, (InPort,), "connect to")
+
+
+class VarPort(AbstractPort):
+    """Exposes a Var to RefPorts of other Processes."""
+
+    def __init__(self, var, name: str | None = None):
+        super().__init__(var.shape, name or f"{var.name}_port")
+        self.var = var
+        var._var_port = self
+
+
+class RefPort(AbstractPort):
+    """Reads and writes another Process's Var during management phases."""
+
+    def connect(self, ports) -> None:
+        """Connect to VarPorts (or, hierarchically, to a child's RefPort)."""
+        for p in _as_list(ports):
+            self._link(p, (VarPort, RefPort), "connect to")
+
+    def connect_from(self, ports) -> None:
+        for p in _as_list(ports):
+            if not isinstance(p, RefPort):
+                raise PortConnectionError(f"{self.who}.connect_from expects a parent's RefPort (got {short_repr(p)}).")
+            p._link(self, (RefPort,), "connect to")
+
+    def connect_var(self, var) -> None:
+        """Connect straight to a Var, creating its VarPort when it has none."""
+        from neuroproc.variable import Var
+
+        if not isinstance(var, Var):
+            raise PortConnectionError(f"{self.who}.connect_var expects a Var (got {short_repr(var)}).")
+        if var.shape != self.shape:
+            raise ShapeError(f"{self.who} (shape {self.shape}) cannot connect to {var.who} "
+                             f"(shape {var.shape}): shapes must match.")
+        if not var.shareable:
+            raise PortConnectionError(f"{var.who} is not shareable. Create it with shareable=True.")
+        port = var._var_port or VarPort(var)
+        if port.process is None:
+            port.process = var.process
+        self._link(port, (VarPort,), "connect to")
+        var._ref_ports.append(self)
+
+    @property
+    def target_var(self):
+        """The Var this RefPort reaches (through hierarchical RefPorts), or None."""
+        for p in self.out_connections:
+            if isinstance(p, VarPort):
+                return p.var
+            if isinstance(p, RefPort):
+                return p.target_var
+        return None
+
+
+class VirtualPort(AbstractIOPort):
+    """A view between two ports that transforms messages; it belongs to no Process."""
+
+    def transform_in(self, src: AbstractPort, x: np.ndarray) -> np.ndarray:
+        """Data arriving from ``src`` expressed in this port's shape."""
+        return x.reshape(self.shape)
+
+    def transform_out(self, dst: AbstractPort, x: np.ndarray) -> np.ndarray:
+        """Data leaving for ``dst`` expressed in ``dst``'s shape."""
+        return x.reshape(dst.shape)
+
+    _source_side = True
+
+    def _is_source(self) -> bool:
+        # fixed at creation: a view of an OutPort (or of another source-side view) is fed by it
+        return self._source_side
+
+    def connect(self, ports) -> None:
+        for p in _as_list(ports):
+            self._link(p, (InPort, OutPort, VirtualPort), "connect to")
+
+    def connect_from(self, ports) -> None:
+        for p in _as_list(ports):
+            p._link(self, (VirtualPort,), "connect to")
+
+
+class ReshapePort(VirtualPort):
+    """Reshape (or flatten) a message; the size is unchanged."""
+
+
+class TransposePort(VirtualPort):
+    """Permute a message's axes."""
+
+    def __init__(self, shape, axes):
+        super().__init__(shape)
+        self.axes = tuple(axes)
+
+    def transform_in(self, src, x):
+        if self._is_source():
+            return x.transpose(self.axes)
+        return x.reshape(self.shape)
+
+    def transform_out(self, dst, x):
+        if self._is_source():
+            return x.reshape(dst.shape)
+        return x.transpose(np.argsort(self.axes))
+
+
+class ConcatPort(VirtualPort):
+    """Join several ports along one axis (or, on the receiving side, split one message)."""
+
+    def __init__(self, shape, axis, members):
+        super().__init__(shape)
+        self.axis = axis
+        self.members = list(members)
+        self._offsets = {}
+        start = 0
+        for p in self.members:
+            self._offsets[id(p)] = (start, start + p.shape[axis])
+            start += p.shape[axis]
+
+    def _slice(self, port):
+        lo, hi = self._offsets[id(port)]
+        sl = [slice(None)] * len(self.shape)
+        sl[self.axis] = slice(lo, hi)
+        return tuple(sl)
+
+    def transform_in(self, src, x):
+        if id(src) in self._offsets:
+            # contributions of the members are summed downstream, so each fills only its slice
+            out = np.zeros(self.shape, dtype=x.dtype)
+            out[self._slice(src)] = x
+            return out
+        return x.reshape(self.shape)
+
+    def transform_out(self, dst, x):
+        if id(dst) in self._offsets:
+            return np.ascontiguousarray(x[self._slice(dst)])
+        return x.reshape(dst.shape)

@@ -1,0 +1,1 @@
+"""Standard processes: ``neuroproc.proc.<name>.process`` and ``.models``, as in Lava."""

@@ -1,0 +1,64 @@
+"""``RingBuffer`` source: sends column ``(t-1) % T`` of its data at time step ``t``."""
+from __future__ import annotations
+
+import numpy as np
+
+from neuroproc._validation import short_repr
+from neuroproc.decorators import implements, requires, tag
+from neuroproc.exceptions import ShapeError
+from neuroproc.model import LavaPyType, PyLoihiProcessModel
+from neuroproc.ports import OutPort
+from neuroproc.process import AbstractProcess
+from neuroproc.py_ports import PyOutPort
+from neuroproc.resources import CPU
+from neuroproc.sync import LoihiProtocol
+from neuroproc.variable import Var
+
+__all__ = ["PySendModelFixed", "PySendModelFloat", "RingBuffer"]
+
+
+class RingBuffer(AbstractProcess):
+    """Replays ``data`` (shape ``(*shape, T)``) on ``s_out``, one column per step, wrapping around.
+
+    Vars: ``data``. Ports: ``s_out`` (shape ``data.shape[:-1]``).
+    """
+
+    def __init__(self, data, name: str | None = None, **kwargs):
+        data = np.asarray(data)
+        if data.ndim < 2:
+            raise ShapeError(f"RingBuffer {name or ''}: data must have shape (*shape, T) with a time axis "
+                             f"last (got shape {data.shape}). Use data[np.newaxis, :] for one channel.")
+        super().__init__(name=name, **kwargs)
+        self.data = Var(shape=data.shape, init=data)
+        self.s_out = OutPort(shape=data.shape[:-1])
+
+    def __repr__(self) -> str:
+        return f"source.RingBuffer(name={self.name!r}, data={short_repr(self.data.init)})"
+
+
+class AbstractPySendModel(PyLoihiProcessModel):
+    """Shared behaviour; subclasses fix the types."""
+
+    def run_spk(self) -> None:
+        data = self.data
+        self.s_out.send(data[..., (self.time_step - 1) % data.shape[-1]])
+
+
+@implements(proc=RingBuffer, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PySendModelFloat(AbstractPySendModel):
+    """Float data, float messages."""
+
+    data: np.ndarray = LavaPyType(np.ndarray, float)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+
+
+@implements(proc=RingBuffer, protocol=LoihiProtocol)
+@tag("fixed_pt")
+@requires(CPU)
+class PySendModelFixed(AbstractPySendModel):
+    """int32 data and messages (24-bit precision on hardware)."""
+
+    data: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)

@@ -1,0 +1,141 @@
+"""RunConfigs choose one ProcessModel per Process.
+
+``Loihi1SimCfg`` / ``Loihi2SimCfg`` apply these rules in order (one private function each):
+
+1. an entry for the Process's class (or a base class) in ``exception_proc_model_map`` wins;
+2. the candidates are the models registered for the class (then its bases, nearest first) that
+   a CPU can simulate: Python models and sub-process models;
+3. a single candidate is used; if ``select_tag`` is given and the candidate has tags but not
+   that one, it is an error (an untagged model, such as Monitor's, fits every tag);
+4. with several: keep those tagged ``select_tag`` (if given); among them prefer sub-process
+   models when ``select_sub_proc_model`` is true, Python models otherwise; the first in
+   registration order wins.
+
+Subclasses may override ``select(proc, proc_models)`` and fall back on ``super().select``.
+"""
+from __future__ import annotations
+
+from neuroproc._validation import short_repr, suggest, who
+from neuroproc.exceptions import SelectionError, ValidationError
+from neuroproc.model import AbstractProcessModel, AbstractPyProcessModel, AbstractSubProcessModel
+
+__all__ = ["Loihi1SimCfg", "Loihi2SimCfg", "RunConfig"]
+
+_BACKENDS = ("auto", "python", "compiled")
+
+
+class RunConfig:
+    """Base RunConfig: subclasses implement ``select``.
+
+    ``backend`` picks the runtime backend: ``'python'`` (cooperative reference runtime),
+    ``'compiled'`` (fused numba loop where models provide kernels) or ``'auto'``.
+    """
+
+    def __init__(self, custom_sync_domains=None, loglevel: int | None = None, backend: str = "auto"):
+        if backend not in _BACKENDS:
+            raise ValidationError(f"{type(self).__name__}.backend must be one of {_BACKENDS} "
+                                  f"(got {backend!r}).{suggest(backend, _BACKENDS)}")
+        self.custom_sync_domains = custom_sync_domains or []
+        self.loglevel = loglevel
+        self.backend = backend
+
+    def select(self, proc, proc_models: list[type]) -> type:
+        """Return the model class to use for ``proc`` among ``proc_models``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement select(proc, proc_models).")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class AbstractLoihiSimRunCfg(RunConfig):
+    """CPU simulation of a Loihi network: selection by tag, sub-model preference, exception map."""
+
+    def __init__(self, custom_sync_domains=None, select_tag: str | None = None,
+                 select_sub_proc_model: bool = False, exception_proc_model_map: dict | None = None,
+                 loglevel: int | None = None, backend: str = "auto"):
+        super().__init__(custom_sync_domains, loglevel, backend)
+        if select_tag is not None and not isinstance(select_tag, str):
+            raise ValidationError(f"{type(self).__name__}.select_tag must be a str or None "
+                                  f"(got {short_repr(select_tag)}).")
+        self.select_tag = select_tag
+        self.select_sub_proc_model = bool(select_sub_proc_model)
+        self.exception_proc_model_map = dict(exception_proc_model_map or {})
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(select_tag={self.select_tag!r})"
+
+    def select(self, proc, proc_models: list[type]) -> type:
+        chosen = self._from_exception_map(proc)
+        if chosen is not None:
+            return chosen
+        candidates = self._simulatable(proc, proc_models)
+        if len(candidates) == 1:
+            return self._single(proc, candidates[0])
+        return self._by_tag_and_kind(proc, candidates)
+
+    # rule 1
+    def _from_exception_map(self, proc):
+        for cls in type(proc).__mro__:
+            if cls in self.exception_proc_model_map:
+                return self.exception_proc_model_map[cls]
+        return None
+
+    # rule 2
+    def _simulatable(self, proc, proc_models):
+        out = [m for m in proc_models
+               if isinstance(m, type) and issubclass(m, (AbstractPyProcessModel, AbstractSubProcessModel))]
+        if not out:
+            listed = ", ".join(_describe(m) for m in proc_models) or "none registered"
+            raise SelectionError(
+                f"{self!r} found no CPU-simulatable model for {who(proc)} (models: {listed}). "
+                f"Define a PyLoihiProcessModel with @implements(proc={type(proc).__name__}, ...).")
+        return out
+
+    # rule 3
+    def _single(self, proc, model):
+        tags = list(getattr(model, "tags", []))
+        if self.select_tag is not None and tags and self.select_tag not in tags:
+            raise SelectionError(self._no_tag_message(proc, [model]))
+        return model
+
+    # rule 4
+    def _by_tag_and_kind(self, proc, candidates):
+        tagged = candidates
+        if self.select_tag is not None:
+            tagged = [m for m in candidates if self.select_tag in getattr(m, "tags", [])]
+            if not tagged:
+                raise SelectionError(self._no_tag_message(proc, candidates))
+        prefer = AbstractSubProcessModel if self.select_sub_proc_model else AbstractPyProcessModel
+        preferred = [m for m in tagged if issubclass(m, prefer)]
+        return (preferred or tagged)[0]
+
+    def _no_tag_message(self, proc, candidates) -> str:
+        listed = ", ".join(_describe(m) for m in candidates)
+        all_tags = sorted({t for m in candidates for t in getattr(m, "tags", [])})
+        return (f"{self!r} found no model for {who(proc)}. Candidates: {listed}."
+                f"{suggest(self.select_tag, all_tags)}")
+
+
+def _describe(model) -> str:
+    tags = ", ".join(getattr(model, "tags", []))
+    return f"{getattr(model, '__name__', model)} [{tags}]"
+
+
+class Loihi1SimCfg(AbstractLoihiSimRunCfg):
+    """Simulate a Loihi 1 network on the CPU."""
+
+
+class Loihi2SimCfg(AbstractLoihiSimRunCfg):
+    """Simulate a Loihi 2 network on the CPU."""
+
+
+def check_selected(run_cfg, proc, model) -> type:
+    """A RunConfig's choice must be a ProcessModel class that implements ``proc``'s class."""
+    if not (isinstance(model, type) and issubclass(model, AbstractProcessModel)):
+        raise SelectionError(f"{type(run_cfg).__name__}.select() returned {short_repr(model)} for "
+                             f"{who(proc)}; it must return a ProcessModel class.")
+    impl = getattr(model, "implements_process", None)
+    if impl is not None and not isinstance(proc, impl):
+        raise SelectionError(f"{type(run_cfg).__name__}.select() returned {model.__name__} for "
+                             f"{who(proc)}, but that model implements {impl.__name__}.")
+    return model

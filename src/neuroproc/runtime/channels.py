@@ -1,0 +1,95 @@
+"""FIFO channels between model ports, and the accessor behind a RefPort."""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from neuroproc._validation import cast_to_dtype
+
+__all__ = ["Channel", "VarAccessor"]
+
+
+class Channel:
+    """A FIFO queue from one OutPort to one InPort.
+
+    ``send`` copies the message into the sender's declared dtype (so later changes by the sender
+    do not leak, and integer messages wrap as Lava's typed channel buffers do), applies the
+    virtual-port transform and wakes the receiver if it waits. ``recv`` on an empty channel hands
+    control to the scheduler until a message arrives.
+    """
+
+    __slots__ = ("queue", "dtype", "transform", "spec", "waiter", "scheduler", "counter")
+
+    def __init__(self, spec, scheduler):
+        self.queue: deque = deque()
+        self.dtype = spec.dtype
+        self.transform = spec.transform
+        self.spec = spec
+        self.waiter = None
+        self.scheduler = scheduler
+        #: optional traffic counter (None costs nothing)
+        self.counter = None
+
+    def send(self, data) -> None:
+        msg = np.array(data, dtype=self.dtype)
+        if self.transform is not None:
+            msg = self.transform(msg)
+        self.queue.append(msg)
+        if self.counter is not None:
+            self.counter.record(msg)
+        w = self.waiter
+        if w is not None:
+            self.waiter = None
+            self.scheduler.wake(w)
+
+    def recv(self):
+        q = self.queue
+        while not q:
+            self.scheduler.block(self)
+        return q.popleft()
+
+    def peek(self):
+        q = self.queue
+        while not q:
+            self.scheduler.block(self)
+        return q[0]
+
+    def __repr__(self) -> str:
+        return f"Channel({self.spec.edge}, {len(self.queue)} queued)"
+
+
+class VarAccessor:
+    """Reads and writes one Var held by a model instance (what a RefPort reaches)."""
+
+    __slots__ = ("model", "name", "lpt", "var")
+
+    def __init__(self, model, name, lpt, var):
+        self.model = model
+        self.name = name
+        self.lpt = lpt
+        self.var = var
+
+    def read(self) -> np.ndarray:
+        value = getattr(self.model, self.name)
+        arr = np.array(value)
+        if arr.shape != self.var.shape and arr.size in (1, int(np.prod(self.var.shape))):
+            arr = np.array(np.broadcast_to(arr.reshape(()) if arr.size == 1 else arr.reshape(self.var.shape),
+                                           self.var.shape))
+        return arr
+
+    def write(self, value, idx=None) -> None:
+        current = getattr(self.model, self.name)
+        if idx is not None:
+            full = np.array(self.read())
+            full[idx] = value
+            value = full
+        if self.lpt.cls is np.ndarray or isinstance(current, np.ndarray):
+            dtype = current.dtype if isinstance(current, np.ndarray) else self.lpt.d_type
+            new = cast_to_dtype(value, dtype, self.var.shape, f"{self.var.who}.set")
+            if isinstance(current, np.ndarray) and current.shape == new.shape:
+                current[...] = new  # in place: compiled kernels may hold the same buffer
+            else:
+                setattr(self.model, self.name, new)
+        else:
+            setattr(self.model, self.name, value)

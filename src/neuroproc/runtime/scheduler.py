@@ -1,0 +1,160 @@
+"""Cooperative scheduler: one greenlet per model, switched only when a ``recv`` finds no message.
+
+A greenlet switch costs about 0.3 µs, so a model that waits costs little, and a model that sends
+before it receives (Dense) closes recurrent loops without threads. The scheduler is
+deterministic: ready models run in FIFO order. When no model is ready but some have not finished
+the phase, every one of them waits on an empty channel: that is a deadlock, reported at once.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import greenlet
+
+from neuroproc._validation import who
+from neuroproc.exceptions import DeadlockError, SimulationError
+
+__all__ = ["Scheduler"]
+
+_DONE = object()
+_STOP = object()
+
+
+class _Task:
+    """A model's greenlet and bookkeeping."""
+
+    __slots__ = ("entry", "model", "glet", "waiting_on", "phase", "is_async", "finished", "method")
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.model = entry.model
+        self.glet = None
+        self.waiting_on = None
+        self.phase = None
+        self.is_async = entry.is_async
+        self.finished = False
+        #: method to start on the next resume (None: continue where it waits)
+        self.method = None
+
+
+class Scheduler:
+    """Runs phases of the Loihi protocol over model tasks."""
+
+    def __init__(self, entries):
+        self.tasks = [_Task(e) for e in entries]
+        self.ready: deque = deque()
+        self.current: _Task | None = None
+        self._hub = None
+        self.time_step = 0
+
+    # -- called from model code (inside a task's greenlet) ---------------------------------------
+    def block(self, channel) -> None:
+        """Park the current task until ``channel`` receives a message."""
+        task = self.current
+        task.waiting_on = channel
+        channel.waiter = task
+        self._hub.switch(channel)
+
+    def wake(self, task) -> None:
+        task.waiting_on = None
+        self.ready.append(task)
+
+    # -- driving ---------------------------------------------------------------------------------------
+    def _worker(self, task):
+        def loop(method):
+            while method is not _STOP:
+                getattr(task.model, method)()
+                method = self._hub.switch(_DONE)
+        return loop
+
+    def _resume(self, task):
+        self.current = task
+        arg, task.method = task.method, None
+        if task.glet is None or task.glet.dead:
+            task.glet = greenlet.greenlet(self._worker(task), parent=self._hub)
+        try:
+            return task.glet.switch(arg)
+        except BaseException as exc:
+            self.close()
+            phase = task.phase or "run_spk"
+            entry = task.entry
+            raise SimulationError(
+                f"{who(entry.proc)} ({entry.model_cls.__name__}) failed in {phase} at time step "
+                f"{self.time_step}: {type(exc).__name__}: {exc}",
+                process=entry.proc, model=entry.model_cls, phase=phase, time_step=self.time_step,
+            ) from exc
+
+    def run_phase(self, tasks, method: str) -> None:
+        """Run ``method`` of every task in ``tasks`` to completion, interleaving on waits.
+
+        Async tasks that are ready run too, but the phase ends when the synchronous ones are done.
+        """
+        self._hub = greenlet.getcurrent()
+        ready = self.ready
+        pending = 0
+        for t in tasks:
+            t.phase = method
+            t.method = method
+            ready.append(t)
+            pending += 1
+        while pending:
+            if not ready:
+                self._deadlock(method)
+            task = ready.popleft()
+            if self._resume(task) is _DONE:
+                if task.is_async:
+                    task.finished = True
+                else:
+                    pending -= 1
+
+    def start_async(self, tasks) -> None:
+        """Queue the ``run_async`` of async tasks; they progress during the following phases."""
+        for t in tasks:
+            t.phase = "run_async"
+            t.method = "run_async"
+            t.finished = False
+            self.ready.append(t)
+
+    def drain(self) -> None:
+        """After the last step: let async tasks finish; any still waiting are deadlocked."""
+        self._hub = greenlet.getcurrent()
+        while self.ready:
+            task = self.ready.popleft()
+            if self._resume(task) is _DONE and task.is_async:
+                task.finished = True
+        stuck = [t for t in self.tasks if t.is_async and not t.finished]
+        if stuck:
+            self._deadlock("run_async", stuck)
+
+    def stop_tasks(self) -> None:
+        """Let every idle greenlet return (end of a ``run`` call); parked ones are thrown out."""
+        self.close()
+
+    def _deadlock(self, method, tasks=None) -> None:
+        waiting = tasks or [t for t in self.tasks if t.waiting_on is not None]
+        parts = []
+        pairs = []
+        for t in waiting:
+            ch = t.waiting_on
+            src = ch.spec.src if ch is not None else None
+            parts.append(f"{ch.spec.dst.who} waits for {src.who if src else '?'}")
+            pairs.append((t.entry.proc, ch.spec.dst.name))
+        self.close()
+        raise DeadlockError(
+            f"Deadlock at time step {self.time_step} ({method}): every unfinished model waits on an "
+            f"empty channel: {'; '.join(parts)}. Make one model in the loop send before it receives "
+            "(as Dense does), or break the loop.", waiting=pairs)
+
+    def close(self) -> None:
+        """End every task's greenlet (they are idle or parked); safe to call twice."""
+        hub = greenlet.getcurrent()
+        for t in self.tasks:
+            g = t.glet
+            t.glet = None
+            t.waiting_on = None
+            if g is not None and not g.dead and g is not hub:
+                try:
+                    g.throw(greenlet.GreenletExit)
+                except greenlet.error:
+                    pass  # belongs to another (finished) thread: nothing left to unwind
+        self.ready.clear()

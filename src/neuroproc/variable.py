@@ -1,0 +1,123 @@
+"""Var: a named piece of Process state with a shape and an initial value."""
+from __future__ import annotations
+
+import numpy as np
+
+from neuroproc._validation import as_shape, short_repr, who
+from neuroproc.exceptions import ShapeError, ValidationError
+
+__all__ = ["Var"]
+
+
+class Var:
+    """State of a Process.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Shape of the state.
+    init : scalar or array_like
+        Initial value; a scalar fills the shape. Models see it cast to the dtype they declare.
+    shareable : bool
+        Whether other Processes may reach it through RefPorts (kept for Lava compatibility).
+    name : str
+        Replaced by the attribute name when assigned to a Process.
+
+    ``get()`` / ``set()`` work before a run, while paused, after a run and after ``stop()``
+    (which keeps the last values). ``alias(other)`` makes this Var a view of another Var, as a
+    sub-process model does for its parent's state.
+    """
+
+    def __init__(self, shape, init=0, shareable: bool = True, name: str = "Unnamed variable"):
+        self.shape = as_shape(shape, f"Var {name!r}")
+        self.init = _copy(init)
+        self.shareable = bool(shareable)
+        self.name = name
+        self.process = None
+        self.aliased_var: Var | None = None
+        #: RefPorts that read or write this Var (filled by RefPort.connect_var)
+        self._ref_ports: list = []
+        self._var_port = None
+
+    # -- identity -------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"Var({who(self.process, self.name)}, shape={self.shape})"
+
+    @property
+    def who(self) -> str:
+        return who(self.process, self.name)
+
+    # -- hierarchy -------------------------------------------------------------------------------
+    def alias(self, other: Var) -> None:
+        """Make this Var a view of ``other`` (same shape): get/set and Monitors reach ``other``."""
+        if not isinstance(other, Var):
+            raise ValidationError(f"{self.who}.alias: expected a Var (got {short_repr(other)}).")
+        if other.shape != self.shape:
+            raise ShapeError(f"{self.who} (shape {self.shape}) cannot alias {other.who} "
+                             f"(shape {other.shape}): shapes must match.")
+        self.aliased_var = other
+
+    def resolve(self) -> Var:
+        """The Var that really holds the state, following aliases."""
+        var = self
+        seen = set()
+        while var.aliased_var is not None:
+            if id(var) in seen:
+                raise ValidationError(f"{self.who}: alias cycle. Alias a Var to a child's Var.")
+            seen.add(id(var))
+            var = var.aliased_var
+        return var
+
+    # -- value access -------------------------------------------------------------------------------
+    def _runtime(self):
+        proc = self.process
+        return getattr(proc, "_runtime", None) if proc is not None else None
+
+    def get(self, idx=None) -> np.ndarray:
+        """Current value (a copy). ``idx`` indexes the result like a numpy array."""
+        target = self.resolve()
+        rt = target._runtime() or self._runtime()
+        if rt is not None:
+            value = rt.get_var(target)
+        else:
+            value = target._host_value()
+        return value if idx is None else value[idx]
+
+    def set(self, value, idx=None) -> None:
+        """Set the value (or the entries selected by ``idx``); shape and dtype are checked."""
+        target = self.resolve()
+        rt = target._runtime() or self._runtime()
+        if rt is not None:
+            rt.set_var(target, value, idx)
+            return
+        current = target._host_value()
+        if idx is not None:
+            current = current.copy()
+            try:
+                current[idx] = value
+            except (ValueError, IndexError) as exc:
+                raise ShapeError(f"{self.who}.set: cannot place {short_repr(value)} at "
+                                 f"idx={short_repr(idx)}: {exc}.") from exc
+            value = current
+        new = np.asarray(value)
+        if new.shape != target.shape and new.ndim != 0:
+            raise ShapeError(f"{self.who}.set: value has shape {new.shape} but the Var has shape "
+                             f"{target.shape}. Pass an array of shape {target.shape} or a scalar.")
+        if current.dtype.kind in "iub" and new.dtype.kind == "f" and not np.all(np.isfinite(new)):
+            raise ValidationError(f"{self.who}.set: NaN or inf cannot be stored in an integer Var "
+                                  f"(got {short_repr(value)}). Pass finite values.")
+        target.init = _copy(value)
+
+    def _host_value(self) -> np.ndarray:
+        """The value held on the Process side (no runtime): init broadcast to the shape."""
+        arr = np.asarray(self.init)
+        if arr.shape != self.shape:
+            try:
+                arr = np.broadcast_to(arr, self.shape)
+            except ValueError:
+                arr = arr.reshape(self.shape) if arr.size == np.prod(self.shape) else arr
+        return np.array(arr)
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
