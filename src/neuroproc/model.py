@@ -66,6 +66,11 @@ class AbstractProcessModel:
         return f"{type(self).__name__}()"
 
     @classmethod
+    def check_var_value(cls, name: str, value, who: str) -> None:
+        """Hook: raise ``ValidationError`` when ``value`` (as the user gave it, before any cast)
+        is not acceptable for Var ``name``. Called when the model is built and on every ``set``."""
+
+    @classmethod
     def lava_py_types(cls) -> dict[str, LavaPyType]:
         """Every LavaPyType declared on the class or its bases, by attribute name."""
         out: dict[str, LavaPyType] = {}

@@ -105,6 +105,7 @@ def plan(flat) -> Executable:
         for var in proc.vars:
             lpt = _py_type(model_cls, var.name, var, "Var")
             entry.var_types[var.name] = lpt
+            model_cls.check_var_value(var.name, var.init, var.who)
             setattr(model, var.name, lpt.build_value(var.init, var.shape, var.who))
         for port in proc.in_ports:
             entry.port_types[port.name] = _port_class_lpt(model_cls, port, PyInPort)

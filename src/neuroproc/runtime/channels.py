@@ -84,6 +84,7 @@ class VarAccessor:
             full = np.array(self.read())
             full[idx] = value
             value = full
+        type(self.model).check_var_value(self.name, value, self.var.who)
         if self.lpt.cls is np.ndarray or isinstance(current, np.ndarray):
             dtype = current.dtype if isinstance(current, np.ndarray) else self.lpt.d_type
             new = cast_to_dtype(value, dtype, self.var.shape, f"{self.var.who}.set")
