@@ -97,7 +97,7 @@ class AbstractIOPort(AbstractPort):
         """A view that joins this port and ``ports`` along ``axis``."""
         members = [self] + _as_list(ports)
         for p in members[1:]:
-            if not isinstance(p, type(self)._concat_kind()):
+            if not isinstance(p, AbstractIOPort) or p._is_source() != self._is_source():
                 raise PortConnectionError(f"{self.who}.concat_with: cannot join {short_repr(p)}; "
                                           "join ports of the same direction.")
         ndim = len(self.shape)
@@ -125,10 +125,6 @@ class AbstractIOPort(AbstractPort):
     # A source-side view is fed by this port; a destination-side view feeds this port.
     def _is_source(self) -> bool:
         return isinstance(self, OutPort)
-
-    @classmethod
-    def _concat_kind(cls):
-        return OutPort if issubclass(cls, OutPort) else (InPort, VirtualPort)
 
     def _virtual(self, port: VirtualPort) -> VirtualPort:
         port.process = self.process
@@ -233,8 +229,9 @@ class VirtualPort(AbstractIOPort):
         return x.reshape(self.shape)
 
     def transform_out(self, dst: AbstractPort, x: np.ndarray) -> np.ndarray:
-        """Data leaving for ``dst`` expressed in ``dst``'s shape."""
-        return x.reshape(dst.shape)
+        """Data leaving for ``dst``: in ``dst``'s shape, or as is when ``dst`` is a view too
+        (its ``transform_in`` then takes over)."""
+        return x if isinstance(dst, VirtualPort) else x.reshape(dst.shape)
 
     _source_side = True
 
@@ -269,7 +266,7 @@ class TransposePort(VirtualPort):
 
     def transform_out(self, dst, x):
         if self._is_source():
-            return x.reshape(dst.shape)
+            return super().transform_out(dst, x)
         return x.transpose(np.argsort(self.axes))
 
 
@@ -303,4 +300,4 @@ class ConcatPort(VirtualPort):
     def transform_out(self, dst, x):
         if id(dst) in self._offsets:
             return np.ascontiguousarray(x[self._slice(dst)])
-        return x.reshape(dst.shape)
+        return super().transform_out(dst, x)

@@ -237,7 +237,7 @@ class AbstractProcess:
                 stack.extend(var._var_port.in_connections)
         seen = set()
         while stack:
-            p = stack.pop()
+            p = stack.pop(0)
             if id(p) in seen:
                 continue
             seen.add(id(p))

@@ -19,20 +19,24 @@ def collect(proc) -> list:
 
     if not isinstance(proc, AbstractProcess):
         raise CompilationError(f"collect: expected a Process (got {short_repr(proc)}).")
-    return bfs([proc])
+    return bfs([proc], proc.parent_proc)
 
 
-def bfs(start: list) -> list:
-    """Breadth-first closure of ``start`` over connections (and parent/child links)."""
+def bfs(start: list, parent=None) -> list:
+    """Breadth-first closure of ``start`` over connections.
+
+    Children of other hierarchical Processes are left out: the ``select`` stage reaches them
+    when it expands their parent, so the order of Processes (and with it the order in which
+    fan-in is summed) is the same on every compile.
+    """
     seen = {id(p) for p in start}
     order = list(start)
     queue = deque(start)
     while queue:
         p = queue.popleft()
-        nxt = list(p._neighbours()) + list(p.procs)
-        if p.parent_proc is not None:
-            nxt.append(p.parent_proc)
-        for q in nxt:
+        for q in p._neighbours():
+            if q.parent_proc is not None and q.parent_proc is not parent:
+                continue
             if id(q) not in seen:
                 seen.add(id(q))
                 order.append(q)

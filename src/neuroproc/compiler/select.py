@@ -51,7 +51,7 @@ def select(procs: list, run_cfg) -> Selection:
         proc._model_class = model
         if issubclass(model, AbstractSubProcessModel):
             children = _expand(proc, model)
-            pending.extend(q for q in bfs(children) if id(q) not in seen)
+            pending.extend(q for q in bfs(children, proc) if id(q) not in seen)
     return sel
 
 
