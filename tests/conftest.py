@@ -25,6 +25,8 @@ def reference_dir() -> Path | None:
 def refdir() -> Path:
     d = reference_dir()
     if d is None:
+        if os.environ.get("CI"):  # CI always has the reference data beside the clone
+            pytest.fail("Lava reference data not found beside the checkout (../shared/reference)")
         pytest.skip("Lava reference data not found: set NEUROPROC_REFERENCE_DIR or place it in ../shared/reference")
     return d
 
