@@ -1,0 +1,156 @@
+"""Dense models: floating point (``floating_pt``) and bit-accurate with Loihi (``bit_accurate_loihi``,
+``fixed_pt``), as in Lava 0.10.
+
+Both share :class:`AbstractPyDenseModel`: send the previous ``a_buff`` (the one-step synaptic
+delay that lets recurrent loops run), receive ``s_in``, accumulate, and keep the result in
+``a_buff`` for the next step. Hooks: ``prepare_weights`` (before the first accumulation),
+``accumulate`` and ``scale_accumulation``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from neuroproc._validation import short_repr
+from neuroproc.decorators import implements, requires, tag
+from neuroproc.exceptions import ValidationError
+from neuroproc.model import LavaPyType, PyLoihiProcessModel
+from neuroproc.proc.dense.process import MAX_MESSAGE_BITS, Dense
+from neuroproc.py_ports import PyInPort, PyOutPort
+from neuroproc.resources import CPU
+from neuroproc.sync import LoihiProtocol
+from neuroproc.utils.fixed_point import loihi_weights
+
+__all__ = [
+    "AbstractPyDenseModel",
+    "AbstractPyDenseModelBitAcc",
+    "PyDenseModelBitAcc",
+    "PyDenseModelFloat",
+]
+
+
+class AbstractPyDenseModel(PyLoihiProcessModel):
+    """Shared Dense step; subclasses fix the types and may override the hooks."""
+
+    s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, bool, precision=1)
+    num_message_bits: np.ndarray = LavaPyType(np.ndarray, int, precision=5)
+
+    def __init__(self, proc_params=None):
+        super().__init__(proc_params)
+        self.weights_set = False
+
+    @classmethod
+    def check_var_value(cls, name: str, value, who: str) -> None:
+        _check_numbers(value, who)
+        if name == "num_message_bits":
+            arr = np.asarray(value)
+            if not _is_integral(value) or arr.size != 1 or not 0 <= arr.item() <= MAX_MESSAGE_BITS:
+                raise ValidationError(
+                    f"{who}: expected an int in [0, {MAX_MESSAGE_BITS}] (got {short_repr(value)}). "
+                    "Use 0 for binary spikes or the payload width of graded spikes.")
+
+    def prepare_weights(self) -> None:
+        """Called once, before the first accumulation."""
+
+    def accumulate(self, s_in: np.ndarray) -> np.ndarray:
+        """Summed synaptic input of this step.
+
+        Binary spikes add the columns of the active inputs, ``W[:, s].sum(axis=1)``: only those
+        columns are touched, and this exact expression keeps numpy's (pairwise) summation
+        order, so float results equal Lava's bit for bit. Graded spikes use ``W @ s``.
+        """
+        if self.num_message_bits[0] > 0:
+            return self.weights.dot(s_in)
+        return self.weights[:, s_in.astype(bool)].sum(axis=1)
+
+    def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
+        """What is kept in ``a_buff`` from the accumulation (identity by default)."""
+        return acc
+
+    def run_spk(self) -> None:
+        if not self.weights_set:
+            self.prepare_weights()
+            self.weights_set = True
+        self.a_out.send(self.a_buff)
+        self.a_buff = self.scale_accumulation(self.accumulate(self.s_in.recv()))
+
+
+@implements(proc=Dense, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PyDenseModelFloat(AbstractPyDenseModel):
+    """Float Dense (tag ``floating_pt``): float64 weights, ``a_buff`` and ``a_out``.
+
+    Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
+    """
+
+    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    a_buff: np.ndarray = LavaPyType(np.ndarray, float)
+    weights: np.ndarray = LavaPyType(np.ndarray, float)
+
+
+class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
+    """Loihi's weight conversion and input scaling, shared by the bit-accurate Dense and Sparse.
+
+    On the first step the weights are converted once (cast toward zero to int32, sign mode
+    from the ``sign_mode`` parameter or the weights, clip to 8 bits, keep ``num_weight_bits``)
+    and written back into the ``weights`` Var; a later ``set`` is used as given, without a new
+    conversion, as in Lava. Every step the accumulation (int64) is scaled by
+    ``2**weight_exp``: ``acc << weight_exp``, or an arithmetic (floor) ``acc >> -weight_exp``.
+    ``a_out`` is declared 16-bit but is an int32 message: nothing saturates it.
+    """
+
+    @classmethod
+    def check_var_value(cls, name: str, value, who: str) -> None:
+        super().check_var_value(name, value, who)
+        if name == "weights" and not _is_integral(value):
+            raise ValidationError(
+                f"{who}: {cls.__name__} needs whole-number weights (got {short_repr(value)}). "
+                "Scale and round them first, e.g. np.round(w * 2**k).astype(int), or use the "
+                "float model.")
+
+    def __init__(self, proc_params=None):
+        super().__init__(proc_params)
+        params = self.proc_params
+        self.weight_exp = int(params.get("weight_exp", 0))
+        self.num_weight_bits = int(params.get("num_weight_bits", 8))
+        self.sign_mode = params.get("sign_mode")
+
+    def prepare_weights(self) -> None:
+        converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
+        self.weights[...] = converted
+
+    def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
+        if self.weight_exp > 0:
+            return np.left_shift(acc, self.weight_exp)
+        return np.right_shift(acc, -self.weight_exp)
+
+
+@implements(proc=Dense, protocol=LoihiProtocol)
+@tag("bit_accurate_loihi", "fixed_pt")
+@requires(CPU)
+class PyDenseModelBitAcc(AbstractPyDenseModelBitAcc):
+    """Bit-accurate Dense (tags ``bit_accurate_loihi``, ``fixed_pt``).
+
+    Types: ``weights`` int32 (8-bit precision), ``a_buff`` int32 declared (holds the int64
+    sum), ``a_out`` int32 (16-bit precision), ``s_in`` bool (1 bit; graded values arrive as
+    int32).
+    """
+
+    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=16)
+    a_buff: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
+    weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
+
+
+def _check_numbers(value, who: str) -> None:
+    try:
+        arr = np.asarray(value)
+    except Exception:
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "iufb" or (arr.dtype.kind == "f" and not np.all(np.isfinite(arr))):
+        raise ValidationError(f"{who}: expected finite numbers (got {short_repr(value)}). "
+                              "Pass ints or floats.")
+
+
+def _is_integral(value) -> bool:
+    arr = np.asarray(value)
+    return arr.dtype.kind in "iub" or bool(np.all(arr == np.trunc(arr)))

@@ -1,0 +1,217 @@
+"""LIF models: floating point (``floating_pt``) and bit-accurate with Loihi (``bit_accurate_loihi``,
+``fixed_pt``), as in Lava 0.10.
+
+Both share :class:`AbstractPyLifModel`, whose ``run_spk`` receives, calls the hooks
+``subthr_dynamics``, ``spiking_activation`` and ``reset_voltage``, and sends the spikes.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from neuroproc._validation import short_repr
+from neuroproc.decorators import implements, requires, tag
+from neuroproc.exceptions import ValidationError
+from neuroproc.model import LavaPyType, PyLoihiProcessModel
+from neuroproc.proc.lif.process import LIF, is_integral
+from neuroproc.py_ports import PyInPort, PyOutPort
+from neuroproc.resources import CPU
+from neuroproc.sync import LoihiProtocol
+from neuroproc.utils.fixed_point import decay_toward_zero, saturate, shift_by_exp, wrap_lava
+
+__all__ = [
+    "AbstractPyLifModel",
+    "AbstractPyLifModelFixed",
+    "AbstractPyLifModelFloat",
+    "PyLifModelBitAcc",
+    "PyLifModelFloat",
+]
+
+_INT32 = np.iinfo(np.int32)
+
+
+class AbstractPyLifModel(PyLoihiProcessModel):
+    """One LIF time step: receive ``a_in``, update ``u`` and ``v`` (``subthr_dynamics``), decide
+    the spikes (``spiking_activation``), reset (``reset_voltage``), send ``s_out``.
+
+    Subclasses fix the types and implement the two abstract hooks.
+    """
+
+    def subthr_dynamics(self, activation_in: np.ndarray) -> None:
+        """Update ``u`` and ``v`` in place from the summed input of this step."""
+        raise NotImplementedError(f"{type(self).__name__} must implement subthr_dynamics().")
+
+    def spiking_activation(self) -> np.ndarray:
+        """Boolean spike vector of this step."""
+        raise NotImplementedError(f"{type(self).__name__} must implement spiking_activation().")
+
+    def reset_voltage(self, spike_vector: np.ndarray) -> None:
+        """Neurons that spiked restart from ``v = 0``; ``u`` keeps its value."""
+        self.v[spike_vector] = 0
+
+    def run_spk(self) -> None:
+        self.subthr_dynamics(self.a_in.recv())
+        spikes = self.spiking_activation()
+        self.reset_voltage(spikes)
+        self.s_out.send(spikes)
+
+
+class AbstractPyLifModelFloat(AbstractPyLifModel):
+    """Float LIF: ``u = u(1-du) + a``; ``v = v(1-dv) + u + bias_mant`` (``bias_exp`` is ignored).
+
+    The operations run in this order, in float64, so the numbers equal Lava's bit for bit.
+    """
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
+    u: np.ndarray = LavaPyType(np.ndarray, float)
+    v: np.ndarray = LavaPyType(np.ndarray, float)
+    bias_mant: np.ndarray = LavaPyType(np.ndarray, float)
+    bias_exp: np.ndarray = LavaPyType(np.ndarray, float)
+    du: float = LavaPyType(float, float)
+    dv: float = LavaPyType(float, float)
+
+    @classmethod
+    def check_var_value(cls, name: str, value, who: str) -> None:
+        _finite_numbers(value, who)
+
+    def subthr_dynamics(self, activation_in: np.ndarray) -> None:
+        # In-place steps round exactly like Lava's u[:] = u * (1 - du); u[:] += a, and
+        # v[:] = (v * (1 - dv) + u) + bias_mant, without temporaries.
+        u, v = self.u, self.v
+        u *= 1 - self.du
+        u += activation_in
+        v *= 1 - self.dv
+        v += u
+        v += self.bias_mant
+
+
+@implements(proc=LIF, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PyLifModelFloat(AbstractPyLifModelFloat):
+    """Float LIF (tag ``floating_pt``): float64 state, float spikes (0.0 / 1.0), ``v > vth``."""
+
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    vth: float = LavaPyType(float, float)
+
+    def spiking_activation(self) -> np.ndarray:
+        return self.v > self.vth
+
+
+class AbstractPyLifModelFixed(AbstractPyLifModel):
+    """Fixed-point LIF arithmetic of Loihi, as Lava 0.10 computes it.
+
+    Bit widths: ``u`` and ``v`` are 24-bit (held in int32), ``du``/``dv`` 12-bit fractions of
+    4096, ``bias_mant`` 13-bit, the input ``a`` is shifted left by 6 to align it with the 24-bit
+    state. Per step::
+
+        bias = bias_mant << bias_exp            (>> -bias_exp when negative; every step)
+        u    = wrap24(trunc0(u * (4096 - (du + 1)) / 4096) + (a << 6))
+        v    = sat24(trunc0(v * (4096 - dv) / 4096) + u + bias)
+
+    ``trunc0`` rounds toward zero (a sign-magnitude shift). ``u`` wraps once (Lava's quirk:
+    ``+2**23`` stays, ``-2**23`` becomes ``+2**23``); ``v`` saturates at ``±(2**23 - 1)``. ``du``
+    gets ``+1`` (Loihi's 1-bit offset register), so ``du = 0`` still decays ``u`` by 1/4096 and
+    ``du = 4095`` clears it; ``dv`` has no offset, so ``dv = 0`` keeps ``v``.
+    """
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int16, precision=16)
+    u: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    v: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    du: int = LavaPyType(int, np.uint16, precision=12)
+    dv: int = LavaPyType(int, np.uint16, precision=12)
+    bias_mant: np.ndarray = LavaPyType(np.ndarray, np.int16, precision=13)
+    bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int16, precision=3)
+
+    #: decays are 12-bit fractions of ``DECAY_UNITY``
+    DECAY_SHIFT = 12
+    DECAY_UNITY = 1 << DECAY_SHIFT
+    #: Loihi's 1-bit offsets added to du (current) and dv (voltage)
+    DS_OFFSET = 1
+    DM_OFFSET = 0
+    #: input and threshold are MSB-aligned with the 24-bit state by a left shift of 6
+    ACT_SHIFT = 6
+    VTH_SHIFT = 6
+    UV_BITS = 24
+
+    @classmethod
+    def check_var_value(cls, name: str, value, who: str) -> None:
+        _finite_numbers(value, who)
+        if not is_integral(value):
+            raise ValidationError(
+                f"{who}: {cls.__name__} needs whole numbers (got {short_repr(value)}). Round "
+                "float parameters first, e.g. np.round(x).astype(int), or use the float model.")
+        arr = np.asarray(value)
+        if name in ("du", "dv") and arr.size and (arr.min() < 0 or arr.max() > 4095):
+            raise ValidationError(
+                f"{who}: {cls.__name__} needs {name} in [0, 4095], a 12-bit fraction of 4096 "
+                f"(got {short_repr(value)}). Map a float decay d with round(d * 4096), e.g. "
+                "neuroproc.utils.fixed_point.scale_decay(d).")
+        if name == "vth" and arr.size and (arr.min() < _INT32.min or arr.max() > _INT32.max):
+            raise ValidationError(
+                f"{who}: vth does not fit int32 and would wrap (got {short_repr(value)}). "
+                "Pass a threshold in [-2**31, 2**31 - 1]; Loihi's is 17 bits (0..131071).")
+
+    @staticmethod
+    def _int(x):
+        """The user's scalar-typed parameter as integers (floats like 410.0 become int64)."""
+        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+            return x
+        if isinstance(x, np.ndarray) and x.dtype.kind in "iu":
+            return x
+        return np.asarray(x).astype(np.int64)
+
+    def effective_bias(self) -> np.ndarray:
+        """``bias_mant * 2**bias_exp`` with shifts, in int32 as Lava computes it (every step)."""
+        return shift_by_exp(self.bias_mant, self.bias_exp).astype(np.int32)
+
+    def subthr_dynamics(self, activation_in: np.ndarray) -> None:
+        decay_u = self.DECAY_UNITY - (self._int(self.du) + self.DS_OFFSET)
+        u_dec = decay_toward_zero(self.u, decay_u, self.DECAY_SHIFT).astype(np.int32)
+        # int32 arithmetic as in Lava: a arrives as int32 (declared int16 but not saturated).
+        u_new = u_dec + np.left_shift(activation_in, self.ACT_SHIFT)
+        self.u[:] = wrap_lava(u_new, self.UV_BITS)
+
+        decay_v = self.DECAY_UNITY - (self._int(self.dv) + self.DM_OFFSET)
+        v_dec = decay_toward_zero(self.v, decay_v, self.DECAY_SHIFT).astype(np.int32)
+        self.v[:] = saturate(v_dec + self.u + self.effective_bias(), self.UV_BITS)
+
+
+@implements(proc=LIF, protocol=LoihiProtocol)
+@tag("bit_accurate_loihi", "fixed_pt")
+@requires(CPU)
+class PyLifModelBitAcc(AbstractPyLifModelFixed):
+    """Bit-accurate LIF (tags ``bit_accurate_loihi``, ``fixed_pt``).
+
+    Types: ``u``, ``v`` int32 (24-bit precision); ``bias_mant``, ``bias_exp`` int16 arrays;
+    ``du``, ``dv`` (uint16, 12-bit), ``vth`` (int32, 17-bit) are scalar types, so the object
+    given to the Process is used as is and may hold one value per neuron; ``a_in`` int16
+    declared (int32 arrives); ``s_out`` int32 spikes (0 / 1).
+
+    Spikes where ``v > vth << 6``. As in Lava, ``vth << 6`` is computed once, on the first
+    step: setting ``vth`` after that has no effect on this model. Missing compared with Loihi:
+    refractory period and axonal delays.
+    """
+
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    vth: int = LavaPyType(int, np.int32, precision=17)
+
+    def __init__(self, proc_params=None):
+        super().__init__(proc_params)
+        self.effective_vth = None
+
+    def spiking_activation(self) -> np.ndarray:
+        if self.effective_vth is None:
+            # int64 so that a large vth cannot wrap; equal to Lava wherever Lava does not overflow.
+            self.effective_vth = np.left_shift(np.asarray(self._int(self.vth), dtype=np.int64),
+                                               self.VTH_SHIFT)
+        return self.v > self.effective_vth
+
+
+def _finite_numbers(value, who: str) -> None:
+    try:
+        arr = np.asarray(value)
+    except Exception:
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "iufb" or (arr.dtype.kind == "f" and not np.all(np.isfinite(arr))):
+        raise ValidationError(f"{who}: expected finite numbers (got {short_repr(value)}). "
+                              "Pass ints or floats.")
