@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuroproc._validation import as_shape, short_repr, who
-from neuroproc.exceptions import PortConnectionError, ShapeError, ValidationError
+from neuroproc.exceptions import PortConnectionError, ShapeError
 
 __all__ = [
     "AbstractPort",

@@ -14,6 +14,8 @@ import numpy as np
 from scipy.optimize import fsolve
 from scipy.special import erf, zetac
 
+from neuroproc.exceptions import ValidationError
+
 __all__ = ["convert_rate_to_lif_params"]
 
 _REQUIRED = ("shape_exc", "shape_inh", "dr_exc", "dr_inh", "bias_exc", "bias_inh",
@@ -34,14 +36,14 @@ def _f(y: Any) -> Any:
 def _positive(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0 \
             or not np.isfinite(value):
-        raise ValueError(f"convert_rate_to_lif_params: {name} must be a finite number > 0 "
+        raise ValidationError(f"convert_rate_to_lif_params: {name} must be a finite number > 0 "
                          f"(got {value!r}). Use the rate network's parameters, e.g. 0.01.")
     return value
 
 
 def _count(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"convert_rate_to_lif_params: {name} must be an int >= 1 (got "
+        raise ValidationError(f"convert_rate_to_lif_params: {name} must be an int >= 1 (got "
                          f"{value!r}). Pass the number of neurons of the population.")
     return int(value)
 
@@ -104,7 +106,7 @@ def convert_rate_to_lif_params(**rate_params: Any) -> dict[str, Any]:
     (0.07, 0.01, 1, 0.05)
     """
     if missing := [k for k in _REQUIRED if k not in rate_params]:
-        raise ValueError(f"convert_rate_to_lif_params: missing {missing} (got keys "
+        raise ValidationError(f"convert_rate_to_lif_params: missing {missing} (got keys "
                          f"{sorted(rate_params)}). Pass every rate-network parameter.")
     n_exc = _count(rate_params["shape_exc"], "shape_exc")
     n_inh = _count(rate_params["shape_inh"], "shape_inh")
@@ -115,13 +117,13 @@ def convert_rate_to_lif_params(**rate_params: Any) -> dict[str, Any]:
     g = _positive(rate_params["g_factor"], "g_factor")
     gamma = float(n_exc) / float(n_inh)
     if not gamma * g > 1:
-        raise ValueError(f"convert_rate_to_lif_params: the network is not inhibition-dominated, "
+        raise ValidationError(f"convert_rate_to_lif_params: the network is not inhibition-dominated, "
                          f"gamma * g_factor = {n_exc}/{n_inh} * {g!r} <= 1 (got "
                          f"{gamma * g!r}). Increase g_factor or the share of excitatory neurons.")
     weights = np.array(rate_params["weights"], dtype=float)  # a copy: the input stays untouched
     n = n_exc + n_inh
     if weights.shape != (n, n):
-        raise ValueError(f"convert_rate_to_lif_params: weights must have shape ({n}, {n}) for "
+        raise ValidationError(f"convert_rate_to_lif_params: weights must have shape ({n}, {n}) for "
                          f"{n_exc} + {n_inh} neurons (got {weights.shape}). Check shape_exc, "
                          "shape_inh and the weight matrix.")
 
