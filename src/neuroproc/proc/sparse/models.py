@@ -1,0 +1,118 @@
+"""Sparse models: floating point (``floating_pt``) and bit-accurate (``bit_accurate_loihi``,
+``fixed_pt``).
+
+They reuse the Dense step (send the previous ``a_buff``, receive, accumulate; the bit-accurate
+weight conversion and ``weight_exp``) and replace only ``accumulate``, which walks the sparse
+structure instead of a dense matrix.
+
+Summation order. Binary spikes: each output sums its active synapses one after the other, in
+increasing input index. Dense sums the same numbers with numpy's pairwise summation, so float
+results can differ in the last bits once an output has more than 8 active synapses; they are
+identical whenever every partial sum is exact (integer or dyadic weights), and always for the
+bit-accurate models (integer arithmetic).
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from neuroproc.decorators import implements, requires, tag
+from neuroproc.model import LavaPyType
+from neuroproc.proc.dense.models import AbstractPyDenseModel, AbstractPyDenseModelBitAcc
+from neuroproc.proc.sparse.process import Sparse
+from neuroproc.py_ports import PyOutPort
+from neuroproc.resources import CPU
+from neuroproc.sync import LoihiProtocol
+
+__all__ = ["AbstractPySparseModel", "PySparseModelBitAcc", "PySparseModelFloat"]
+
+
+class AbstractPySparseModel(AbstractPyDenseModel):
+    """Accumulation over a CSR structure (``weights`` holds the stored values in CSR order).
+
+    A column-ordered index (positions of the stored values sorted by input, stably) is built
+    once, so that a binary step gathers only the synapses of active inputs: O(active synapses),
+    never O(n_out * n_in).
+    """
+
+    def __init__(self, proc_params=None):
+        super().__init__(proc_params)
+        p = self.proc_params
+        self.shape = tuple(p["shape"])
+        self.indices = np.asarray(p["indices"], dtype=np.int64)
+        self.indptr = np.asarray(p["indptr"], dtype=np.int64)
+        n_out, n_in = self.shape
+        rows = np.repeat(np.arange(n_out, dtype=np.int64), np.diff(self.indptr))
+        #: CSR positions in column order, their rows, and where each column starts
+        self.col_order = np.argsort(self.indices, kind="stable")
+        self.col_rows = rows[self.col_order]
+        self.col_ptr = np.concatenate(([0], np.cumsum(np.bincount(self.indices, minlength=n_in))))
+        self._csr = None
+
+    def csr(self) -> sp.csr_matrix:
+        """A csr_matrix that shares the ``weights`` buffer (rebuilt if the buffer changed)."""
+        if self._csr is None or self._csr.data is not self.weights:
+            self._csr = sp.csr_matrix((self.weights, self.indices, self.indptr), shape=self.shape,
+                                      copy=False)
+            if self._csr.data is not self.weights:  # scipy copied (dtype): keep it in sync by hand
+                self._csr.data = self.weights
+        return self._csr
+
+    def accumulate(self, s_in: np.ndarray) -> np.ndarray:
+        if self.num_message_bits[0] > 0:
+            return self.csr() @ s_in
+        active = np.flatnonzero(s_in)
+        starts = self.col_ptr[active]
+        counts = self.col_ptr[active + 1] - starts
+        total = int(counts.sum())
+        if total == 0:
+            return np.zeros(self.shape[0], dtype=self._acc_dtype())
+        # positions starts[k] .. starts[k] + counts[k] - 1 for every active column k, in order
+        pos = np.arange(total) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        csr_pos = self.col_order[pos]
+        acc = np.bincount(self.col_rows[pos], weights=self.weights[csr_pos], minlength=self.shape[0])
+        return self._from_float_sum(acc)
+
+    def _acc_dtype(self):
+        return np.float64
+
+    def _from_float_sum(self, acc: np.ndarray) -> np.ndarray:
+        return acc
+
+
+@implements(proc=Sparse, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PySparseModelFloat(AbstractPySparseModel):
+    """Float Sparse (tag ``floating_pt``): float64 weights, ``a_buff`` and ``a_out``.
+
+    Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
+    """
+
+    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    a_buff: np.ndarray = LavaPyType(np.ndarray, float)
+    weights: np.ndarray = LavaPyType(np.ndarray, float)
+
+
+@implements(proc=Sparse, protocol=LoihiProtocol)
+@tag("bit_accurate_loihi", "fixed_pt")
+@requires(CPU)
+class PySparseModelBitAcc(AbstractPySparseModel, AbstractPyDenseModelBitAcc):
+    """Bit-accurate Sparse (tags ``bit_accurate_loihi``, ``fixed_pt``); equals the bit-accurate
+    Dense on the same weights, bit for bit.
+
+    The stored values are converted once on the first step, like Dense's (the sign mode comes
+    from the stored values, which gives the same mode as the dense matrix with its zeros).
+    Binary accumulation sums the int32 weights in float64, exact below 2**53 (more than 4
+    million inputs at the largest int32 weight), and returns int64 like Dense's sum.
+    """
+
+    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=16)
+    a_buff: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
+    weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
+
+    def _acc_dtype(self):
+        return np.int64
+
+    def _from_float_sum(self, acc: np.ndarray) -> np.ndarray:
+        return acc.astype(np.int64)

@@ -1,0 +1,78 @@
+"""Every registered model of the standard library passes ``check_process_model``."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProcessModel
+from neuroproc.proc.dense.process import Dense
+from neuroproc.proc.io import sink, source
+from neuroproc.proc.lif.process import LIF
+from neuroproc.proc.sparse.process import Sparse
+from neuroproc.registry import registered_models
+from neuroproc.utils.testing import check_process_model
+
+
+def _monitor():
+    lif = LIF(shape=(2,), bias_mant=3, vth=2)
+    mon = Monitor()
+    mon.probe(lif.v, 10)
+    mon.probe(lif.s_out, 10)
+    return mon
+
+
+# Values valid for the float and the bit-accurate models alike.
+FACTORIES = {
+    source.RingBuffer: lambda: source.RingBuffer(data=np.array([[1, 0, 1], [0, 1, 1]])),
+    sink.RingBuffer: lambda: sink.RingBuffer(shape=(2,), buffer=5),
+    Monitor: _monitor,
+    LIF: lambda: LIF(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2),
+    Dense: lambda: Dense(np.array([[2, -4], [6, 0], [0, 8]])),
+    Sparse: lambda: Sparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]]))),
+}
+
+
+def standard_models() -> list[tuple[type, type]]:
+    return [(proc_cls, model) for proc_cls, models in registered_models().items()
+            for model in models if model.__module__.startswith("neuroproc.proc.")]
+
+
+def test_every_standard_process_has_a_factory():
+    procs = {proc_cls for proc_cls, _ in standard_models()}
+    assert procs == set(FACTORIES)
+
+
+@pytest.mark.parametrize("proc_cls, model", standard_models(),
+                         ids=lambda x: f"{x.__module__.rsplit('.', 1)[-1]}.{x.__name__}")
+def test_standard_model_complies(proc_cls, model):
+    check_process_model(FACTORIES[proc_cls], model)
+
+
+# -- the check catches broken models -------------------------------------------------------------
+
+class BrokenLif(PyLoihiProcessModel):
+    """Declares a port type for a Var and forgets the rest (bound to LIF without registering)."""
+
+    implements_process = LIF
+    implements_protocol = LoihiProtocol
+    u = LavaPyType(np.ndarray, np.int32)
+    v = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out = LavaPyType(np.ndarray, float)
+
+
+def test_check_reports_missing_and_wrong_declarations():
+    with pytest.raises(AssertionError) as info:
+        check_process_model(FACTORIES[LIF], BrokenLif)
+    text = str(info.value)
+    assert text.startswith("BrokenLif does not comply")
+    for problem in ("Var 'v' is declared as a port type", "Var 'du' has no LavaPyType",
+                    "InPort 'a_in' has no LavaPyType", "OutPort 's_out' is declared as"):
+        assert problem in text
+
+
+def test_check_rejects_a_model_of_another_process():
+    from neuroproc.proc.dense.models import PyDenseModelFloat
+
+    with pytest.raises(AssertionError, match="implements Dense, not LIF"):
+        check_process_model(FACTORIES[LIF], PyDenseModelFloat)
