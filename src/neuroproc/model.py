@@ -94,6 +94,13 @@ class AbstractPyProcessModel(AbstractProcessModel):
         super().__init__(proc_params, **kwargs)
         self.time_step = 0
 
+    def kernel(self):
+        """A ``neuroproc.runtime.kernels.KernelSpec`` for the compiled backend, or None.
+
+        Return one to let the compiled backend fuse this model's ``run_spk`` into its jitted
+        loop; the spec must compute exactly what ``run_spk`` does."""
+        return None
+
 
 class PyLoihiProcessModel(AbstractPyProcessModel):
     """A model stepped by the Loihi protocol. Override ``run_spk`` and, as needed, the guarded

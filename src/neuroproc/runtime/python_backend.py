@@ -22,6 +22,8 @@ class PythonBackend:
 
     def __init__(self, executable):
         self.exe = executable
+        #: why this backend runs the network (set by make_backend)
+        self.reason = None
         self.scheduler = Scheduler(executable.entries)
         self.channels = [Channel(spec, self.scheduler) for spec in executable.channels]
         self._bind_ports()

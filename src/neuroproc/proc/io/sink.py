@@ -34,6 +34,11 @@ class RingBuffer(AbstractProcess):
 class AbstractPyReceiveModel(PyLoihiProcessModel):
     """Shared behaviour; subclasses fix the types."""
 
+    def kernel(self):
+        from neuroproc.proc.io._kernels import sink_spec
+
+        return sink_spec()
+
     def run_spk(self) -> None:
         data = self.data
         data[..., (self.time_step - 1) % data.shape[-1]] = self.a_in.recv()

@@ -39,6 +39,11 @@ class RingBuffer(AbstractProcess):
 class AbstractPySendModel(PyLoihiProcessModel):
     """Shared behaviour; subclasses fix the types."""
 
+    def kernel(self):
+        from neuroproc.proc.io._kernels import source_spec
+
+        return source_spec()
+
     def run_spk(self) -> None:
         data = self.data
         self.s_out.send(data[..., (self.time_step - 1) % data.shape[-1]])
