@@ -111,10 +111,12 @@ def _per_neuron(owner, key: str, value, shape: tuple[int, ...]):
 def _shared_or_per_neuron(owner, key: str, value, shape: tuple[int, ...]):
     """(init, Var shape): ``(1,)`` for a shared value, as in Lava; the neuron shape otherwise."""
     arr = numeric(owner, key, value)
+    # Models with a scalar type use this object as is, so sequences become arrays here.
+    init = arr if isinstance(value, (list, tuple)) else value
     if arr.ndim == 0 or arr.shape == (1,):
-        return value, (1,)
+        return init, (1,)
     if arr.shape == shape:
-        return value, shape
+        return init, shape
     raise ShapeError(f"{who(owner, key)}: expected a scalar or one value per neuron, shape {shape} "
                      f"(got shape {arr.shape}). Pass a scalar or an array of shape {shape}.")
 
