@@ -2,6 +2,7 @@
 
 ``variant`` is parametrized over ``floating_pt`` and ``fixed_pt`` so that one test body checks
 both families. Import it into a test module (``from tests.proc import variant``) to use it.
+These tests run the Python models themselves, so they ask for ``backend="python"``.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ class Variant:
     dv_half: float | int
 
     def run_cfg(self) -> Loihi1SimCfg:
-        return Loihi1SimCfg(select_tag=self.tag)
+        # the python backend runs the models under test (not fused kernels of them)
+        return Loihi1SimCfg(select_tag=self.tag, backend="python")
 
     def spikes(self, data) -> np.ndarray:
         """Source data in the type this family's source sends."""

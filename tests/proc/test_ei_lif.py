@@ -38,7 +38,8 @@ def run_network(params: dict, run_cfg_cls, monitors: bool = True) -> dict:
         mon_v.probe(net.state, STEPS)
         mon_u.probe(net.state_alt, STEPS)
     try:
-        net.run(RunSteps(STEPS), run_cfg_cls(select_tag="lif_neurons", select_sub_proc_model=True))
+        net.run(RunSteps(STEPS), run_cfg_cls(select_tag="lif_neurons", select_sub_proc_model=True,
+                                           backend="python"))
         out = {"spikes": sink.data.get(), "weights": net.procs.dense.weights.get(), "net": net}
         if monitors:
             out.update(v=mon_v.get_data()[net.name]["state"],

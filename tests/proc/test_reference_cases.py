@@ -2,7 +2,8 @@
 
 The graph, run config and probes are those of ``cases.json`` (``lava_processes``): Monitors on
 ``lif.v``, ``lif.u`` and ``dense.a_buff``, a sink RingBuffer on ``lif.s_out``. Spikes, traces
-and ``dense.weights.get()`` after the run are compared with ``assert_array_equal``.
+and ``dense.weights.get()`` after the run are compared with ``assert_array_equal``. The python
+backend runs the models themselves.
 """
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ def run_case(ref: dict) -> dict:
     for var in (lif.v, lif.u, dense.a_buff):
         mon.probe(var, steps)
     try:
-        lif.run(RunSteps(steps), Loihi1SimCfg(select_tag="fixed_pt" if bitacc else "floating_pt"))
+        lif.run(RunSteps(steps), Loihi1SimCfg(select_tag="fixed_pt" if bitacc else "floating_pt",
+                                                 backend="python"))
         data = mon.get_data()
         return {"spikes": sink.data.get(), "v": data[lif.name]["v"], "u": data[lif.name]["u"],
                 "a_buff": data[dense.name]["a_buff"], "weights_after_run": dense.weights.get()}
@@ -102,7 +104,7 @@ def run_timing_probe(kind: str, source_data: np.ndarray) -> dict:
     for target in probes.values():
         mon.probe(target, steps)
     try:
-        src.run(RunSteps(steps), Loihi1SimCfg(select_tag=p["tag"]))
+        src.run(RunSteps(steps), Loihi1SimCfg(select_tag=p["tag"], backend="python"))
         data = mon.get_data()
         return {k: data[t.process.name][t.name].ravel() for k, t in probes.items()}
     finally:
@@ -135,7 +137,7 @@ def test_split_run_continues_time_and_source_ring(refdir, kind):
     src.s_out.connect(dense.s_in)
     dense.a_out.connect(lif.a_in)
     lif.s_out.connect(sink.a_in)
-    cfg = Loihi1SimCfg(select_tag=p["tag"])
+    cfg = Loihi1SimCfg(select_tag=p["tag"], backend="python")
     try:
         lif.run(RunSteps(4), cfg)
         lif.run(RunSteps(6), cfg)

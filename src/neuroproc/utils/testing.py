@@ -28,7 +28,7 @@ _PORT_KINDS = ((InPort, PyInPort), (OutPort, PyOutPort), (RefPort, PyRefPort), (
 
 
 def check_process_model(proc_factory: Callable[[], object], model_cls: type,
-                        num_steps: int = 3) -> None:
+                        num_steps: int = 3, backend: str = "python") -> None:
     """Check that ``model_cls`` implements the Process that ``proc_factory()`` builds.
 
     1. The model is a ProcessModel class that implements the Process's class.
@@ -51,6 +51,8 @@ def check_process_model(proc_factory: Callable[[], object], model_cls: type,
         The model to check.
     num_steps : int
         Steps of the first run.
+    backend : str
+        Runtime backend; ``'python'`` (default) runs the model's own Python code.
 
     Raises
     ------
@@ -67,7 +69,7 @@ def check_process_model(proc_factory: Callable[[], object], model_cls: type,
     helpers = _connect_helpers(proc, num_steps + 1, fixed)
     cfg = Loihi1SimCfg(
         select_sub_proc_model=issubclass(model_cls, AbstractSubProcessModel),
-        exception_proc_model_map={**helpers, type(proc): model_cls})
+        exception_proc_model_map={**helpers, type(proc): model_cls}, backend=backend)
     try:
         proc.run(RunSteps(num_steps), cfg)
         if proc.model_class is not model_cls:

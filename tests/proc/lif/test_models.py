@@ -259,7 +259,7 @@ def test_float_model_accepts_fractional_parameters():
 def test_float_run_cfg_without_tag_picks_the_float_model_first():
     lif = LIF(shape=(1,))
     try:
-        lif.run(RunSteps(1), Loihi1SimCfg())
+        lif.run(RunSteps(1), Loihi1SimCfg(backend="python"))
         assert lif.model_class is PyLifModelFloat
     finally:
         lif.stop()

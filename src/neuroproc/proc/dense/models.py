@@ -49,18 +49,27 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
                     "Use 0 for binary spikes or the payload width of graded spikes.")
 
     def prepare_weights(self) -> None:
-        """Called once, before the first accumulation."""
+        """Called once, before the first accumulation.
+
+        With binary spikes the weights are kept column-major (same values, so ``weights.get()``
+        is unchanged): the columns of active inputs are then contiguous rows of ``W.T``.
+        """
+        if self.num_message_bits[0] == 0:
+            self.weights = np.asfortranarray(self.weights)
 
     def accumulate(self, s_in: np.ndarray) -> np.ndarray:
         """Summed synaptic input of this step.
 
-        Binary spikes add the columns of the active inputs, ``W[:, s].sum(axis=1)``: only those
-        columns are touched, and this exact expression keeps numpy's (pairwise) summation
-        order, so float results equal Lava's bit for bit. Graded spikes use ``W @ s``.
+        Binary spikes add the columns of the active inputs and touch no other column. Lava
+        computes ``W[:, s].sum(axis=1)``; numpy builds ``W[:, s]`` column-major and so adds the
+        active columns one after the other, in ascending input order (a sequential sum, not a
+        pairwise one). ``W.T[s].sum(axis=0)`` performs the very same additions in the same
+        order -- bit-identical floats -- while gathering contiguous rows, about twice as fast.
+        Graded spikes use ``W @ s``.
         """
         if self.num_message_bits[0] > 0:
             return self.weights.dot(s_in)
-        return self.weights[:, s_in.astype(bool)].sum(axis=1)
+        return self.weights.T[s_in.astype(bool)].sum(axis=0)
 
     def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
         """What is kept in ``a_buff`` from the accumulation (identity by default)."""
@@ -118,6 +127,7 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
     def prepare_weights(self) -> None:
         converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
         self.weights[...] = converted
+        super().prepare_weights()
 
     def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
         if self.weight_exp > 0:

@@ -5,11 +5,13 @@ They reuse the Dense step (send the previous ``a_buff``, receive, accumulate; th
 weight conversion and ``weight_exp``) and replace only ``accumulate``, which walks the sparse
 structure instead of a dense matrix.
 
-Summation order. Binary spikes: each output sums its active synapses one after the other, in
-increasing input index. Dense sums the same numbers with numpy's pairwise summation, so float
-results can differ in the last bits once an output has more than 8 active synapses; they are
-identical whenever every partial sum is exact (integer or dyadic weights), and always for the
-bit-accurate models (integer arithmetic).
+Summation order. Binary spikes: each output adds its active synapses one after the other, in
+increasing input index, starting from 0. Dense (``W[:, s].sum(axis=1)``, as in Lava) adds the
+same active columns in the same sequential order, its extra terms being the zeros of absent
+synapses, and ``x + 0.0 == x``: so float Sparse equals float Dense bit for bit (up to the sign of
+a zero sum). Graded spikes: Sparse sums each row sequentially (scipy's CSR product) while Dense
+uses BLAS (``W @ s``), whose order differs, so float results may differ by rounding there. The
+bit-accurate models add integers and are always identical.
 """
 from __future__ import annotations
 
