@@ -85,4 +85,5 @@ def cast_to_dtype(value, dtype, shape, what: str) -> np.ndarray:
         if lo < info.min or hi > info.max:
             raise ValidationError(f"{what}: values in [{lo}, {hi}] do not fit {dtype} "
                                   f"[{info.min}, {info.max}] and would wrap. Pass values in range.")
-    return np.array(arr, dtype=dtype)
+    # C order always: the layout decides numpy's summation order (Dense), and kernels expect it
+    return np.array(arr, dtype=dtype, order="C")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import inspect
 import marshal
 import os
 import sys
@@ -104,6 +105,13 @@ def plan_compiled(exe) -> _Plan:
                 if not isinstance(getattr(holder.model, var.name), np.ndarray):
                     raise Unsupported(f"Monitor probe of {var.who}: not an array Var")
                 plan.monitors.append((e, p, "var", (holder, var.name)))
+    for e in exe.entries:
+        spec = plan.kernels.get(id(e))
+        for port_name, kinds in zip(spec.in_ports if spec else (), spec.in_kinds if spec else ()):
+            buf = plan.in_bufs[id(getattr(e.proc, port_name))][0]
+            if kinds and buf.dtype.kind not in kinds:
+                raise Unsupported(f"{who(e.proc)}.{port_name} receives {buf.dtype}, which "
+                                  f"{e.model_cls.__name__}'s kernel does not handle")
     plan.order = _schedule(exe, plan)
     return plan
 
@@ -135,8 +143,14 @@ def _schedule(exe, plan) -> list:
 
 
 def _fingerprint(fn) -> str:
+    """Changes whenever the kernel or anything in its module changes (callees are inlined into
+    the fused machine code, so the disk cache must not outlive them)."""
     py = getattr(fn, "py_func", fn)
-    return hashlib.sha1(marshal.dumps(py.__code__)).hexdigest()[:12]
+    try:
+        data = Path(inspect.getsourcefile(py)).read_bytes()
+    except (TypeError, OSError):
+        data = marshal.dumps(py.__code__)
+    return hashlib.sha1(data + py.__qualname__.encode()).hexdigest()[:12]
 
 
 def _cache_dir() -> Path:

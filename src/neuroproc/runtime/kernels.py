@@ -36,5 +36,7 @@ class KernelSpec:
     early_ports: tuple[str, ...] = ()
     params: Callable | None = None
     prepare: Callable | None = None
+    #: per in-port, the numpy dtype kinds the kernel handles ('' = any); others fall back
+    in_kinds: tuple[str, ...] = ()
     #: names the generated code shows; defaults to the step function's name
     label: str = ""

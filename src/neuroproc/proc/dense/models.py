@@ -96,6 +96,11 @@ class PyDenseModelFloat(AbstractPyDenseModel):
     a_buff: np.ndarray = LavaPyType(np.ndarray, float)
     weights: np.ndarray = LavaPyType(np.ndarray, float)
 
+    def kernel(self):
+        from neuroproc.proc.dense._kernels import float_spec
+
+        return float_spec(self)
+
 
 class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
     """Loihi's weight conversion and input scaling, shared by the bit-accurate Dense and Sparse.
@@ -149,6 +154,11 @@ class PyDenseModelBitAcc(AbstractPyDenseModelBitAcc):
     a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=16)
     a_buff: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
     weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
+
+    def kernel(self):
+        from neuroproc.proc.dense._kernels import bitacc_spec
+
+        return bitacc_spec(self)
 
 
 def _check_numbers(value, who: str) -> None:

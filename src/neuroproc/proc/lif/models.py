@@ -96,6 +96,11 @@ class PyLifModelFloat(AbstractPyLifModelFloat):
     def spiking_activation(self) -> np.ndarray:
         return self.v > self.vth
 
+    def kernel(self):
+        from neuroproc.proc.lif._kernels import float_spec
+
+        return float_spec(self)
+
 
 class AbstractPyLifModelFixed(AbstractPyLifModel):
     """Fixed-point LIF arithmetic of Loihi, as Lava 0.10 computes it.
@@ -199,12 +204,21 @@ class PyLifModelBitAcc(AbstractPyLifModelFixed):
         super().__init__(proc_params)
         self.effective_vth = None
 
-    def spiking_activation(self) -> np.ndarray:
+    def prepare_threshold(self) -> None:
+        """``vth << 6``, once (on the first step, as Lava does)."""
         if self.effective_vth is None:
             # int64 so that a large vth cannot wrap; equal to Lava wherever Lava does not overflow.
             self.effective_vth = np.left_shift(np.asarray(self._int(self.vth), dtype=np.int64),
                                                self.VTH_SHIFT)
+
+    def spiking_activation(self) -> np.ndarray:
+        self.prepare_threshold()
         return self.v > self.effective_vth
+
+    def kernel(self):
+        from neuroproc.proc.lif._kernels import bitacc_spec
+
+        return bitacc_spec(self)
 
 
 def _finite_numbers(value, who: str) -> None:

@@ -1,0 +1,118 @@
+"""numba kernels of the LIF models (see neuroproc.runtime.kernels).
+
+They repeat the models' arithmetic operation by operation, in the same dtypes, so the compiled
+backend's numbers equal the python backend's bit for bit: float64 with the same operation order
+(no fused multiply-add: numba does not contract without fastmath), and for the bit-accurate
+model int64 arithmetic with explicit wrapping wherever numpy computes in int32.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from neuroproc.runtime.kernels import KernelSpec
+
+__all__ = ["bitacc_spec", "float_spec"]
+
+
+@njit(cache=True)
+def float_step(t, u_nd, v_nd, bias_nd, decay_u, decay_v, vth, a_nd, s_nd):
+    u, v, bias_mant = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), bias_nd.reshape(bias_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    for i in range(u.size):
+        ui = u[i] * decay_u[i]
+        ui = ui + a_in[i]
+        u[i] = ui
+        vi = v[i] * decay_v[i]
+        vi = vi + ui
+        vi = vi + bias_mant[i]
+        if vi > vth[i]:
+            v[i] = 0.0
+            s_out[i] = 1
+        else:
+            v[i] = vi
+            s_out[i] = 0
+
+
+@njit(cache=True)
+def _wrap32(x):
+    return ((x + 2147483648) & 4294967295) - 2147483648
+
+
+@njit(cache=True)
+def _trunc_shift(p, shift):
+    # sign(p) * (|p| >> shift): rounds toward zero
+    if p < 0:
+        return -((-p) >> shift)
+    return p >> shift
+
+
+@njit(cache=True)
+def bitacc_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, vth_eff, a_nd, s_nd):
+    u, v, bias_mant, bias_exp = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), \
+        bm_nd.reshape(bm_nd.size), be_nd.reshape(be_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    for i in range(u.size):
+        # u: trunc0(u * decay_u / 4096) in int32, + (a << 6) in int32, then Lava's one-time wrap
+        u_dec = _wrap32(_trunc_shift(np.int64(u[i]) * decay_u[i], 12))
+        a6 = _wrap32(np.int64(a_in[i]) << 6)
+        u_new = _wrap32(u_dec + a6)
+        if u_new > 8388608:
+            u_new -= 16777216
+        if u_new <= -8388608:
+            u_new += 16777216
+        u[i] = u_new
+        # bias = bias_mant << bias_exp (>> when negative), held in int32
+        e = np.int64(bias_exp[i])
+        b = np.int64(bias_mant[i])
+        bias = _wrap32(b << e if e >= 0 else b >> (-e))
+        v_dec = _wrap32(_trunc_shift(np.int64(v[i]) * decay_v[i], 12))
+        v_new = _wrap32(_wrap32(v_dec + u_new) + bias)
+        if v_new > 8388607:
+            v_new = 8388607
+        elif v_new < -8388607:
+            v_new = -8388607
+        if v_new > vth_eff[i]:
+            v[i] = 0
+            s_out[i] = 1
+        else:
+            v[i] = v_new
+            s_out[i] = 0
+
+
+def _per_neuron(value, shape, dtype):
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(value), shape).astype(dtype).ravel())
+
+
+def float_spec(model) -> KernelSpec | None:
+    if not (isinstance(model.u, np.ndarray) and model.u.dtype == np.float64 and model.v.dtype == np.float64
+            and model.bias_mant.dtype == np.float64):
+        return None
+
+    def params(m):
+        shape = m.u.shape
+        # (1 - d) computed by numpy as run_spk does, then widened exactly to float64
+        return (_per_neuron(1 - m.du, shape, np.float64), _per_neuron(1 - m.dv, shape, np.float64),
+                _per_neuron(m.vth, shape, np.float64))
+
+    return KernelSpec(step=float_step, arrays=("u", "v", "bias_mant"), in_ports=("a_in",),
+                      out_ports=("s_out",), params=params, label="lif_float")
+
+
+def bitacc_spec(model) -> KernelSpec | None:
+    def params(m):
+        shape = m.u.shape
+        decay_u = m.DECAY_UNITY - (m._int(m.du) + m.DS_OFFSET)
+        decay_v = m.DECAY_UNITY - (m._int(m.dv) + m.DM_OFFSET)
+        # before the first step (only when the backend compiles) vth << 6 is not fixed yet
+        vth = m.effective_vth if m.effective_vth is not None else np.left_shift(
+            np.asarray(m._int(m.vth), dtype=np.int64), m.VTH_SHIFT)
+        return (_per_neuron(decay_u, shape, np.int64), _per_neuron(decay_v, shape, np.int64),
+                _per_neuron(vth, shape, np.int64))
+
+    def prepare(m):
+        m.prepare_threshold()
+
+    return KernelSpec(step=bitacc_step, arrays=("u", "v", "bias_mant", "bias_exp"), in_ports=("a_in",),
+                      out_ports=("s_out",), params=params, prepare=prepare, in_kinds=("iub",),
+                      label="lif_bitacc")
