@@ -131,3 +131,15 @@ def test_bitacc_dense_weights_after_run_are_lavas_effective_weights(bitacc_run):
     ref, got = bitacc_run
     np.testing.assert_array_equal(got["weights"], ref["weights_effective"])
     assert not np.array_equal(ref["weights"], ref["weights_effective"])  # the truncation happened
+
+
+def test_sub_process_model_passes_the_compliance_check():
+    """check_process_model also drives hierarchical models (aliased Vars, ports through the parent)."""
+    from neuroproc.utils.testing import check_process_model
+
+    rng = np.random.default_rng(0)
+    w = rng.normal(0, 0.05, (5, 5))
+    params = dict(shape_exc=4, shape_inh=1, du_exc=0.1, dv_exc=0.1, vth_exc=1.0,
+                  bias_mant_exc=0.2, du_inh=0.1, dv_inh=0.1, vth_inh=1.0, bias_mant_inh=0.2,
+                  weights=w)
+    check_process_model(lambda: EINetwork(**params), SubEINetworkModel)
