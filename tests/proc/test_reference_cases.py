@@ -32,7 +32,7 @@ def _compact(x):
     return x.ravel()[0].item() if x.size and np.all(x == x.ravel()[0]) else x
 
 
-def run_case(ref: dict) -> dict:
+def run_case(ref: dict, backend: str = "python") -> dict:
     """Build the reference graph for one case, run it, return what the references hold."""
     bitacc = ref["model"] == "bitacc"
     n_out, steps = ref["n_out"], ref["T"]
@@ -56,10 +56,11 @@ def run_case(ref: dict) -> dict:
         mon.probe(var, steps)
     try:
         lif.run(RunSteps(steps), Loihi1SimCfg(select_tag="fixed_pt" if bitacc else "floating_pt",
-                                                 backend="python"))
+                                                 backend=backend))
         data = mon.get_data()
         return {"spikes": sink.data.get(), "v": data[lif.name]["v"], "u": data[lif.name]["u"],
-                "a_buff": data[dense.name]["a_buff"], "weights_after_run": dense.weights.get()}
+                "a_buff": data[dense.name]["a_buff"], "weights_after_run": dense.weights.get(),
+                "backend": lif.runtime.backend.name}
     finally:
         lif.stop()
 

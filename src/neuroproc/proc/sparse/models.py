@@ -95,6 +95,11 @@ class PySparseModelFloat(AbstractPySparseModel):
     a_buff: np.ndarray = LavaPyType(np.ndarray, float)
     weights: np.ndarray = LavaPyType(np.ndarray, float)
 
+    def kernel(self):
+        from neuroproc.proc.sparse._kernels import float_spec
+
+        return float_spec(self)
+
 
 @implements(proc=Sparse, protocol=LoihiProtocol)
 @tag("bit_accurate_loihi", "fixed_pt")
@@ -112,6 +117,11 @@ class PySparseModelBitAcc(AbstractPySparseModel, AbstractPyDenseModelBitAcc):
     a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=16)
     a_buff: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
     weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
+
+    def kernel(self):
+        from neuroproc.proc.sparse._kernels import bitacc_spec
+
+        return bitacc_spec(self)
 
     def _acc_dtype(self):
         return np.int64
