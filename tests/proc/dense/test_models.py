@@ -124,10 +124,12 @@ def test_float_model_ignores_the_fixed_point_parameters():
     np.testing.assert_array_equal(dense.weights.get(), w)
 
 
-def test_float_sum_uses_numpys_order_over_the_active_columns():
-    # W[:, s].sum(axis=1) (pairwise) is what makes float results equal Lava's to the last bit
+@pytest.mark.parametrize("n_out", [1, 5])
+def test_float_sum_equals_lavas_expression_bit_for_bit(n_out):
+    # Lava's W[:, s].sum(axis=1): sequential over the active columns (pairwise for one row);
+    # the same order is what makes float results equal Lava's to the last bit
     rng = np.random.default_rng(5)
-    w = rng.normal(size=(5, 300))
+    w = rng.normal(size=(n_out, 300)) * rng.choice([1e-3, 1.0, 1e3], size=(n_out, 300))
     s = rng.random((300, 4)) < 0.6
     got = a_buff_trace(FLOAT, Dense(w), s.astype(float))
     for k in range(4):

@@ -63,10 +63,10 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         Binary spikes add the columns of the active inputs and touch no other column. Lava
         computes ``W[:, s].sum(axis=1)``; numpy builds ``W[:, s]`` column-major and so adds the
         active columns one after the other, in ascending input order (a sequential sum, not a
-        pairwise one). Summing the rows of ``W.T`` of the active inputs over axis 0 performs the
-        very same additions in the same order -- bit-identical floats -- while gathering
-        contiguous rows: two to three times faster.
-        Graded spikes use ``W @ s``.
+        pairwise one; only a single output row is contiguous and summed pairwise). Summing the
+        rows of ``W.T`` of the active inputs over axis 0 performs the very same additions in the
+        same order, in both cases -- bit-identical floats -- while gathering contiguous rows:
+        about twice as fast. Graded spikes use ``W @ s``.
         """
         if self.num_message_bits[0] > 0:
             return self.weights.dot(s_in)
