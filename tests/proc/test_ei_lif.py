@@ -29,7 +29,7 @@ RATE_KEYS = ("shape_exc", "dr_exc", "bias_exc", "shape_inh", "dr_inh", "bias_inh
              "q_factor")
 
 
-def run_network(params: dict, run_cfg_cls, monitors: bool = True) -> dict:
+def run_network(params: dict, run_cfg_cls, monitors: bool = True, backend: str = "python") -> dict:
     net = EINetwork(**params)
     sink = io.sink.RingBuffer(shape=(N,), buffer=STEPS)
     net.outport.connect(sink.a_in)
@@ -39,8 +39,9 @@ def run_network(params: dict, run_cfg_cls, monitors: bool = True) -> dict:
         mon_u.probe(net.state_alt, STEPS)
     try:
         net.run(RunSteps(STEPS), run_cfg_cls(select_tag="lif_neurons", select_sub_proc_model=True,
-                                           backend="python"))
-        out = {"spikes": sink.data.get(), "weights": net.procs.dense.weights.get(), "net": net}
+                                           backend=backend))
+        out = {"spikes": sink.data.get(), "weights": net.procs.dense.weights.get(), "net": net,
+               "backend": net.runtime.backend.name}
         if monitors:
             out.update(v=mon_v.get_data()[net.name]["state"],
                        u=mon_u.get_data()[net.name]["state_alt"])
@@ -55,10 +56,15 @@ def first_mismatch(a: np.ndarray, b: np.ndarray) -> int:
     return int(bad[0]) if bad.size else a.shape[1]
 
 
-@pytest.fixture(scope="module", params=["balanced", "critical"])
+@pytest.fixture(scope="module", params=[("balanced", "python"), ("critical", "python"),
+                                        ("balanced", "compiled"), ("critical", "compiled")],
+                ids=lambda p: "-".join(p))
 def float_run(request, load_ref):
-    ref = load_ref(f"ei_lif_float_{request.param}")
-    return request.param, ref, run_network(lif_params_from_reference(ref), CustomRunConfigFloat)
+    regime, backend = request.param
+    ref = load_ref(f"ei_lif_float_{regime}")
+    got = run_network(lif_params_from_reference(ref), CustomRunConfigFloat, backend=backend)
+    assert got["backend"] == backend
+    return regime, ref, got
 
 
 def test_float_models_were_selected(float_run):
@@ -107,10 +113,12 @@ def test_float_network_converting_rate_parameters_itself(load_ref, name):
     assert abs(got["spikes"].sum() - total) <= 0.01 * total
 
 
-@pytest.fixture(scope="module")
-def bitacc_run(load_ref):
+@pytest.fixture(scope="module", params=["python", "compiled"])
+def bitacc_run(request, load_ref):
     ref = load_ref("ei_bitacc_critical")
-    return ref, run_network(lif_params_from_reference(ref), CustomRunConfigFixed)
+    got = run_network(lif_params_from_reference(ref), CustomRunConfigFixed, backend=request.param)
+    assert got["backend"] == request.param
+    return ref, got
 
 
 def test_bitacc_models_were_selected(bitacc_run):
