@@ -17,6 +17,7 @@ LAYERS = [
     {"compiler"},
     {"runtime"},
     {"proc", "utils"},
+    {"report", "traffic"},
 ]
 
 

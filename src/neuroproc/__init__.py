@@ -30,10 +30,12 @@ from neuroproc.ports import InPort, OutPort, RefPort, VarPort
 from neuroproc.process import AbstractProcess
 from neuroproc.proc.monitor import Monitor
 from neuroproc.py_ports import PyInPort, PyOutPort, PyRefPort, PyVarPort
+from neuroproc.report import deployment_report
 from neuroproc.resources import CPU, GPU, LMT, Loihi1NeuroCore, Loihi2NeuroCore, NeuroCore
 from neuroproc.run_conditions import RunContinuous, RunSteps
 from neuroproc.run_configs import Loihi1SimCfg, Loihi2SimCfg, RunConfig
 from neuroproc.sync import AsyncProtocol, LoihiProtocol
+from neuroproc.traffic import count_traffic
 from neuroproc.variable import Var
 
 __version__ = "0.1.0"
@@ -79,6 +81,8 @@ __all__ = [
     "ValidationError",
     "Var",
     "VarPort",
+    "count_traffic",
+    "deployment_report",
     "implements",
     "requires",
     "tag",

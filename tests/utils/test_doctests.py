@@ -10,7 +10,8 @@ import pytest
 matplotlib.use("Agg")
 
 
-@pytest.mark.parametrize("module", ["neuroproc.utils.analysis", "neuroproc.utils.plots"])
+@pytest.mark.parametrize("module", ["neuroproc.utils.analysis", "neuroproc.utils.plots",
+                                    "neuroproc.utils.spike_probe"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module), verbose=False)
     assert result.attempted > 0
