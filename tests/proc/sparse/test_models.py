@@ -2,10 +2,11 @@
 
 Bit-accurate: exactly, always (integer sums). Float, binary spikes: exactly as well, for any
 weights -- Dense's ``W[:, s].sum(axis=1)`` adds the active columns sequentially in ascending
-input order, as Sparse does (Dense's extra terms are zeros). Float, graded spikes: Dense uses
-BLAS (``W @ s``) and Sparse a sequential CSR product, so they may differ by rounding; the
-random-network tests use dyadic weights (every partial sum exact, hence equal), and one test
-bounds the difference for general floats with the classic summation error bound,
+input order, as Sparse does (Dense's extra terms are zeros) -- except with a single output row,
+which numpy sums pairwise. Float, graded spikes: Dense uses BLAS (``W @ s``) and Sparse a
+sequential CSR product, so they may differ by rounding. The random-network tests use dyadic
+weights (every partial sum exact, hence equal whatever the order); the two other float cases are
+bounded by the classic summation error bound,
 |diff| <= 2 (k - 1) eps sum|w_j s_j| for an output with k non-zero terms (each order's error is
 at most (k - 1) eps sum|w_j s_j|).
 """
@@ -106,16 +107,26 @@ def test_float_binary_sparse_equals_dense_for_any_weights():
     np.testing.assert_array_equal(got["Sparse"], got["Dense"])
 
 
+def _summation_bound(w: sp.csr_matrix, data: np.ndarray) -> np.ndarray:
+    terms = np.abs(w.toarray()) @ np.abs(data)                  # sum |w_j s_j| per output, step
+    k = (w.toarray() != 0).astype(float) @ (data != 0)         # non-zero terms per output, step
+    return (2 * np.maximum(k - 1, 0) * np.finfo(float).eps * terms).T
+
+
+def test_float_single_output_differs_from_dense_only_by_summation_rounding():
+    rng = np.random.default_rng(9)
+    w = sp.csr_matrix(rng.standard_normal((1, 300)))
+    data = (rng.random((300, 20)) < 0.6).astype(float)
+    got = _float_a_buff(w, data)
+    assert np.all(np.abs(got["Sparse"] - got["Dense"]) <= _summation_bound(w, data))
+
+
 def test_float_graded_sparse_differs_from_dense_only_by_summation_rounding():
     rng = np.random.default_rng(8)
     w = sp.random(40, 200, density=0.5, format="csr", random_state=rng, data_rvs=rng.standard_normal)
     data = (rng.random((200, 30)) < 0.5) * rng.random((200, 30)) * 100
     got = _float_a_buff(w, data, num_message_bits=16)
-    terms = np.abs(w.toarray()) @ data                          # sum |w_j s_j| per output, step
-    k = (w.toarray() != 0).astype(float) @ (data != 0)         # non-zero terms per output, step
-    bound = 2 * np.maximum(k - 1, 0) * np.finfo(float).eps * terms
-    diff = np.abs(got["Sparse"] - got["Dense"])
-    assert np.all(diff <= bound.T)
+    assert np.all(np.abs(got["Sparse"] - got["Dense"]) <= _summation_bound(w, data))
 
 
 def test_no_active_input_gives_zeros_of_the_family_type(variant):

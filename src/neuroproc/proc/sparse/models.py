@@ -9,9 +9,10 @@ Summation order. Binary spikes: each output adds its active synapses one after t
 increasing input index, starting from 0. Dense (``W[:, s].sum(axis=1)``, as in Lava) adds the
 same active columns in the same sequential order, its extra terms being the zeros of absent
 synapses, and ``x + 0.0 == x``: so float Sparse equals float Dense bit for bit (up to the sign of
-a zero sum). Graded spikes: Sparse sums each row sequentially (scipy's CSR product) while Dense
-uses BLAS (``W @ s``), whose order differs, so float results may differ by rounding there. The
-bit-accurate models add integers and are always identical.
+a zero sum) -- except for a single output row, which numpy sums pairwise. Graded spikes: Sparse
+sums each row sequentially (scipy's CSR product) while Dense uses BLAS (``W @ s``), whose order
+differs, so float results may differ by rounding there. The bit-accurate models add integers
+and are always identical.
 """
 from __future__ import annotations
 
