@@ -1,9 +1,12 @@
-"""Cooperative scheduler: one greenlet per model, switched only when a ``recv`` finds no message.
+"""Cooperative scheduler: models run in turn; one that waits on an empty channel is set aside.
 
-A greenlet switch costs about 0.3 µs, so a model that waits costs little, and a model that sends
-before it receives (Dense) closes recurrent loops without threads. The scheduler is
-deterministic: ready models run in FIFO order. When no model is ready but some have not finished
-the phase, every one of them waits on an empty channel: that is a deadlock, reported at once.
+A model's phase starts as a plain call in the scheduler's own frame. If its ``recv`` finds no
+message, the scheduler serves the other ready models right there (each in a greenlet, about
+0.3 µs per switch, so they can be parked when they wait) until the message arrives, then
+returns to it. So a model that sends before it receives (Dense) closes recurrent loops without
+threads, and models that never wait cost no switch at all. The order is deterministic: ready
+models run in FIFO order. When no model is ready but some have not finished the phase, every
+one of them waits on an empty channel: that is a deadlock, reported at once.
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ _STOP = object()
 class _Task:
     """A model's greenlet and bookkeeping."""
 
-    __slots__ = ("entry", "model", "glet", "waiting_on", "phase", "is_async", "finished", "method")
+    __slots__ = ("entry", "model", "glet", "waiting_on", "phase", "is_async", "finished", "method",
+                 "direct")
 
     def __init__(self, entry):
         self.entry = entry
@@ -35,6 +39,8 @@ class _Task:
         self.finished = False
         #: method to start on the next resume (None: continue where it waits)
         self.method = None
+        #: running as a plain call in the scheduler's frame (not in its greenlet)
+        self.direct = False
 
 
 class Scheduler:
@@ -46,18 +52,31 @@ class Scheduler:
         self.current: _Task | None = None
         self._hub = None
         self.time_step = 0
+        self._pending = 0
 
     # -- called from model code (inside a task's greenlet) ---------------------------------------
     def block(self, channel) -> None:
-        """Park the current task until ``channel`` receives a message."""
+        """Wait until ``channel`` receives a message: park the task's greenlet, or, for a task
+        running as a plain call, serve the other ready tasks until the message is there."""
         task = self.current
         task.waiting_on = channel
         channel.waiter = task
-        self._hub.switch(channel)
+        if not task.direct:
+            self._hub.switch(channel)
+            return
+        ready = self.ready
+        while not channel.queue:
+            if not ready:
+                self._deadlock(task.phase or "run_spk")
+            self._account(ready.popleft(), via_greenlet=True)
+        task.waiting_on = None
+        channel.waiter = None
+        self.current = task
 
     def wake(self, task) -> None:
         task.waiting_on = None
-        self.ready.append(task)
+        if not task.direct:  # a plain call notices the message itself
+            self.ready.append(task)
 
     # -- driving ---------------------------------------------------------------------------------------
     def _worker(self, task):
@@ -74,15 +93,46 @@ class Scheduler:
             task.glet = greenlet.greenlet(self._worker(task), parent=self._hub)
         try:
             return task.glet.switch(arg)
+        except (DeadlockError, SimulationError):
+            raise
         except BaseException as exc:
-            self.close()
-            phase = task.phase or "run_spk"
-            entry = task.entry
-            raise SimulationError(
-                f"{who(entry.proc)} ({entry.model_cls.__name__}) failed in {phase} at time step "
-                f"{self.time_step}: {type(exc).__name__}: {exc}",
-                process=entry.proc, model=entry.model_cls, phase=phase, time_step=self.time_step,
-            ) from exc
+            self._fail(task, exc)
+
+    def _fail(self, task, exc):
+        self.close()
+        phase = task.phase or "run_spk"
+        entry = task.entry
+        raise SimulationError(
+            f"{who(entry.proc)} ({entry.model_cls.__name__}) failed in {phase} at time step "
+            f"{self.time_step}: {type(exc).__name__}: {exc}",
+            process=entry.proc, model=entry.model_cls, phase=phase, time_step=self.time_step,
+        ) from exc
+
+    def _run_direct(self, task):
+        """Start a synchronous task's phase as a plain call (no greenlet unless it must wait)."""
+        self.current = task
+        method, task.method = task.method, None
+        task.direct = True
+        try:
+            getattr(task.model, method)()
+        except (DeadlockError, SimulationError):
+            raise
+        except BaseException as exc:
+            self._fail(task, exc)
+        finally:
+            task.direct = False
+        return _DONE
+
+    def _account(self, task, via_greenlet: bool = False) -> None:
+        if task.method is not None and not task.is_async and not via_greenlet:
+            res = self._run_direct(task)
+        else:
+            res = self._resume(task)
+        if res is _DONE:
+            if task.is_async:
+                task.finished = True
+            else:
+                self._pending -= 1
 
     def run_phase(self, tasks, method: str) -> None:
         """Run ``method`` of every task in ``tasks`` to completion, interleaving on waits.
@@ -91,21 +141,15 @@ class Scheduler:
         """
         self._hub = greenlet.getcurrent()
         ready = self.ready
-        pending = 0
         for t in tasks:
             t.phase = method
             t.method = method
             ready.append(t)
-            pending += 1
-        while pending:
+        self._pending = len(tasks)
+        while self._pending:
             if not ready:
                 self._deadlock(method)
-            task = ready.popleft()
-            if self._resume(task) is _DONE:
-                if task.is_async:
-                    task.finished = True
-                else:
-                    pending -= 1
+            self._account(ready.popleft())
 
     def start_async(self, tasks) -> None:
         """Queue the ``run_async`` of async tasks; they progress during the following phases."""
