@@ -1,8 +1,8 @@
 """numba kernels of the Sparse models (see neuroproc.runtime.kernels).
 
-Binary spikes walk the column-ordered index of the CSR structure: for every active input (in
-increasing order) its stored weights are added to their outputs, as ``np.bincount`` does in the
-python model, so the float sums are identical. Graded spikes repeat scipy's CSR product: each
+Binary spikes walk the column-ordered (pre-major) copy of the structure: for every active input
+(in increasing order) its weights, stored contiguously, are added to their outputs, as
+``np.bincount`` does in the python model, so the float sums are identical. Graded spikes repeat scipy's CSR product: each
 row sums ``data * x`` over its stored entries from 0, in CSR order (int32 arithmetic wraps).
 """
 from __future__ import annotations
@@ -17,28 +17,28 @@ __all__ = ["bitacc_spec", "float_spec"]
 
 
 @njit(cache=True)
-def sparse_early(t, a_buff, weights, col_order, col_rows, col_ptr, indices, indptr, idx, weight_exp, a_out):
+def sparse_early(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, a_out):
     send_buffer(t, a_buff, a_out)
 
 
 @njit(cache=True)
-def _binary_sum(a_buff, weights, col_order, col_rows, col_ptr, idx, s_in):
+def _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in):
     k = active_inputs(s_in, idx)
     for p in range(a_buff.size):
         a_buff[p] = 0
     for i in range(k):
         j = idx[i]
         for pos in range(col_ptr[j], col_ptr[j + 1]):
-            a_buff[col_rows[pos]] += weights[col_order[pos]]
+            a_buff[col_rows[pos]] += w_pre[pos]
 
 
 @njit(cache=True)
-def float_binary_step(t, a_buff, weights, col_order, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, weights, col_order, col_rows, col_ptr, idx, s_in)
+def float_binary_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
+    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in)
 
 
 @njit(cache=True)
-def float_graded_step(t, a_buff, weights, col_order, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
+def float_graded_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
     for row in range(a_buff.size):
         acc = 0.0
         for pos in range(indptr[row], indptr[row + 1]):
@@ -47,15 +47,15 @@ def float_graded_step(t, a_buff, weights, col_order, col_rows, col_ptr, indices,
 
 
 @njit(cache=True)
-def bitacc_binary_step(t, a_buff, weights, col_order, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, weights, col_order, col_rows, col_ptr, idx, s_in)
+def bitacc_binary_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
+    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in)
     e = weight_exp[0]
     for p in range(a_buff.size):
         a_buff[p] = a_buff[p] << e if e > 0 else a_buff[p] >> (-e)
 
 
 @njit(cache=True)
-def bitacc_graded_step(t, a_buff, weights, col_order, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
+def bitacc_graded_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
     e = weight_exp[0]
     for row in range(a_buff.size):
         acc = np.int64(0)
@@ -69,7 +69,10 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
 
     def params(m):
         we = np.array([getattr(m, "weight_exp", 0)], np.int64)
-        return (m.col_order, m.col_rows, m.col_ptr, m.indices, m.indptr, np.zeros(n_in, np.int64), we)
+        # the weights in pre-major order, contiguous per input (rebuilt each run: set may change them)
+        w_pre = np.ascontiguousarray(m.weights[m.col_order])
+        rows = m.col_rows.astype(np.int32) if m.shape[0] < 2**31 else m.col_rows  # half the bandwidth
+        return (w_pre, rows, m.col_ptr, m.indices, m.indptr, np.zeros(n_in, np.int64), we)
 
     def prepare(m):
         _prepare(m)
