@@ -22,6 +22,7 @@ from neuroproc.model import AbstractProcessModel, AbstractPyProcessModel, Abstra
 __all__ = ["Loihi1SimCfg", "Loihi2SimCfg", "RunConfig"]
 
 _BACKENDS = ("auto", "python", "compiled")
+_FOLDS = ("exact", "linear")
 
 
 class RunConfig:
@@ -29,15 +30,23 @@ class RunConfig:
 
     ``backend`` picks the runtime backend: ``'python'`` (cooperative reference runtime),
     ``'compiled'`` (fused numba loop where models provide kernels) or ``'auto'``.
+
+    ``fold`` picks what the compiler's fold stage removes (see :mod:`neuroproc.compiler.fold`):
+    ``'exact'`` (default) removes identity Processes such as ``Passthrough`` wherever results
+    stay identical; ``'linear'`` also merges chains of graded float Dense into one weight matrix
+    (same timing, equal up to float rounding); ``False`` folds nothing.
     """
 
-    def __init__(self, custom_sync_domains=None, loglevel: int | None = None, backend: str = "auto"):
+    def __init__(self, custom_sync_domains=None, loglevel: int | None = None, backend: str = "auto",
+                 fold: bool | str = "exact"):
         if backend not in _BACKENDS:
             raise ValidationError(f"{type(self).__name__}.backend must be one of {_BACKENDS} "
                                   f"(got {backend!r}).{suggest(backend, _BACKENDS)}")
+        fold = check_fold(fold, type(self).__name__)
         self.custom_sync_domains = custom_sync_domains or []
         self.loglevel = loglevel
         self.backend = backend
+        self.fold = fold
 
     def select(self, proc, proc_models: list[type]) -> type:
         """Return the model class to use for ``proc`` among ``proc_models``."""
@@ -52,8 +61,8 @@ class AbstractLoihiSimRunCfg(RunConfig):
 
     def __init__(self, custom_sync_domains=None, select_tag: str | None = None,
                  select_sub_proc_model: bool = False, exception_proc_model_map: dict | None = None,
-                 loglevel: int | None = None, backend: str = "auto"):
-        super().__init__(custom_sync_domains, loglevel, backend)
+                 loglevel: int | None = None, backend: str = "auto", fold: bool | str = "exact"):
+        super().__init__(custom_sync_domains, loglevel, backend, fold)
         if select_tag is not None and not isinstance(select_tag, str):
             raise ValidationError(f"{type(self).__name__}.select_tag must be a str or None "
                                   f"(got {short_repr(select_tag)}).")
@@ -127,6 +136,16 @@ class Loihi1SimCfg(AbstractLoihiSimRunCfg):
 
 class Loihi2SimCfg(AbstractLoihiSimRunCfg):
     """Simulate a Loihi 2 network on the CPU."""
+
+
+def check_fold(fold, owner: str = "RunConfig") -> bool | str:
+    """``fold`` as a fold mode: ``False``, ``'exact'`` or ``'linear'`` (``True`` means ``'exact'``)."""
+    if fold is True:
+        return "exact"
+    if fold is False or (isinstance(fold, str) and fold in _FOLDS):
+        return fold
+    raise ValidationError(f"{owner}.fold must be one of {(False,) + _FOLDS} (got {short_repr(fold)})."
+                          f"{suggest(fold, _FOLDS)}")
 
 
 def check_selected(run_cfg, proc, model) -> type:

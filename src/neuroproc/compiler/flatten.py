@@ -73,13 +73,21 @@ class FlatGraph:
 def flatten(selection) -> FlatGraph:
     leaves = selection.leaves
     edges: list[Edge] = []
-    for proc in leaves:
+    # a FoldedSelection (compiler.fold) walks the network as built, then reroutes the channels
+    # past folded leaves; rerouted channels keep their place, so fan-in sums in the same order
+    for proc in getattr(selection, "unfolded_leaves", leaves):
         for port in proc.out_ports:
             _walk(selection, port, port, [], edges, set())
+    rewire = getattr(selection, "rewire", None)
+    if rewire is not None:
+        edges = rewire(edges)
+    removed = getattr(selection, "removed", {})
     var_home = {}
     for proc in selection.procs:
         for var in proc.vars:
             home = var.resolve()
+            if id(home.process) in removed:
+                continue  # folded away: not run, so get() answers from the Process side
             if selection.is_leaf(home.process) or home is var:
                 var_home[id(var)] = home
     ref_links = []
