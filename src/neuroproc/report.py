@@ -130,11 +130,16 @@ class DeploymentReport:
         RefPort links (a Monitor probing a Var is one); listed, not counted by meters.
     run_cfg : RunConfig or None
         The configuration the network was compiled with.
+    fold : FoldReport or None
+        What the compiler's fold stage removed (``fold.folded``) and kept with a reason
+        (``fold.refused``); folded Processes are not listed among ``processes`` (see
+        :mod:`neuroproc.compiler.fold`).
     """
 
-    def __init__(self, processes, channels, var_access, run_cfg=None, locations=None):
+    def __init__(self, processes, channels, var_access, run_cfg=None, locations=None, fold=None):
         self.processes, self.channels, self.var_access = list(processes), list(channels), list(var_access)
         self.run_cfg = run_cfg
+        self.fold = fold
         self._locations = dict(locations or {})  # id(leaf Process) -> location
 
     @property
@@ -151,8 +156,10 @@ class DeploymentReport:
                                   "of this network. Pass one of the Processes listed in the report.") from None
 
     def as_dict(self) -> dict:
-        """Plain data: ``{"processes": [...], "channels": [...], "var_access": [...]}``."""
-        return {k: [asdict(r) for r in getattr(self, k)] for k in ("processes", "channels", "var_access")}
+        """Plain data: ``{"processes": [...], "channels": [...], "var_access": [...], "fold": {...}}``."""
+        out = {k: [asdict(r) for r in getattr(self, k)] for k in ("processes", "channels", "var_access")}
+        out["fold"] = None if self.fold is None else self.fold.as_dict()
+        return out
 
     def bytes_per_step(self) -> dict:
         """Bytes crossing each way per step if every channel sends one message per step."""
@@ -183,6 +190,9 @@ class DeploymentReport:
             out += ["", "Var access through RefPorts (not counted by traffic meters):"]
             out += _fmt_table(["ref port", "var", "crosses (read)"],
                               [(r.ref, r.var, r.crossing or "-") for r in self.var_access])
+        if self.fold is not None and (self.fold.folded or self.fold.refused):
+            out += ["", f"Folded at compile time ({self.fold.summary()}):"]
+            out += _fmt_table(["status", "kind", "processes", "what replaces them / why not"], self.fold.rows())
         return "\n".join(out)
 
     __str__ = table
@@ -227,7 +237,8 @@ def _report_from_executable(exe, run_cfg=None) -> DeploymentReport:
         ref_loc = locations.get(id(link.ref.process), HOST)
         var_loc = locations.get(id(link.var.process), HOST)
         var_access.append(VarAccessRow(link.ref.who, link.var.who, ref_loc, var_loc, crossing(var_loc, ref_loc)))
-    return DeploymentReport(processes, channels, var_access, run_cfg, locations)
+    return DeploymentReport(processes, channels, var_access, run_cfg, locations,
+                            fold=getattr(exe.flat.selection, "report", None))
 
 
 def deployment_report(proc, run_cfg) -> DeploymentReport:
