@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "tutorials"
 NOTEBOOKS = sorted(ROOT.glob("*.ipynb"))
+# the E/I tutorial runs in test_ei_notebook.py, which also checks its numbers against Lava
+QUICK = [p for p in NOTEBOOKS if p.stem != "ei_network"]
 
 
 def _runner():
@@ -23,7 +25,7 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", QUICK, ids=lambda p: p.stem)
 def test_notebook_runs(notebook, tmp_path):
     t0 = time.perf_counter()
     ns = _runner().run_notebook(notebook, figures_dir=tmp_path)

@@ -50,7 +50,7 @@ def _check_stride(stride: object) -> int:
 
 def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = None,
                 ax: Axes | None = None, color: Any = "b", alpha: float = 1.0,
-                marker: str = "|") -> Figure:
+                marker: str = "|", markersize: float | None = None) -> Figure:
     """Raster plot: one marker per spike, time step on x, neuron index on y.
 
     Works like ``lava.utils.plots.raster_plot``: pass the Figure it returned as ``fig`` to
@@ -66,8 +66,9 @@ def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = Non
         Draw into the first Axes of this figure (created if it has none).
     ax : matplotlib.axes.Axes, optional
         Draw into these Axes; takes precedence over ``fig``.
-    color, alpha, marker
-        Passed to ``Axes.plot`` for the markers.
+    color, alpha, marker, markersize
+        Passed to ``Axes.plot`` for the markers (a small ``markersize`` keeps a dense raster of
+        hundreds of neurons readable; None uses matplotlib's default).
 
     Returns
     -------
@@ -95,7 +96,8 @@ def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = Non
             fig = plt.figure(figsize=(10, 5))
         ax = fig.axes[0] if fig.axes else fig.add_subplot()
     neuron, step = np.nonzero(x[::stride])
-    ax.plot(step, neuron * stride, linestyle="none", marker=marker, color=color, alpha=alpha)
+    ax.plot(step, neuron * stride, linestyle="none", marker=marker, color=color, alpha=alpha,
+            markersize=markersize)
     ax.set_xlim(-1, x.shape[1])
     ax.set_xlabel("Time step")
     ax.set_ylabel("Neuron")
