@@ -6,7 +6,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neuroproc import Loihi1SimCfg, Monitor, RunSteps, ValidationError, count_traffic, deployment_report
+from neuroproc import (
+    AbstractProcess,
+    AbstractSubProcessModel,
+    InPort,
+    Loihi1SimCfg,
+    LoihiProtocol,
+    Monitor,
+    OutPort,
+    RunSteps,
+    ValidationError,
+    count_traffic,
+    deployment_report,
+    implements,
+)
 from neuroproc.compiler import FoldedSelection, collect, compile_network, flatten, fold, select
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.io import sink, source
@@ -331,3 +344,69 @@ def test_traffic_meter_sees_the_folded_channels():
     src.run(RunSteps(3))
     assert len(meter.rows()) == 9 and meter.deployment.fold.folded
     src.stop()
+
+
+# -- hierarchy and reshaping ports -------------------------------------------------------------------------
+class Layer(AbstractProcess):
+    """A hierarchical layer: s_in -> [Passthrough -> Dense] -> a_out."""
+
+    def __init__(self, weights, **kwargs):
+        super().__init__(weights=weights, **kwargs)
+        self.s_in = InPort(shape=(np.shape(weights)[1],))
+        self.a_out = OutPort(shape=(np.shape(weights)[0],))
+
+
+@implements(proc=Layer, protocol=LoihiProtocol)
+class SubLayerModel(AbstractSubProcessModel):
+    def __init__(self, proc):
+        super().__init__(proc)
+        w = proc.proc_params["weights"]
+        self.entry = Passthrough(np.shape(w)[1], name=f"{proc.name}_entry")
+        self.dense = Dense(w, name=f"{proc.name}_dense")
+        proc.s_in.connect(self.entry.s_in)
+        self.entry.s_out.connect(self.dense.s_in)
+        self.dense.a_out.connect(proc.a_out)
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_identities_inside_sub_process_models_fold_through_the_parent_ports(backend):
+    def run(mode):
+        rng = np.random.default_rng(2)
+        src = source.RingBuffer(data=(rng.random((3, 12)) < 0.5).astype(float), name="src")
+        layer = Layer(rng.normal(size=(4, 3)), name="layer")
+        snk = sink.RingBuffer(shape=(4,), buffer=12)
+        src.s_out.connect(layer.s_in)
+        layer.a_out.connect(snk.a_in)
+        cfg = Loihi1SimCfg(select_tag="floating_pt", fold=mode, backend=backend)
+        report = deployment_report(src, cfg)
+        src.run(RunSteps(12), cfg)
+        out = snk.data.get()
+        src.stop()
+        return out, report
+
+    ref, _ = run(False)
+    got, report = run("exact")
+    np.testing.assert_array_equal(got, ref)
+    assert ref.any()
+    assert [f.processes for f in report.fold.folded] == [("layer_entry::Passthrough",)]
+    assert [(c.src, c.dst) for c in report.channels if c.dst.startswith("layer_dense")] == [
+        ("src::RingBuffer.s_out", "layer_dense::Dense.s_in")]
+
+
+def test_reshaping_ports_around_a_folded_identity_compose():
+    def run(mode):
+        data = np.arange(12.0).reshape(2, 3, 2)            # (2, 3) image, 2 steps
+        src = source.RingBuffer(data=data, name="src")
+        pt = Passthrough(6, name="pt")
+        snk = sink.RingBuffer(shape=(3, 2), buffer=2)
+        src.s_out.flatten().connect(pt.s_in)
+        pt.s_out.reshape((3, 2)).connect(snk.a_in)
+        src.run(RunSteps(2), Loihi1SimCfg(fold=mode, backend="python"))
+        out = snk.data.get()
+        src.stop()
+        return data, out
+
+    data, ref = run(False)
+    _, got = run("exact")
+    np.testing.assert_array_equal(got, ref)
+    np.testing.assert_array_equal(got[..., 0], data[..., 0].reshape(3, 2))
