@@ -1,0 +1,813 @@
+"""Hand-written numba loops of the float ``LIF <-> Dense/Sparse`` networks: the bar to beat.
+
+One ``@njit(cache=True)`` function (``fastmath=False``) simulates a whole run. The loops are
+event-driven: they keep the indices of the neurons that spiked in the previous step (ascending),
+accumulate the synaptic input ``a`` by adding the *outgoing* weights of just those neurons (a row
+of the pre-major weights ``W.T``: dense C-contiguous, or CSR of ``W.T``), then update the LIF
+neurons and collect the new spike indices. The arithmetic is Lava 0.10's float models (see
+``../shared/reference/README.md`` and :mod:`numpy_loops`).
+
+Summation order, and why the results are exact
+----------------------------------------------
+Every post neuron ``i`` gets ``a[i] = ((0.0 + W[i, j0]) + W[i, j1]) + ...`` over the active
+pre neurons ``j0 < j1 < ...``: a sequential sum in ascending pre index.
+
+* Dense: this is **exactly** what Lava's ``W[:, s].sum(axis=1)`` computes. The boolean-indexed
+  block ``W[:, s]`` is Fortran-ordered (numpy 1.26 and 2.x), so numpy's reduction over axis 1
+  adds whole columns one after another; numpy's pairwise summation is *not* used (it only
+  applies when a contiguous row is reduced). Checked three ways: the tests compare
+  ``W[:, s].sum(axis=1)`` with the sequential sum for every k = 0..1000 active columns, the E/I
+  reference's ``u``/``v`` for 200 steps are reproduced with max |delta| = 0, and the 1000-step
+  E/I run reproduces Lava's 84375 spikes (same raster). So the fast loop *is* the exact one.
+* Sparse: the numpy loop computes ``W_csr @ s``; scipy's ``csr_matvec`` walks each row in
+  ascending column order from 0.0, and the ``w * 0.0`` terms of silent pre neurons add nothing,
+  so it is the same sequential sum in ascending pre order as the event-driven CSR-of-``W.T``
+  loop. Both loops therefore give bit-identical ``a`` and identical spike trains. (A different
+  order, e.g. a pairwise sum, would change the last bits of ``a`` and, in a chaotic network,
+  eventually the spikes.)
+
+For completeness, ``dense_pairwise`` emulates numpy's pairwise summation of a *contiguous* row
+(what ``np.ascontiguousarray(W[:, s]).sum(axis=1)`` would give): it is NOT Lava's order, is
+slower, and exists so that the pairwise algorithm is documented and tested
+(:func:`numpy_pairwise_sum`).
+
+Threads
+-------
+``sparse_csr_2t`` splits the *post* neurons into two halves, one per thread: each thread adds,
+for every spike, only the synapses that land in its half (each CSR row of ``W.T`` is split once,
+up front, at the half boundary), updates its half of the LIF neurons and writes its own spike
+list (double-buffered). The per-post summation order is unchanged, so the result is
+bit-identical to the 1-thread loop. The two threads are started once per run (one
+``prange(2)`` around the whole time loop) and meet at a spin barrier (atomics written as numba
+intrinsics) after every step; a fork/join per step (``sparse_csr_2t_forkjoin``) costs far
+more than a step on this 2-core VM.
+
+Memory
+------
+The sparse kernels get unsigned target indices, as narrow as ``n`` allows (uint16 up to 65,536
+neurons): numba then emits no negative-index fix-up in the scatter, and the large network
+streams 10 instead of 12 bytes per synapse. When the weights exceed the caches they prefetch
+the rows of the spikes ``lookahead`` places ahead (``llvm.prefetch``).
+
+Use :func:`run_numba` (or :func:`numba_runner` to prepare once and time the kernel alone).
+Compile time is excluded from timings by calling the runner once with 1 step first.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+import scipy.sparse as sp
+from numba import njit, prange
+from numba.core import types
+
+try:  # run as part of the package (tests) or as a script (python numba_loops.py)
+    from .networks import dense_pre_major, pre_major
+except ImportError:  # pragma: no cover
+    from networks import dense_pre_major, pre_major  # type: ignore[no-redef]
+
+__all__ = ["run_numba", "numba_runner", "KERNELS", "numpy_pairwise_sum", "numpy_row_sum",
+           "accumulate_dense", "accumulate_csr", "dense_sequential", "dense_pairwise",
+           "sparse_csr", "sparse_csr_2t", "sparse_csr_2t_forkjoin", "spin_barrier", "prefetch"]
+
+
+# --------------------------------------------------------------------------------------------
+# Software prefetch (the sparse loops are bound by memory latency)
+# --------------------------------------------------------------------------------------------
+
+if numba.config.DISABLE_JIT:
+    def prefetch(arr, i):  # noqa: D103 - pure Python: nothing to prefetch
+        pass
+else:
+    from llvmlite import ir
+    from numba.core import cgutils
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def prefetch(typingctx, arr, i):
+        """``prefetch(arr, i)``: hint the CPU to load ``arr[i]``'s cache line (``llvm.prefetch``,
+        read, high locality). No bounds check and no fault: call it with a valid index."""
+        sig = types.void(arr, i)
+
+        def codegen(context, builder, signature, args):
+            aryty = signature.args[0]
+            ary = context.make_array(aryty)(context, builder, args[0])
+            ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
+            i8p = ir.IntType(8).as_pointer()
+            i32 = ir.IntType(32)
+            fn = builder.module.declare_intrinsic(
+                "llvm.prefetch", [i8p], ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]))
+            builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
+            return context.get_dummy_value()
+
+        return sig, codegen
+
+
+# --------------------------------------------------------------------------------------------
+# A spin barrier for the persistent 2-thread kernel (atomics on an int64 array)
+# --------------------------------------------------------------------------------------------
+
+if numba.config.DISABLE_JIT:
+    def atomic_add(arr, i, val):  # noqa: D103 - pure Python: no threads
+        old = arr[i]
+        arr[i] += val
+        return old
+
+    def atomic_load(arr, i):  # noqa: D103
+        return arr[i]
+
+    def sched_yield():  # noqa: D103
+        return 0
+else:
+    @intrinsic
+    def atomic_add(typingctx, arr, i, val):
+        """``arr[i] += val`` atomically (sequentially consistent); returns the old value."""
+        sig = arr.dtype(arr, i, arr.dtype)
+
+        def codegen(context, builder, signature, args):
+            aryty = signature.args[0]
+            ary = context.make_array(aryty)(context, builder, args[0])
+            ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
+            return builder.atomic_rmw("add", ptr, args[2], "seq_cst")
+
+        return sig, codegen
+
+    @intrinsic
+    def atomic_load(typingctx, arr, i):
+        """``arr[i]``, an atomic (sequentially consistent) load of an int64 array element."""
+        sig = arr.dtype(arr, i)
+
+        def codegen(context, builder, signature, args):
+            aryty = signature.args[0]
+            ary = context.make_array(aryty)(context, builder, args[0])
+            ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
+            return builder.load_atomic(ptr, "seq_cst", 8)
+
+        return sig, codegen
+
+    @intrinsic
+    def sched_yield(typingctx):
+        """libc's ``sched_yield()`` (declared in the IR, so the kernels stay cacheable)."""
+        sig = types.int32()
+
+        def codegen(context, builder, signature, args):
+            fnty = ir.FunctionType(ir.IntType(32), [])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, "sched_yield")
+            return builder.call(fn, [])
+
+        return sig, codegen
+
+
+#: Busy-wait iterations in :func:`spin_barrier` before each ``sched_yield()``.
+SPIN_BEFORE_YIELD = 2000
+
+
+@njit(cache=True)
+def spin_barrier(sync, nthreads):
+    """Wait until ``nthreads`` threads have arrived (``sync``: int64[2], zeros at the start).
+
+    ``sync[0]`` counts arrivals, ``sync[1]`` is the generation: the last thread to arrive
+    resets the count and bumps the generation, the others spin on it (yielding the CPU every
+    :data:`SPIN_BEFORE_YIELD` spins, so a descheduled partner on a busy machine gets to run).
+    The atomics order all memory accesses before the barrier before those after it.
+    """
+    gen = atomic_load(sync, 1)
+    if atomic_add(sync, 0, 1) == nthreads - 1:
+        atomic_add(sync, 0, -nthreads)
+        atomic_add(sync, 1, 1)
+    else:
+        spins = 0
+        while atomic_load(sync, 1) == gen:
+            spins += 1
+            if spins >= SPIN_BEFORE_YIELD:
+                sched_yield()
+                spins = 0
+
+
+@njit(cache=True)
+def _prefetch_row(indptr, indices, data, q0, q1):
+    """Prefetch ``data[q0:q1]`` and ``indices[q0:q1]`` (one hint per 64-byte line).
+
+    ``q0``, ``q1``: uint64 (see :func:`_add_csr_rows`)."""
+    if q1 > q0:
+        q = q0
+        while q < q1:
+            prefetch(data, q)
+            q += np.uint64(8)
+        prefetch(data, q1 - np.uint64(1))
+        q = q0
+        while q < q1:
+            prefetch(indices, q)
+            q += np.uint64(32)
+        prefetch(indices, q1 - np.uint64(1))
+
+
+# --------------------------------------------------------------------------------------------
+# numpy's pairwise summation (contiguous reductions), emulated
+# --------------------------------------------------------------------------------------------
+
+@njit(cache=True)
+def _pairwise_leaf(x, lo, hi):
+    """numpy's pairwise sum of ``x[lo:hi]`` for ``hi - lo <= 128`` (no further split)."""
+    m = hi - lo
+    if m < 8:
+        res = -0.0
+        for i in range(lo, hi):
+            res += x[i]
+        return res
+    r0 = x[lo]
+    r1 = x[lo + 1]
+    r2 = x[lo + 2]
+    r3 = x[lo + 3]
+    r4 = x[lo + 4]
+    r5 = x[lo + 5]
+    r6 = x[lo + 6]
+    r7 = x[lo + 7]
+    stop = lo + m - m % 8
+    i = lo + 8
+    while i < stop:
+        r0 += x[i]
+        r1 += x[i + 1]
+        r2 += x[i + 2]
+        r3 += x[i + 3]
+        r4 += x[i + 4]
+        r5 += x[i + 5]
+        r6 += x[i + 6]
+        r7 += x[i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < hi:
+        res += x[i]
+        i += 1
+    return res
+
+
+@njit(cache=True)
+def numpy_pairwise_sum(x, lo, hi):
+    """numpy's ``pairwise_sum`` of ``x[lo:hi]`` (``loops_utils.h.src``, numpy 1.26 and 2.x).
+
+    ``m = hi - lo``; ``m < 8``: sequential sum from -0.0; ``m <= 128``: eight partial sums
+    ``r[j]`` start at ``x[j]``, then add ``x[i + j]`` for ``i = 8, 16, ...`` below
+    ``m - m % 8``; ``((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))``; then the remaining ``m % 8``
+    elements sequentially. ``m > 128``: split at ``n2 = m//2 - (m//2) % 8`` and add the two
+    halves' pairwise sums, ``left + right``.
+
+    numpy recurses; this evaluates the same tree with an explicit stack (a recursive numba
+    function loaded from numba's cache crashed, numba 0.68).
+    """
+    if hi - lo <= 128:
+        return _pairwise_leaf(x, lo, hi)
+    # task stack: (lo, hi, phase); phase 0 = expand, 1 = combine the two values on top
+    tlo = np.empty(192, dtype=np.int64)
+    thi = np.empty(192, dtype=np.int64)
+    tph = np.empty(192, dtype=np.int64)
+    vals = np.empty(64)
+    nt = 1
+    nv = 0
+    tlo[0] = lo
+    thi[0] = hi
+    tph[0] = 0
+    while nt > 0:
+        nt -= 1
+        a, b, ph = tlo[nt], thi[nt], tph[nt]
+        m = b - a
+        if ph == 1:
+            nv -= 1
+            vals[nv - 1] = vals[nv - 1] + vals[nv]  # left + right
+        elif m <= 128:
+            vals[nv] = _pairwise_leaf(x, a, b)
+            nv += 1
+        else:
+            n2 = m // 2
+            n2 -= n2 % 8
+            # pushed in reverse: left is evaluated first, then right, then combined
+            tlo[nt], thi[nt], tph[nt] = a, b, 1
+            tlo[nt + 1], thi[nt + 1], tph[nt + 1] = a + n2, b, 0
+            tlo[nt + 2], thi[nt + 2], tph[nt + 2] = a, a + n2, 0
+            nt += 3
+    return vals[0]
+
+
+@njit(cache=True)
+def numpy_row_sum(x, lo, hi):
+    """``np.add.reduce`` of the contiguous float64 slice ``x[lo:hi]`` as numpy computes it.
+
+    numpy starts the reduction from the identity and adds the pairwise sum of *all* elements:
+    ``0.0 + pairwise(x[lo:hi])`` (checked against numpy 1.26.4 and 2.4; an empty slice gives
+    0.0). NB: not ``x[0] + pairwise(x[1:])``, which differs from numpy for 3 <= m.
+    """
+    return 0.0 + numpy_pairwise_sum(x, lo, hi)
+
+
+# --------------------------------------------------------------------------------------------
+# Kernels. Common arguments:
+#   decay_u = 1 - du, decay_v = 1 - dv, vth, bias: float64 (n,), or float if uniform
+#   u, v: float64 (n,) initial state, updated in place
+#   steps: int; per_step: int64 (steps,) out; raster: uint8 (n, steps) out, or (0, 0) = off
+# Each returns the total spike count.
+# --------------------------------------------------------------------------------------------
+
+def _at(x, i):
+    """``x[i]`` for a per-neuron parameter array, ``x`` itself for a scalar (uniform) one."""
+    return x[i] if isinstance(x, np.ndarray) else x
+
+
+if not numba.config.DISABLE_JIT:
+    from numba.extending import overload
+
+    @overload(_at, inline="always")
+    def _at_overload(x, i):
+        if isinstance(x, types.Array):
+            return lambda x, i: x[i]
+        return lambda x, i: x
+
+
+@njit(cache=True, fastmath=False)
+def _lif_update(decay_u, decay_v, vth, bias, u, v, a, lo, hi, spk, flag, words):
+    """LIF of neurons ``lo:hi`` with input ``a``; writes their spike indices to ``spk``.
+
+    Returns the number of spikes. ``decay_u`` (``1 - du``), ``decay_v``, ``vth`` and ``bias``
+    are per-neuron arrays or, when uniform, scalars (numba compiles a version for each; the
+    scalars spare the loads and most of the loop's runtime alias checks).
+
+    Two passes. The first is branch-free and vectorises: new ``u`` (and ``a[i] = 0`` for the
+    next step's accumulation), new ``v``, threshold, reset, and a 0/1 byte per neuron in
+    ``flag`` (uint8, length a multiple of 8; ``words`` is the same memory as uint64). The
+    second compacts the indices, skipping 8 neurons at a time while their flags are all zero:
+    spikes are rare, so most words are skipped.
+    """
+    for i in range(lo, hi):
+        ui = u[i] * _at(decay_u, i) + a[i]
+        a[i] = 0.0  # consumed: the next step accumulates into zeros
+        u[i] = ui
+        vi = v[i] * _at(decay_v, i) + ui + _at(bias, i)
+        fired = vi > _at(vth, i)
+        flag[i] = fired
+        v[i] = 0.0 if fired else vi
+    nspk = 0
+    i = lo
+    # NB np.int64(...): in pure Python (NUMBA_DISABLE_JIT) int + uint8 would stay uint8 and wrap
+    while i < hi and i % 8 != 0:  # head, up to the first full word
+        spk[nspk] = i
+        nspk += np.int64(flag[i])
+        i += 1
+    w1 = hi // 8
+    for w in range(i // 8, w1):
+        if words[w] != 0:
+            for k in range(8 * w, 8 * w + 8):
+                spk[nspk] = k  # always written, counted only on a spike (no branch)
+                nspk += np.int64(flag[k])
+    for k in range(max(i, 8 * w1), hi):  # tail
+        spk[nspk] = k
+        nspk += np.int64(flag[k])
+    return nspk
+
+
+@njit(cache=True, fastmath=False)
+def _record(raster, per_step, t, spk, lo, hi):
+    per_step[t] += hi - lo
+    if raster.shape[0] > 0:
+        for k in range(lo, hi):
+            raster[spk[k], t] = 1
+
+
+@njit(cache=True, fastmath=False)
+def accumulate_dense(WT, spk, nspk, a):
+    """``a[:] = 0.0``, then add row ``spk[k]`` of ``WT`` (= column of ``W``) for k < nspk.
+
+    With ascending ``spk`` this equals Lava's ``W[:, s].sum(axis=1)`` bit for bit.
+    """
+    for i in range(a.shape[0]):
+        a[i] = 0.0
+    _add_dense_rows(WT, spk, nspk, a)
+
+
+@njit(cache=True, fastmath=False)
+def _add_dense_rows(WT, spk, nspk, a):
+    """``a += WT[spk[k]]`` for k = 0, 1, ..., nspk - 1, in that order (vectorised over ``a``)."""
+    n = a.shape[0]
+    for k in range(nspk):
+        j = spk[k]
+        for i in range(n):
+            a[i] += WT[j, i]
+
+
+@njit(cache=True, fastmath=False)
+def _add_csr_rows(indptr, indices, data, bound, p, spk, nspk, a, lookahead):
+    """Add the CSR rows (of ``W.T``) ``spk[:nspk]`` to ``a``; ``p`` selects a part of each row.
+
+    ``p = -1``: whole rows; ``p = 0``: ``indptr[j]:bound[j]``; ``p = 1``:
+    ``bound[j]:indptr[j+1]`` (``bound`` splits every row at a post-neuron boundary). The row
+    positions are uint64, so numba emits no negative-index fix-up for ``indices[q]`` and
+    ``data[q]`` (13.2 instead of 15.2 us per CUBA step, measured). Prefetches the rows of the
+    spike ``lookahead`` places ahead (0 = off).
+    """
+    for k in range(min(lookahead, nspk)):
+        jn = spk[k]
+        q0 = np.uint64(indptr[jn] if p < 1 else bound[jn])
+        q1 = np.uint64(indptr[jn + 1] if p != 0 else bound[jn])
+        _prefetch_row(indptr, indices, data, q0, q1)
+    for k in range(nspk):
+        if lookahead > 0 and k + lookahead < nspk:
+            jn = spk[k + lookahead]
+            q0 = np.uint64(indptr[jn] if p < 1 else bound[jn])
+            q1 = np.uint64(indptr[jn + 1] if p != 0 else bound[jn])
+            _prefetch_row(indptr, indices, data, q0, q1)
+        j = spk[k]
+        q0 = np.uint64(indptr[j] if p < 1 else bound[j])
+        q1 = np.uint64(indptr[j + 1] if p != 0 else bound[j])
+        for q in range(q0, q1):
+            a[indices[q]] += data[q]
+
+
+@njit(cache=True, fastmath=False)
+def accumulate_csr(indptr, indices, data, spk, nspk, a, lookahead):
+    """``a[:] = 0.0``, then ``a[indices[q]] += data[q]`` over the CSR rows ``spk[:nspk]``.
+
+    The CSR is that of ``W.T`` (pre-major); ``indices`` should be unsigned. With ascending
+    ``spk`` every ``a[i]`` is the sequential sum in ascending pre order, as scipy's
+    ``W_csr @ s``. Prefetches the row of the spike ``lookahead`` places ahead (0 = off).
+    """
+    for i in range(a.shape[0]):
+        a[i] = 0.0
+    _add_csr_rows(indptr, indices, data, indptr, -1, spk, nspk, a, lookahead)
+
+
+@njit(cache=True, fastmath=False)
+def dense_sequential(WT, decay_u, decay_v, vth, bias, u, v, steps, per_step, raster):
+    """Dense weights, event-driven, **bit-identical to Lava's** ``W[:, s].sum(axis=1)``.
+
+    ``WT`` is ``W.T`` C-contiguous (row ``j`` = outgoing weights of neuron ``j``). Each step
+    adds the rows of the previous step's spikes, in ascending ``j``, to ``a`` (all zeros:
+    the LIF update resets it after use), then runs the LIF update (:func:`_add_dense_rows`,
+    :func:`_lif_update`; :func:`accumulate_dense` is the accumulation on its own).
+    """
+    n = WT.shape[0]
+    a = np.zeros(n)
+    spk = np.empty(n + 1, dtype=np.int64)
+    flag = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
+    words = flag.view(np.uint64)
+    nspk = 0
+    total = 0
+    for t in range(steps):
+        _add_dense_rows(WT, spk, nspk, a)  # a is zero: initially, then reset by _lif_update
+        nspk = _lif_update(decay_u, decay_v, vth, bias, u, v, a, 0, n, spk, flag, words)
+        _record(raster, per_step, t, spk, 0, nspk)
+        total += nspk
+    return total
+
+
+@njit(cache=True, fastmath=False)
+def dense_pairwise(W, decay_u, decay_v, vth, bias, u, v, steps, per_step, raster):
+    """Dense weights, ``a[i] = numpy_row_sum(W[i, spikes])``: numpy's pairwise order.
+
+    Equals ``np.ascontiguousarray(W[:, s]).sum(axis=1)``, which is **not** what Lava computes
+    (see the module docstring); spike trains usually still agree with Lava's for a while, but
+    ``u`` and ``v`` differ in the last bits. ``W`` is post-major (the original, not ``W.T``):
+    row ``i`` is gathered at the spike indices. Slower than :func:`dense_sequential`.
+    """
+    n = W.shape[0]
+    a = np.zeros(n)
+    spk = np.empty(n + 1, dtype=np.int64)
+    flag = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
+    words = flag.view(np.uint64)
+    buf = np.empty(n)
+    nspk = 0
+    total = 0
+    for t in range(steps):
+        for i in range(n):
+            for k in range(nspk):
+                buf[k] = W[i, spk[k]]
+            a[i] = numpy_row_sum(buf, 0, nspk)
+        nspk = _lif_update(decay_u, decay_v, vth, bias, u, v, a, 0, n, spk, flag, words)
+        _record(raster, per_step, t, spk, 0, nspk)
+        total += nspk
+    return total
+
+
+@njit(cache=True, fastmath=False)
+def sparse_csr(indptr, indices, data, decay_u, decay_v, vth, bias, u, v, steps, per_step,
+               raster, lookahead=8):
+    """Sparse weights, event-driven over the CSR of ``W.T`` (pre-major, targets ascending).
+
+    For every neuron ``j`` that spiked in the previous step (ascending ``j``) it adds
+    ``data[q]`` to ``a[indices[q]]`` for ``q`` in ``indptr[j]:indptr[j+1]``: per post neuron a
+    sequential sum in ascending pre order, like scipy's ``W_csr @ s`` in :mod:`numpy_loops`
+    (:func:`accumulate_csr`). While it adds spike ``k``'s synapses it prefetches the row of
+    spike ``k + lookahead`` (0 = no prefetch): in the large network the rows are scattered
+    over a weight array larger than the caches.
+    """
+    n = indptr.shape[0] - 1
+    a = np.zeros(n)
+    spk = np.empty(n + 1, dtype=np.int64)
+    flag = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
+    words = flag.view(np.uint64)
+    nspk = 0
+    total = 0
+    for t in range(steps):
+        # a is zero: initially, then reset by _lif_update
+        _add_csr_rows(indptr, indices, data, indptr, -1, spk, nspk, a, lookahead)
+        nspk = _lif_update(decay_u, decay_v, vth, bias, u, v, a, 0, n, spk, flag, words)
+        _record(raster, per_step, t, spk, 0, nspk)
+        total += nspk
+    return total
+
+
+@njit(cache=True, fastmath=False)
+def _csr_half_step(indptr, indices, data, split, decay_u, decay_v, vth, bias, u, v, a, p,
+                   spk_prev, cnt_prev, spk_out, flag, words, lookahead):
+    """One step of half ``p`` (0: neurons ``[0, n//2)``, 1: ``[n//2, n)``); returns its count.
+
+    For the previous step's spikes -- ``spk_prev[0, :cnt_prev[0]]`` then
+    ``spk_prev[1, :cnt_prev[1]]``, together ascending -- adds to ``a`` (zero in this half, left
+    so by the LIF update) the part of each CSR row of ``W.T`` that lands in the half
+    (``split[j]`` divides row ``j``), prefetching ``lookahead`` spikes ahead within each list;
+    then the LIF update of the half, spikes to ``spk_out``.
+    """
+    n = indptr.shape[0] - 1
+    lo = 0 if p == 0 else n // 2
+    hi = n // 2 if p == 0 else n
+    for src in range(2):
+        _add_csr_rows(indptr, indices, data, split, p, spk_prev[src], cnt_prev[src], a,
+                      lookahead)
+    return _lif_update(decay_u, decay_v, vth, bias, u, v, a, lo, hi, spk_out, flag, words)
+
+
+@njit(cache=True, fastmath=False, parallel=True)
+def sparse_csr_2t(indptr, indices, data, split, decay_u, decay_v, vth, bias, u, v, steps,
+                  per_step, raster, lookahead=8):
+    """:func:`sparse_csr` on two threads, split by post neuron (bit-identical results).
+
+    ``split[j]`` is the first ``q`` in row ``j`` of the CSR of ``W.T`` whose target is in the
+    upper half (``>= n // 2``). ONE ``prange(2)`` for the whole run: each thread loops over all
+    steps for its half of the neurons (:func:`_csr_half_step`) and the two meet at a
+    :func:`spin_barrier` after every step. Spike lists are double-buffered (step ``t`` writes
+    ``spk[t % 2, p]`` and reads both parts' ``spk[(t-1) % 2]``), so one barrier per step
+    suffices. The per-post summation order is that of 1 thread, hence the same bits.
+
+    Needs two threads that really run at the same time: numba's JIT and
+    ``numba.get_num_threads() >= 2`` (:func:`numba_runner` checks; with one thread or
+    NUMBA_DISABLE_JIT it would wait forever, so it falls back to
+    :func:`sparse_csr_2t_forkjoin`). A fork/join per step instead (that kernel) costs more
+    than it saves on this 2-core VM: thread wake-ups take hundreds of microseconds.
+    """
+    n = indptr.shape[0] - 1
+    a = np.zeros(n)
+    m = n - n // 2 + 1
+    spk = np.empty((2, 2, m), dtype=np.int64)
+    cnt = np.zeros((2, 2), dtype=np.int64)
+    counts = np.zeros((2, steps), dtype=np.int64)
+    flag = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
+    words = flag.view(np.uint64)
+    sync = np.zeros(2, dtype=np.int64)
+    for p in prange(2):
+        for t in range(steps):
+            cur = t % 2
+            c = _csr_half_step(indptr, indices, data, split, decay_u, decay_v, vth, bias, u, v,
+                               a, p, spk[1 - cur], cnt[1 - cur], spk[cur, p], flag, words,
+                               lookahead)
+            cnt[cur, p] = c
+            counts[p, t] = c
+            if raster.shape[0] > 0:
+                for k in range(c):
+                    raster[spk[cur, p, k], t] = 1
+            spin_barrier(sync, 2)
+    total = 0
+    for t in range(steps):
+        per_step[t] += counts[0, t] + counts[1, t]
+        total += counts[0, t] + counts[1, t]
+    return total
+
+
+@njit(cache=True, fastmath=False, parallel=True)
+def sparse_csr_2t_forkjoin(indptr, indices, data, split, decay_u, decay_v, vth, bias, u, v,
+                           steps, per_step, raster, lookahead=8):
+    """:func:`sparse_csr_2t` with a ``prange(2)`` per step (fork/join) instead of a barrier.
+
+    Same work and the same bits; portable (also runs with one thread and without the JIT),
+    but every step pays a thread wake-up, which on this 2-core VM is far slower than the
+    step itself (measured: CUBA 240 us, large 4.5 ms per step).
+    """
+    n = indptr.shape[0] - 1
+    a = np.zeros(n)
+    m = n - n // 2 + 1
+    spk = np.empty((2, 2, m), dtype=np.int64)
+    cnt = np.zeros((2, 2), dtype=np.int64)
+    flag = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
+    words = flag.view(np.uint64)
+    total = 0
+    for t in range(steps):
+        cur = t % 2
+        for p in prange(2):
+            cnt[cur, p] = _csr_half_step(indptr, indices, data, split, decay_u, decay_v, vth,
+                                         bias, u, v, a, p, spk[1 - cur], cnt[1 - cur],
+                                         spk[cur, p], flag, words, lookahead)
+        for p in range(2):
+            _record(raster, per_step, t, spk[cur, p], 0, cnt[cur, p])
+            total += cnt[cur, p]
+    return total
+
+
+#: Weights larger than this (bytes) make the sparse kernels prefetch by default.
+PREFETCH_ABOVE_BYTES = 16 * 2**20
+
+KERNELS = {"dense_sequential": dense_sequential, "dense_pairwise": dense_pairwise,
+           "sparse_csr": sparse_csr, "sparse_csr_2t": sparse_csr_2t,
+           "sparse_csr_2t_forkjoin": sparse_csr_2t_forkjoin}
+
+
+# --------------------------------------------------------------------------------------------
+# Runners
+# --------------------------------------------------------------------------------------------
+
+def _param(x) -> float | np.ndarray:
+    """A per-neuron parameter as the kernels take it: a float if uniform, else an array."""
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return float(x)
+    return float(x[0]) if x.size and np.all(x == x[0]) else x
+
+
+def _post_split(indptr: np.ndarray, indices: np.ndarray, half: int) -> np.ndarray:
+    split = np.empty(indptr.size - 1, dtype=np.int64)
+    for j in range(indptr.size - 1):
+        row = indices[indptr[j]:indptr[j + 1]]
+        split[j] = indptr[j] + np.searchsorted(row, half)
+    return split
+
+
+def numba_runner(net: dict, variant: str = "auto", threads: int | None = None,
+                 lookahead: int | None = None):
+    """Prepare ``net`` for a kernel; return ``run(steps, raster=None, final_state=None)``.
+
+    ``run`` returns ``(spike_count, spikes_per_step)``; it fills ``raster`` (``(n, steps)``)
+    and the dict ``final_state`` (keys ``u``, ``v``: the state after the last step) if given.
+
+    ``variant``: ``"auto"`` (``dense_sequential`` for dense nets, ``sparse_csr`` for sparse
+    ones, or ``sparse_csr_2t`` if ``threads == 2``), or a key of :data:`KERNELS`. A dense net
+    can also run on the sparse kernels (its zeros are then stored synapses). Every call starts
+    from ``net["u0"], net["v0"]``; the weights are converted once, here. The 2-thread kernels
+    run with ``numba.set_num_threads(2)`` (restored afterwards); ``sparse_csr_2t`` needs the
+    JIT and two numba threads, otherwise the runner uses ``sparse_csr_2t_forkjoin`` (same
+    results; ``run.variant`` says which). ``lookahead``: how many spikes ahead the sparse
+    kernels prefetch weight rows (0 = off; default: 8 if the pre-major weights take more than
+    :data:`PREFETCH_ABOVE_BYTES`, else 0 -- when they fit in the L3 cache the hardware
+    prefetcher does better alone, measured on CUBA).
+    """
+    sparse = sp.issparse(net["W"])
+    if variant == "auto":
+        variant = ("sparse_csr_2t" if threads == 2 else "sparse_csr") if sparse \
+            else "dense_sequential"
+    if variant not in KERNELS:
+        raise ValueError(f"unknown variant {variant!r}; choose one of {sorted(KERNELS)}")
+    two_threads = variant.startswith("sparse_csr_2t")
+    if variant == "sparse_csr_2t" and (numba.config.DISABLE_JIT
+                                       or numba.config.NUMBA_NUM_THREADS < 2):
+        variant = "sparse_csr_2t_forkjoin"  # the barrier needs two concurrent threads
+    kernel = KERNELS[variant]
+    decay_u = _param(1 - np.asarray(net["du"], dtype=np.float64))
+    decay_v = _param(1 - np.asarray(net["dv"], dtype=np.float64))
+    vth = _param(net["vth"])
+    bias = _param(net["bias"])
+    n = net["n"]
+    if variant == "dense_sequential":
+        weights = (dense_pre_major(net),)
+    elif variant == "dense_pairwise":
+        W = net["W"].toarray() if sparse else net["W"]
+        weights = (np.ascontiguousarray(W, dtype=np.float64),)
+    else:
+        indptr, indices, data = pre_major(net)
+        # unsigned indices: numba then skips the negative-index wrap-around check in the
+        # scatter a[indices[q]] += ... (0.48 instead of 0.73 ns per synapse, measured); and
+        # as narrow as n allows: uint16 cuts the large network's weight traffic by 1/6
+        # (452 -> 297 us per step for the accumulation alone, measured)
+        indices = indices.astype(np.uint16 if n <= 2**16 else np.uint32)
+        weights = (indptr, indices, data)
+        if lookahead is None:
+            lookahead = 8 if indices.nbytes + data.nbytes > PREFETCH_ABOVE_BYTES else 0
+        if two_threads:
+            weights = (*weights, _post_split(indptr, indices, n // 2))
+    no_raster = np.zeros((0, 0), dtype=np.uint8)
+
+    def run(steps: int, raster: np.ndarray | None = None,
+            final_state: dict | None = None) -> tuple[int, np.ndarray]:
+        u = np.array(net["u0"], dtype=np.float64)
+        v = np.array(net["v0"], dtype=np.float64)
+        per_step = np.zeros(steps, dtype=np.int64)
+        if raster is None:
+            out = no_raster
+        else:
+            if raster.shape != (n, steps):
+                raise ValueError(f"raster must have shape ({n}, {steps}), got {raster.shape}")
+            out = np.zeros((n, steps), dtype=np.uint8)
+        args = (*weights, decay_u, decay_v, vth, bias, u, v, steps, per_step, out)
+        if not variant.startswith("sparse"):
+            total = kernel(*args)
+        elif two_threads and not numba.config.DISABLE_JIT:
+            before = numba.get_num_threads()
+            numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+            try:
+                total = kernel(*args, lookahead)
+            finally:
+                numba.set_num_threads(before)
+        else:
+            total = kernel(*args, lookahead)
+        if raster is not None:
+            raster[...] = out
+        if final_state is not None:
+            final_state.update(u=u, v=v)
+        return int(total), per_step
+
+    run.variant = variant  # type: ignore[attr-defined]
+    run.lookahead = lookahead  # type: ignore[attr-defined]
+    return run
+
+
+def run_numba(net: dict, steps: int, variant: str = "auto", threads: int | None = None,
+              raster: np.ndarray | None = None, lookahead: int | None = None,
+              final_state: dict | None = None) -> tuple[int, np.ndarray]:
+    """Simulate ``net`` for ``steps`` steps with a numba kernel: ``(spike_count, per_step)``.
+
+    See :func:`numba_runner` for ``variant``, ``threads`` and ``lookahead``; ``raster``
+    (``(n, steps)``) is filled with the spikes if given (column ``k`` = step ``k+1``), and
+    ``final_state`` (a dict) with the final ``u`` and ``v``.
+    """
+    return numba_runner(net, variant, threads, lookahead)(steps, raster, final_state)
+
+
+# --------------------------------------------------------------------------------------------
+# Benchmark: python -m benchmarks.baselines.numba_loops [--quick]   (from the repository root)
+# --------------------------------------------------------------------------------------------
+
+#: The bar for neuroproc's compiled backend, µs per step (2-core machine), from its brief.
+BARS_US = {"ei_critical": 0.60, "cuba": 15.0, "large": 215.0, "overhead": 0.11}
+
+
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - benchmark script
+    """Time numba (1 and 2 threads) and numpy on the four networks; table + one JSON line."""
+    import argparse
+    import sys
+    import time
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from _common import best_time, report
+
+    try:
+        from . import networks as nets
+        from .numpy_loops import run_numpy
+    except ImportError:
+        import networks as nets  # type: ignore[no-redef]
+        from numpy_loops import run_numpy  # type: ignore[no-redef]
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--quick", action="store_true", help="10x fewer steps (while developing)")
+    ap.add_argument("--only", default="", help="comma-separated network names")
+    args = ap.parse_args(argv)
+    q = 10 if args.quick else 1
+    # (name, factory, numba steps, numpy steps, numba variants)
+    plan = [
+        ("ei_critical", nets.ei_network, 1000, 1000, ["dense_sequential", "dense_pairwise"]),
+        ("ei_balanced", lambda: nets.ei_network("balanced"), 1000, 1000, ["dense_sequential"]),
+        ("cuba", nets.cuba_network, 10000, 2000, ["sparse_csr", "sparse_csr_2t"]),
+        ("large", nets.large_network, 1000, 200, ["sparse_csr", "sparse_csr_2t"]),
+        ("overhead", nets.overhead_network, 100000, 20000, ["dense_sequential"]),
+    ]
+    only = set(filter(None, args.only.split(",")))
+    rows = []
+    for name, make, steps, np_steps, variants in plan:
+        if only and name not in only:
+            continue
+        steps, np_steps = max(1, steps // q), max(1, np_steps // q)
+        net = make()
+        W = net["W"]
+        syn = int(W.nnz if sp.issparse(W) else np.count_nonzero(W))
+        for variant in variants:
+            threads = 2 if variant.endswith("_2t") else 1
+            t0 = time.perf_counter()
+            run = numba_runner(net, variant, threads=threads)
+            t_prep = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            run(1)  # compile (or load from numba's cache)
+            t_first = time.perf_counter() - t0
+            count, _ = run(steps)
+            t = best_time(lambda: run(steps), repeat=3)
+            rows.append(dict(network=name, n=net["n"], synapses=syn, impl=f"numba:{variant}",
+                             threads=threads, steps=steps, spikes_per_step=count / steps,
+                             us_per_step=t / steps * 1e6, bar_us=BARS_US.get(name, "-"),
+                             first_call_s=t_first, prep_s=t_prep))
+        ev = sp.issparse(W)
+        count, _ = run_numpy(net, np_steps, event_driven=ev)
+        t = best_time(lambda: run_numpy(net, np_steps, event_driven=ev), repeat=2)
+        rows.append(dict(network=name, n=net["n"], synapses=syn,
+                         impl="numpy:" + ("event_driven" if ev else "W[:, s].sum"), threads=1,
+                         steps=np_steps, spikes_per_step=count / np_steps,
+                         us_per_step=t / np_steps * 1e6, bar_us=BARS_US.get(name, "-"),
+                         first_call_s=0.0, prep_s=0.0))
+    report("baselines: hand-written LIF loops", rows,
+           {"numba": numba.__version__, "numpy": np.__version__,
+            "threading_layer": numba.config.THREADING_LAYER,
+            "note": "first_call_s = compile or numba-cache load (1 step)"})
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
