@@ -308,7 +308,7 @@ def test_linear_fold_report_and_what_remains_of_the_chain():
     report = deployment_report(src, cfg)
     [item] = [f for f in report.fold.folded if f.kind == "linear"]
     assert item.processes == ("d1::Dense", "d2::Dense")
-    assert item.detail == ("-> folded[d1..d2]::LinearChain: weights (5, 4) = W(d2) @ W(d1), delay 2 steps as "
+    assert item.detail == ("replaced by folded[d1..d2]::LinearChain: weights (5, 4) = W(d2) @ W(d1), delay 2 steps as "
                            "before, through pt::Passthrough (folded); values equal up to float rounding")
     assert "folded[d1..d2]::LinearChain" in [r.process for r in report.processes]
     assert not [r for r in report.processes if r.process.startswith(("d1", "d2", "pt"))]

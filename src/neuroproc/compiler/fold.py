@@ -384,5 +384,5 @@ def _merge(sel: FoldedSelection, chain: list, links: list) -> None:
     via = [who(p) for e in links for p in _between(sel, e)]
     through = f", through {', '.join(via)} (folded)" if via else ""
     sel.report.folded.append(FoldItem(LINEAR, tuple(who(p) for p in chain), (
-        f"-> {who(lc)}: weights {weights.shape} = {' @ '.join(f'W({p.name})' for p in reversed(chain))}, "
+        f"replaced by {who(lc)}: weights {weights.shape} = {' @ '.join(f'W({p.name})' for p in reversed(chain))}, "
         f"delay {k} steps as before{through}; values equal up to float rounding")))
