@@ -69,7 +69,8 @@ def check_process_model(proc_factory: Callable[[], object], model_cls: type,
     helpers = _connect_helpers(proc, num_steps + 1, fixed)
     cfg = Loihi1SimCfg(
         select_sub_proc_model=issubclass(model_cls, AbstractSubProcessModel),
-        exception_proc_model_map={**helpers, type(proc): model_cls}, backend=backend)
+        exception_proc_model_map={**helpers, type(proc): model_cls}, backend=backend,
+        fold=False)  # the model under test must run, not be folded away
     try:
         proc.run(RunSteps(num_steps), cfg)
         if proc.model_class is not model_cls:
