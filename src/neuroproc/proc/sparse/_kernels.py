@@ -11,7 +11,13 @@ import numpy as np
 from numba import njit
 
 from neuroproc.proc.dense._kernels import _prepare, _wrap32, active_inputs, send_buffer
+from neuroproc.runtime._prefetch import prefetch_range
 from neuroproc.runtime.kernels import KernelSpec
+
+#: prefetch the weights of the input this many active inputs ahead, when the weights are
+#: larger than the cache (below that the hardware prefetcher does better alone)
+LOOKAHEAD = 8
+PREFETCH_ABOVE_BYTES = 8 * 2**20
 
 __all__ = ["bitacc_spec", "float_spec"]
 
@@ -22,19 +28,24 @@ def sparse_early(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, 
 
 
 @njit(cache=True)
-def _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in):
+def _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in, lookahead):
     k = active_inputs(s_in, idx)
     for p in range(a_buff.size):
         a_buff[p] = 0
     for i in range(k):
+        if lookahead > 0 and i + lookahead < k:
+            jn = idx[i + lookahead]
+            prefetch_range(w_pre, col_ptr[jn], col_ptr[jn + 1])
+            prefetch_range(col_rows, col_ptr[jn], col_ptr[jn + 1])
         j = idx[i]
-        for pos in range(col_ptr[j], col_ptr[j + 1]):
+        # unsigned positions: no negative-index fix-up in the loop
+        for pos in range(np.uint64(col_ptr[j]), np.uint64(col_ptr[j + 1])):
             a_buff[col_rows[pos]] += w_pre[pos]
 
 
 @njit(cache=True)
 def float_binary_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in)
+    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in, weight_exp[1])
 
 
 @njit(cache=True)
@@ -48,7 +59,7 @@ def float_graded_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, ind
 
 @njit(cache=True)
 def bitacc_binary_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in)
+    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in, weight_exp[1])
     e = weight_exp[0]
     for p in range(a_buff.size):
         a_buff[p] = a_buff[p] << e if e > 0 else a_buff[p] >> (-e)
@@ -68,10 +79,14 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
     n_in = model.shape[1]
 
     def params(m):
-        we = np.array([getattr(m, "weight_exp", 0)], np.int64)
+        big = m.weights.nbytes * 2 > PREFETCH_ABOVE_BYTES
+        # [weight_exp, prefetch lookahead]
+        we = np.array([getattr(m, "weight_exp", 0), LOOKAHEAD if big else 0], np.int64)
         # the weights in pre-major order, contiguous per input (rebuilt each run: set may change them)
         w_pre = np.ascontiguousarray(m.weights[m.col_order])
-        rows = m.col_rows.astype(np.int32) if m.shape[0] < 2**31 else m.col_rows  # half the bandwidth
+        # unsigned (numba then skips the negative-index check of the scatter) and as narrow as
+        # the number of outputs allows: less memory traffic per synaptic event
+        rows = m.col_rows.astype(np.uint16 if m.shape[0] <= 2**16 else np.uint32)
         return (w_pre, rows, m.col_ptr, m.indices, m.indptr, np.zeros(n_in, np.int64), we)
 
     def prepare(m):
