@@ -74,32 +74,13 @@ __all__ = ["run_numba", "numba_runner", "KERNELS", "numpy_pairwise_sum", "numpy_
 # Software prefetch (the sparse loops are bound by memory latency)
 # --------------------------------------------------------------------------------------------
 
-if numba.config.DISABLE_JIT:
-    def prefetch(arr, i):  # noqa: D103 - pure Python: nothing to prefetch
-        pass
-else:
+# the llvm.prefetch intrinsic is the library's own (the compiled backend's sparse kernel uses it)
+from neuroproc.runtime._prefetch import prefetch  # noqa: E402
+
+if not numba.config.DISABLE_JIT:  # for the atomics below
     from llvmlite import ir
     from numba.core import cgutils
     from numba.extending import intrinsic
-
-    @intrinsic
-    def prefetch(typingctx, arr, i):
-        """``prefetch(arr, i)``: hint the CPU to load ``arr[i]``'s cache line (``llvm.prefetch``,
-        read, high locality). No bounds check and no fault: call it with a valid index."""
-        sig = types.void(arr, i)
-
-        def codegen(context, builder, signature, args):
-            aryty = signature.args[0]
-            ary = context.make_array(aryty)(context, builder, args[0])
-            ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
-            i8p = ir.IntType(8).as_pointer()
-            i32 = ir.IntType(32)
-            fn = builder.module.declare_intrinsic(
-                "llvm.prefetch", [i8p], ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]))
-            builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
-            return context.get_dummy_value()
-
-        return sig, codegen
 
 
 # --------------------------------------------------------------------------------------------

@@ -87,3 +87,14 @@ def cast_to_dtype(value, dtype, shape, what: str) -> np.ndarray:
                                   f"[{info.min}, {info.max}] and would wrap. Pass values in range.")
     # C order always: the layout decides numpy's summation order (Dense), and kernels expect it
     return np.array(arr, dtype=dtype, order="C")
+
+
+def check_finite_numbers(value, what: str) -> None:
+    """Refuse anything but finite ints, floats or bools (NaN, inf, strings, objects)."""
+    try:
+        arr = np.asarray(value)
+    except Exception:
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "iufb" or (arr.dtype.kind == "f" and not np.all(np.isfinite(arr))):
+        raise ValidationError(f"{what}: expected finite numbers (got {short_repr(value)}). "
+                              "Pass ints or floats.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuroproc._validation import short_repr
+from neuroproc._validation import check_finite_numbers, short_repr
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -40,7 +40,7 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
 
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
-        _check_numbers(value, who)
+        check_finite_numbers(value, who)
         if name == "num_message_bits":
             arr = np.asarray(value)
             if not _is_integral(value) or arr.size != 1 or not 0 <= arr.item() <= MAX_MESSAGE_BITS:
@@ -161,15 +161,6 @@ class PyDenseModelBitAcc(AbstractPyDenseModelBitAcc):
 
         return bitacc_spec(self)
 
-
-def _check_numbers(value, who: str) -> None:
-    try:
-        arr = np.asarray(value)
-    except Exception:
-        arr = np.asarray(None)
-    if arr.dtype.kind not in "iufb" or (arr.dtype.kind == "f" and not np.all(np.isfinite(arr))):
-        raise ValidationError(f"{who}: expected finite numbers (got {short_repr(value)}). "
-                              "Pass ints or floats.")
 
 
 def _is_integral(value) -> bool:

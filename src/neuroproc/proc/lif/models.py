@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuroproc._validation import short_repr
+from neuroproc._validation import check_finite_numbers, short_repr
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -71,7 +71,7 @@ class AbstractPyLifModelFloat(AbstractPyLifModel):
 
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
-        _finite_numbers(value, who)
+        check_finite_numbers(value, who)
 
     def subthr_dynamics(self, activation_in: np.ndarray) -> None:
         # In-place steps round exactly like Lava's u[:] = u * (1 - du); u[:] += a, and
@@ -140,7 +140,7 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
 
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
-        _finite_numbers(value, who)
+        check_finite_numbers(value, who)
         if not is_integral(value):
             raise ValidationError(
                 f"{who}: {cls.__name__} needs whole numbers (got {short_repr(value)}). Round "
@@ -220,12 +220,3 @@ class PyLifModelBitAcc(AbstractPyLifModelFixed):
 
         return bitacc_spec(self)
 
-
-def _finite_numbers(value, who: str) -> None:
-    try:
-        arr = np.asarray(value)
-    except Exception:
-        arr = np.asarray(None)
-    if arr.dtype.kind not in "iufb" or (arr.dtype.kind == "f" and not np.all(np.isfinite(arr))):
-        raise ValidationError(f"{who}: expected finite numbers (got {short_repr(value)}). "
-                              "Pass ints or floats.")
