@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # baselines import as benchmarks.baselines
 from _common import peak_rss_mib, report  # noqa: E402
 from _neuroproc_nets import run_neuroproc  # noqa: E402
-from benchmarks.baselines.numba_loops import numba_runner  # noqa: E402
+from benchmarks.baselines.runners import numba_runner  # noqa: E402
 from benchmarks.baselines.numpy_loops import run_numpy  # noqa: E402
 
 

@@ -10,5 +10,5 @@
 
 Benchmark (prints a table and one JSON line)::
 
-    python -m benchmarks.baselines.numba_loops [--quick] [--only ei_critical,cuba,...]
+    python -m benchmarks.baselines.runners [--quick] [--only ei_critical,cuba,...]
 """

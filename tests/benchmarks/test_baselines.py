@@ -11,13 +11,12 @@ import pytest
 import scipy.sparse as sp
 
 from benchmarks.baselines import networks as nets
+from benchmarks.baselines.runners import numba_runner, run_numba
 from benchmarks.baselines.numba_loops import (
     accumulate_csr,
     accumulate_dense,
-    numba_runner,
     numpy_pairwise_sum,
     numpy_row_sum,
-    run_numba,
 )
 from benchmarks.baselines.numpy_loops import run_numpy
 
