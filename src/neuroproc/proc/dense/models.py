@@ -23,9 +23,29 @@ from neuroproc.utils.fixed_point import loihi_weights
 __all__ = [
     "AbstractPyDenseModel",
     "AbstractPyDenseModelBitAcc",
+    "BitAccConnectionTypes",
+    "FloatConnectionTypes",
     "PyDenseModelBitAcc",
     "PyDenseModelFloat",
 ]
+
+
+class FloatConnectionTypes:
+    """Types of the float connection models (Dense, Sparse): float64 ``weights``, ``a_buff``
+    and ``a_out``."""
+
+    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    a_buff: np.ndarray = LavaPyType(np.ndarray, float)
+    weights: np.ndarray = LavaPyType(np.ndarray, float)
+
+
+class BitAccConnectionTypes:
+    """Types of the bit-accurate connection models (Dense, Sparse): int32 ``weights`` (8-bit
+    precision), ``a_buff`` (declared 16-bit, holds the int64 sum) and ``a_out`` (int32 message)."""
+
+    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=16)
+    a_buff: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
+    weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
 
 
 class AbstractPyDenseModel(PyLoihiProcessModel):
@@ -87,15 +107,11 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
 @implements(proc=Dense, protocol=LoihiProtocol)
 @tag("floating_pt")
 @requires(CPU)
-class PyDenseModelFloat(AbstractPyDenseModel):
+class PyDenseModelFloat(FloatConnectionTypes, AbstractPyDenseModel):
     """Float Dense (tag ``floating_pt``): float64 weights, ``a_buff`` and ``a_out``.
 
     Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
     """
-
-    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
-    a_buff: np.ndarray = LavaPyType(np.ndarray, float)
-    weights: np.ndarray = LavaPyType(np.ndarray, float)
 
     def kernel(self):
         from neuroproc.proc.dense._kernels import float_spec
@@ -144,17 +160,13 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
 @implements(proc=Dense, protocol=LoihiProtocol)
 @tag("bit_accurate_loihi", "fixed_pt")
 @requires(CPU)
-class PyDenseModelBitAcc(AbstractPyDenseModelBitAcc):
+class PyDenseModelBitAcc(BitAccConnectionTypes, AbstractPyDenseModelBitAcc):
     """Bit-accurate Dense (tags ``bit_accurate_loihi``, ``fixed_pt``).
 
     Types: ``weights`` int32 (8-bit precision), ``a_buff`` int32 declared (holds the int64
     sum), ``a_out`` int32 (16-bit precision), ``s_in`` bool (1 bit; graded values arrive as
     int32).
     """
-
-    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=16)
-    a_buff: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
-    weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
 
     def kernel(self):
         from neuroproc.proc.dense._kernels import bitacc_spec

@@ -20,10 +20,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.model import LavaPyType
-from neuroproc.proc.dense.models import AbstractPyDenseModel, AbstractPyDenseModelBitAcc
+from neuroproc.proc.dense.models import (
+    AbstractPyDenseModel,
+    AbstractPyDenseModelBitAcc,
+    BitAccConnectionTypes,
+    FloatConnectionTypes,
+)
 from neuroproc.proc.sparse.process import Sparse
-from neuroproc.py_ports import PyOutPort
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 
@@ -86,15 +89,11 @@ class AbstractPySparseModel(AbstractPyDenseModel):
 @implements(proc=Sparse, protocol=LoihiProtocol)
 @tag("floating_pt")
 @requires(CPU)
-class PySparseModelFloat(AbstractPySparseModel):
+class PySparseModelFloat(FloatConnectionTypes, AbstractPySparseModel):
     """Float Sparse (tag ``floating_pt``): float64 weights, ``a_buff`` and ``a_out``.
 
     Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
     """
-
-    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
-    a_buff: np.ndarray = LavaPyType(np.ndarray, float)
-    weights: np.ndarray = LavaPyType(np.ndarray, float)
 
     def kernel(self):
         from neuroproc.proc.sparse._kernels import float_spec
@@ -105,7 +104,8 @@ class PySparseModelFloat(AbstractPySparseModel):
 @implements(proc=Sparse, protocol=LoihiProtocol)
 @tag("bit_accurate_loihi", "fixed_pt")
 @requires(CPU)
-class PySparseModelBitAcc(AbstractPySparseModel, AbstractPyDenseModelBitAcc):
+class PySparseModelBitAcc(BitAccConnectionTypes, AbstractPySparseModel,
+                          AbstractPyDenseModelBitAcc):
     """Bit-accurate Sparse (tags ``bit_accurate_loihi``, ``fixed_pt``); equals the bit-accurate
     Dense on the same weights, bit for bit.
 
@@ -114,10 +114,6 @@ class PySparseModelBitAcc(AbstractPySparseModel, AbstractPyDenseModelBitAcc):
     Binary accumulation sums the int32 weights in float64, exact below 2**53 (more than 4
     million inputs at the largest int32 weight), and returns int64 like Dense's sum.
     """
-
-    a_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=16)
-    a_buff: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
-    weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
 
     def kernel(self):
         from neuroproc.proc.sparse._kernels import bitacc_spec
