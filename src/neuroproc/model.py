@@ -37,9 +37,17 @@ class LavaPyType:
     d_type: object = float
     precision: int | None = None
 
-    def build_value(self, init, shape, what: str):
-        """The model-side value of a Var from its initial value."""
+    def build_value(self, init, shape, what: str, share: bool = False):
+        """The model-side value of a Var from its initial value.
+
+        With ``share``, an ``init`` array that already has the declared dtype and the shape, in
+        C order, is used as it is instead of copied: the compiler hands each Var's own (private)
+        initial array to the one model built from it, so large state such as weights exists once.
+        """
         if self.cls is np.ndarray:
+            if (share and isinstance(init, np.ndarray) and init.dtype == np.dtype(self.d_type)
+                    and init.shape == tuple(shape) and init.flags.c_contiguous and init.flags.writeable):
+                return init
             return cast_to_dtype(init, self.d_type, shape, what)
         if isinstance(init, np.ndarray):
             return init.copy()

@@ -91,6 +91,7 @@ def _port_class(lpt: LavaPyType, base: type, member, model_cls) -> type:
 def plan(flat) -> Executable:
     sel = flat.selection
     entries = []
+    handed: set[int] = set()
     for proc in flat.leaves:
         model_cls = sel.models[id(proc)]
         if not issubclass(model_cls, AbstractPyProcessModel):
@@ -106,7 +107,10 @@ def plan(flat) -> Executable:
             lpt = _py_type(model_cls, var.name, var, "Var")
             entry.var_types[var.name] = lpt
             model_cls.check_var_value(var.name, var.init, var.who)
-            setattr(model, var.name, lpt.build_value(var.init, var.shape, var.who))
+            # a Var's init array goes to its model without a copy, unless another Var shares it
+            share = id(var.init) not in handed
+            handed.add(id(var.init))
+            setattr(model, var.name, lpt.build_value(var.init, var.shape, var.who, share=share))
         for port in proc.in_ports:
             entry.port_types[port.name] = _port_class_lpt(model_cls, port, PyInPort)
         for port in proc.out_ports:

@@ -78,6 +78,14 @@ class VarAccessor:
                                            self.var.shape))
         return arr
 
+    def take(self) -> np.ndarray:
+        """The value for a model about to be discarded: its own array when that already has the
+        Var's shape and is C-ordered (no copy of large state at ``stop``), else :meth:`read`."""
+        value = getattr(self.model, self.name)
+        if isinstance(value, np.ndarray) and value.shape == self.var.shape and value.flags.c_contiguous:
+            return value
+        return self.read()
+
     def write(self, value, idx=None) -> None:
         current = getattr(self.model, self.name)
         if idx is not None:

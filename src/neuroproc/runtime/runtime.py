@@ -136,7 +136,7 @@ class Runtime:
                     home = self.exe.flat.var_home.get(id(var))
                     if home is var and _is_leaf_var(self.exe, var):
                         try:
-                            var.init = self.backend.accessor(var).read()
+                            var.init = self.backend.accessor(var).take()
                         except Exception:  # a model that broke its own Var: keep the old value
                             pass
         finally:
