@@ -24,8 +24,10 @@ class Var:
         Replaced by the attribute name when assigned to a Process.
 
     ``get()`` / ``set()`` work before a run, while paused, after a run and after ``stop()``
-    (which keeps the last values). ``alias(other)`` makes this Var a view of another Var, as a
-    sub-process model does for its parent's state.
+    (which keeps the last values). The exception: a Var of a Dense that ``fold='linear'`` merged
+    into a LinearChain raises RuntimeStateError from the run until ``stop()`` (the Dense does not
+    run), then ``get()`` returns its value from before the run. ``alias(other)`` makes this Var a
+    view of another Var, as a sub-process model does for its parent's state.
     """
 
     def __init__(self, shape, init=0, shareable: bool = True, name: str = "Unnamed variable"):

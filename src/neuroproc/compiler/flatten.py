@@ -87,7 +87,7 @@ def flatten(selection) -> FlatGraph:
         for var in proc.vars:
             home = var.resolve()
             if id(home.process) in removed:
-                continue  # folded away: not run, so get() answers from the Process side
+                continue  # folded away, not run: the runtime refuses get/set on a merged Dense's Vars
             if selection.is_leaf(home.process) or home is var:
                 var_home[id(var)] = home
     ref_links = []

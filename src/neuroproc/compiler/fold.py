@@ -21,10 +21,13 @@ records every decision in a :class:`FoldReport` (what was folded, what was refus
     :class:`~neuroproc.proc.passthrough.process.LinearChain` with ``W_k @ ... @ W_1`` and a delay
     of ``k`` steps, so spikes arrive at the same steps; the values are equal up to float
     rounding (``(W2 W1) s`` and ``W2 (W1 s)`` round differently). The Dense of a merged chain are
-    not run: their ``get()`` returns the value they had before the run (float weights do not
-    change, ``a_buff`` does) and ``set()`` does not reach the run. Chains whose inner values are
-    needed (fan-out from an inner Dense, fan-in to a later one, a Monitor or RefPort on their
-    Vars) are refused.
+    not run, so their Vars have no value in the run: from ``create_runtime``/``run`` until
+    ``stop()`` their ``get()`` and ``set()`` raise :class:`~neuroproc.exceptions.RuntimeStateError`
+    naming the LinearChain (``FoldedSelection.merged``) instead of answering with a stale value or
+    dropping the new one. ``set()`` before the run is merged into the LinearChain; after ``stop()``
+    ``get()`` returns the value from before the run (the merged Dense never ran). Chains whose
+    inner values are needed (fan-out from an inner Dense, fan-in to a later one, a Monitor, RefPort
+    or alias on their Vars) are refused.
 ``False``
     Fold nothing; the report lists what would have been considered.
 
@@ -114,6 +117,8 @@ class FoldedSelection(Selection):
     port_map: dict = field(default_factory=dict)
     #: id(last Dense of a merged chain) -> its LinearChain, which takes its place in the order
     replacements: dict = field(default_factory=dict)
+    #: id(every Dense of a merged chain) -> its LinearChain (the runtime refuses get/set on their Vars)
+    merged: dict = field(default_factory=dict)
 
     @property
     def unfolded_leaves(self) -> list:
@@ -381,6 +386,7 @@ def _merge(sel: FoldedSelection, chain: list, links: list) -> None:
     sel.replacements[id(chain[-1])] = lc
     for p in chain:
         sel.removed[id(p)] = p
+        sel.merged[id(p)] = lc
     via = [who(p) for e in links for p in _between(sel, e)]
     through = f", through {', '.join(via)} (folded)" if via else ""
     sel.report.folded.append(FoldItem(LINEAR, tuple(who(p) for p in chain), (

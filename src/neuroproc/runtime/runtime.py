@@ -154,6 +154,13 @@ class Runtime:
         return home
 
     def get_var(self, var) -> np.ndarray:
+        """The Var's value in the run; a Var with no leaf home answers from the Process side.
+
+        A Var of a Dense that ``fold='linear'`` merged into a LinearChain has no value in the run
+        (the Dense does not run): that raises RuntimeStateError until ``stop()``, after which
+        ``Var.get()`` returns the value it had before the run.
+        """
+        _refuse_merged(self, var, "get")
         self._check_usable(f"get of {var.who}")
         home = self._home(var)
         if home is None:
@@ -161,6 +168,8 @@ class Runtime:
         return self.backend.accessor(home).read()
 
     def set_var(self, var, value, idx=None) -> None:
+        """Write the Var in the run; for a Var of a merged Dense raise, as ``get_var`` does."""
+        _refuse_merged(self, var, "set")
         self._check_usable(f"set of {var.who}")
         home = self._home(var)
         if home is None:
@@ -176,3 +185,18 @@ class Runtime:
 
 def _is_leaf_var(exe, var) -> bool:
     return exe.flat.selection.is_leaf(var.process)
+
+
+def _refuse_merged(rt, var, action: str) -> None:
+    # the merged Dense does not run: an answer from the Process side would be stale, a set() lost
+    chain = getattr(rt.exe.flat.selection, "merged", {}).get(id(var.process))
+    if chain is None or rt._stopped:
+        return
+    owner = who(var.process)
+    after = ("or call get() after stop() for the value from before the run" if action == "get"
+             else "or set() it before the run (the merge reads it)")
+    raise RuntimeStateError(
+        f"{var.who}: {action}() is not possible while its network has a runtime (from run() or "
+        f"create_runtime() until stop()): fold='linear' merged {owner} into {who(chain)}, so {owner} "
+        f"does not run and its Vars have no value in the run. Run with fold='exact' or fold=False to "
+        f"keep the state of {owner}, {after}.")
