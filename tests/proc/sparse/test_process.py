@@ -22,7 +22,9 @@ def test_ports_vars_and_parameters():
     conn = Sparse(w, weight_exp=2, num_weight_bits=7, sign_mode=SignMode.MIXED, num_message_bits=4)
     assert conn.s_in.shape == (3,) and conn.a_out.shape == (2,) and conn.shape == (2, 3)
     assert conn.vars.member_names == ["weights", "a_buff", "num_message_bits"]
-    np.testing.assert_array_equal(conn.weights.get(), [2, 4, 6])        # stored values, CSR order
+    np.testing.assert_array_equal(conn.weights.get(), [4, 2, 6])        # stored values, CSC order
+    np.testing.assert_array_equal(conn.proc_params["rows"], [1, 0, 1])
+    np.testing.assert_array_equal(conn.proc_params["col_ptr"], [0, 1, 2, 3])
     np.testing.assert_array_equal(conn.weights_csr().toarray(), w.toarray())
     p = conn.proc_params
     assert (p["weight_exp"], p["num_weight_bits"], p["sign_mode"]) == (2, 7, SignMode.MIXED)
@@ -41,8 +43,25 @@ def test_structure_is_canonical_and_explicit_zeros_stay_synapses():
     w = sp.coo_matrix((np.array([1.0, 2.0, 0.0, 5.0]), (np.array([0, 0, 1, 1]), np.array([2, 2, 0, 1]))),
                       shape=(2, 3))
     conn = Sparse(w)
-    np.testing.assert_array_equal(conn.weights.get(), [3.0, 0.0, 5.0])
-    np.testing.assert_array_equal(conn.proc_params["indices"], [2, 0, 1])
+    np.testing.assert_array_equal(conn.weights.get(), [0.0, 5.0, 3.0])  # by input, then output
+    np.testing.assert_array_equal(conn.proc_params["rows"], [1, 1, 0])
+    np.testing.assert_array_equal(conn.proc_params["col_ptr"], [0, 1, 2, 3])
+
+
+@pytest.mark.parametrize("n_out, dtype", [(1, np.uint16), (2**16, np.uint16), (2**16 + 1, np.uint32)])
+def test_row_indices_use_the_narrowest_unsigned_dtype(n_out, dtype):
+    conn = Sparse(sp.csr_matrix(([1.0], ([n_out - 1], [0])), shape=(n_out, 2)))
+    assert conn.proc_params["rows"].dtype == dtype
+    assert conn.proc_params["rows"][0] == n_out - 1
+    assert conn.proc_params["col_ptr"].dtype == np.int64
+
+
+def test_weights_are_copied_from_the_callers_matrix():
+    for w in (sp.csc_matrix(np.array([[1.0, 0.0], [0.0, 2.0]])),
+              sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 2.0]]))):
+        conn = Sparse(w)
+        w.data[:] = 9.0
+        np.testing.assert_array_equal(conn.weights.get(), [1.0, 2.0])
 
 
 def test_matrix_without_entries_gets_one_explicit_zero():

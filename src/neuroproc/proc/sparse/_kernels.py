@@ -1,9 +1,10 @@
 """numba kernels of the Sparse models (see neuroproc.runtime.kernels).
 
-Binary spikes walk the column-ordered (pre-major) copy of the structure: for every active input
-(in increasing order) its weights, stored contiguously, are added to their outputs, as
-``np.bincount`` does in the python model, so the float sums are identical. Graded spikes repeat scipy's CSR product: each
-row sums ``data * x`` over its stored entries from 0, in CSR order (int32 arithmetic wraps).
+The kernels walk the pre-major (CSC) structure the Process stores: for every active input, in
+increasing order, its contiguous synapses are added to their outputs -- ``weight`` for binary
+spikes, ``weight * s_in`` for graded ones -- as the python models do (``np.bincount`` over the
+same positions, scipy's CSC product), so the float sums are identical. The ``weights`` array is
+the model's own (no copy is made for the kernel); int32 graded arithmetic wraps as numpy's does.
 """
 from __future__ import annotations
 
@@ -23,71 +24,79 @@ __all__ = ["bitacc_spec", "float_spec"]
 
 
 @njit(cache=True)
-def sparse_early(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, a_out):
+def sparse_early(t, a_buff, weights, rows, col_ptr, idx, weight_exp, a_out):
     send_buffer(t, a_buff, a_out)
 
 
 @njit(cache=True)
-def _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in, lookahead):
+def _binary_sum(a_buff, weights, rows, col_ptr, idx, s_in, lookahead):
     k = active_inputs(s_in, idx)
     for p in range(a_buff.size):
         a_buff[p] = 0
     for i in range(k):
         if lookahead > 0 and i + lookahead < k:
             jn = idx[i + lookahead]
-            prefetch_range(w_pre, col_ptr[jn], col_ptr[jn + 1])
-            prefetch_range(col_rows, col_ptr[jn], col_ptr[jn + 1])
+            prefetch_range(weights, col_ptr[jn], col_ptr[jn + 1])
+            prefetch_range(rows, col_ptr[jn], col_ptr[jn + 1])
         j = idx[i]
         # unsigned positions: no negative-index fix-up in the loop
         for pos in range(np.uint64(col_ptr[j]), np.uint64(col_ptr[j + 1])):
-            a_buff[col_rows[pos]] += w_pre[pos]
+            a_buff[rows[pos]] += weights[pos]
 
 
 @njit(cache=True)
-def float_binary_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in, weight_exp[1])
+def float_binary_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in):
+    _binary_sum(a_buff, weights, rows, col_ptr, idx, s_in, weight_exp[1])
 
 
 @njit(cache=True)
-def float_graded_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
-    for row in range(a_buff.size):
-        acc = 0.0
-        for pos in range(indptr[row], indptr[row + 1]):
-            acc += weights[pos] * s_in[indices[pos]]
-        a_buff[row] = acc
+def float_graded_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in):
+    """Zero inputs are skipped: ``w * 0`` added to a sum that starts at +0 changes nothing."""
+    k = active_inputs(s_in, idx)
+    for p in range(a_buff.size):
+        a_buff[p] = 0.0
+    for i in range(k):
+        j = idx[i]
+        x = s_in[j]
+        for pos in range(np.uint64(col_ptr[j]), np.uint64(col_ptr[j + 1])):
+            a_buff[rows[pos]] += weights[pos] * x
 
 
 @njit(cache=True)
-def bitacc_binary_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, w_pre, col_rows, col_ptr, idx, s_in, weight_exp[1])
+def bitacc_binary_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in):
+    _binary_sum(a_buff, weights, rows, col_ptr, idx, s_in, weight_exp[1])
     e = weight_exp[0]
     for p in range(a_buff.size):
         a_buff[p] = a_buff[p] << e if e > 0 else a_buff[p] >> (-e)
 
 
 @njit(cache=True)
-def bitacc_graded_step(t, a_buff, weights, w_pre, col_rows, col_ptr, indices, indptr, idx, weight_exp, s_in):
+def bitacc_graded_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in):
+    """``W @ s`` in int32 arithmetic (wrapping: the order of the additions does not matter),
+    then the int32 shift."""
+    k = active_inputs(s_in, idx)
+    for p in range(a_buff.size):
+        a_buff[p] = 0
+    for i in range(k):
+        j = idx[i]
+        x = np.int64(s_in[j])
+        for pos in range(np.uint64(col_ptr[j]), np.uint64(col_ptr[j + 1])):
+            r = rows[pos]
+            a_buff[r] = _wrap32(np.int64(a_buff[r]) + np.int64(weights[pos]) * x)
     e = weight_exp[0]
-    for row in range(a_buff.size):
-        acc = np.int64(0)
-        for pos in range(indptr[row], indptr[row + 1]):
-            acc = _wrap32(acc + np.int64(weights[pos]) * np.int64(s_in[indices[pos]]))
-        a_buff[row] = _wrap32(acc << e) if e > 0 else acc >> (-e)
+    for p in range(a_buff.size):
+        acc = np.int64(a_buff[p])
+        a_buff[p] = _wrap32(acc << e) if e > 0 else acc >> (-e)
 
 
 def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
     n_in = model.shape[1]
 
     def params(m):
-        big = m.weights.nbytes * 2 > PREFETCH_ABOVE_BYTES
+        big = m.weights.nbytes + m.rows.nbytes > PREFETCH_ABOVE_BYTES
         # [weight_exp, prefetch lookahead]
         we = np.array([getattr(m, "weight_exp", 0), LOOKAHEAD if big else 0], np.int64)
-        # the weights in pre-major order, contiguous per input (rebuilt each run: set may change them)
-        w_pre = np.ascontiguousarray(m.weights[m.col_order])
-        # unsigned (numba then skips the negative-index check of the scatter) and as narrow as
-        # the number of outputs allows: less memory traffic per synaptic event
-        rows = m.col_rows.astype(np.uint16 if m.shape[0] <= 2**16 else np.uint32)
-        return (w_pre, rows, m.col_ptr, m.indices, m.indptr, np.zeros(n_in, np.int64), we)
+        return (m.rows, m.col_ptr, np.zeros(n_in, np.int64), we)
 
     def prepare(m):
         _prepare(m)

@@ -5,14 +5,14 @@ They reuse the Dense step (send the previous ``a_buff``, receive, accumulate; th
 weight conversion and ``weight_exp``) and replace only ``accumulate``, which walks the sparse
 structure instead of a dense matrix.
 
-Summation order. Binary spikes: each output adds its active synapses one after the other, in
-increasing input index, starting from 0. Dense (``W[:, s].sum(axis=1)``, as in Lava) adds the
-same active columns in the same sequential order, its extra terms being the zeros of absent
-synapses, and ``x + 0.0 == x``: so float Sparse equals float Dense bit for bit (up to the sign of
-a zero sum) -- except for a single output row, which numpy sums pairwise. Graded spikes: Sparse
-sums each row sequentially (scipy's CSR product) while Dense uses BLAS (``W @ s``), whose order
-differs, so float results may differ by rounding there. The bit-accurate models add integers
-and are always identical.
+Summation order. Every output adds its active synapses one after the other, in increasing
+input index, starting from 0: binary spikes add the weights, graded spikes ``weight * s_in`` (the
+order of scipy's CSC and CSR products alike). Dense (``W[:, s].sum(axis=1)``, as in Lava) adds
+the same active columns in the same sequential order, its extra terms being the zeros of absent
+synapses, and ``x + 0.0 == x``: so float Sparse equals float Dense bit for bit for binary spikes
+(up to the sign of a zero sum) -- except for a single output row, which numpy sums pairwise.
+Graded Dense uses BLAS (``W @ s``), whose order differs, so float results may differ by rounding
+there. The bit-accurate models add integers and are always identical.
 """
 from __future__ import annotations
 
@@ -34,49 +34,43 @@ __all__ = ["AbstractPySparseModel", "PySparseModelBitAcc", "PySparseModelFloat"]
 
 
 class AbstractPySparseModel(AbstractPyDenseModel):
-    """Accumulation over a CSR structure (``weights`` holds the stored values in CSR order).
+    """Accumulation over the pre-major (CSC) structure; ``weights`` holds the stored values.
 
-    A column-ordered index (positions of the stored values sorted by input, stably) is built
-    once, so that a binary step gathers only the synapses of active inputs: O(active synapses),
-    never O(n_out * n_in).
+    The structure arrays are the Process's own (``proc_params``), not copies. A binary step
+    gathers only the synapses of active inputs: O(active synapses), never O(n_out * n_in).
     """
 
     def __init__(self, proc_params=None):
         super().__init__(proc_params)
         p = self.proc_params
         self.shape = tuple(p["shape"])
-        self.indices = np.asarray(p["indices"], dtype=np.int64)
-        self.indptr = np.asarray(p["indptr"], dtype=np.int64)
-        n_out, n_in = self.shape
-        rows = np.repeat(np.arange(n_out, dtype=np.int64), np.diff(self.indptr))
-        #: CSR positions in column order, their rows, and where each column starts
-        self.col_order = np.argsort(self.indices, kind="stable")
-        self.col_rows = rows[self.col_order]
-        self.col_ptr = np.concatenate(([0], np.cumsum(np.bincount(self.indices, minlength=n_in))))
-        self._csr = None
+        #: output of each stored value, and where each input's synapses start (shared, read only)
+        self.rows = p["rows"]
+        self.col_ptr = p["col_ptr"]
+        self._csc = None
 
-    def csr(self) -> sp.csr_matrix:
-        """A csr_matrix that shares the ``weights`` buffer (rebuilt if the buffer changed)."""
-        if self._csr is None or self._csr.data is not self.weights:
-            self._csr = sp.csr_matrix((self.weights, self.indices, self.indptr), shape=self.shape,
+    def csc(self) -> sp.csc_matrix:
+        """A csc_matrix that shares the ``weights`` buffer (rebuilt if the buffer changed)."""
+        if self._csc is None or self._csc.data is not self.weights:
+            self._csc = sp.csc_matrix((self.weights, self.rows, self.col_ptr), shape=self.shape,
                                       copy=False)
-            if self._csr.data is not self.weights:  # scipy copied (dtype): keep it in sync by hand
-                self._csr.data = self.weights
-        return self._csr
+            if self._csc.data is not self.weights:  # scipy copied (dtype): keep it in sync by hand
+                self._csc.data = self.weights
+        return self._csc
 
     def accumulate(self, s_in: np.ndarray) -> np.ndarray:
         if self.num_message_bits[0] > 0:
-            return self.csr() @ s_in
+            return self.csc() @ s_in
         active = np.flatnonzero(s_in)
         starts = self.col_ptr[active]
         counts = self.col_ptr[active + 1] - starts
         total = int(counts.sum())
         if total == 0:
             return np.zeros(self.shape[0], dtype=self._acc_dtype())
-        # positions starts[k] .. starts[k] + counts[k] - 1 for every active column k, in order
+        # positions starts[k] .. starts[k] + counts[k] - 1 for every active input k, in order;
+        # bincount adds its weights in that order
         pos = np.arange(total) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        csr_pos = self.col_order[pos]
-        acc = np.bincount(self.col_rows[pos], weights=self.weights[csr_pos], minlength=self.shape[0])
+        acc = np.bincount(self.rows[pos], weights=self.weights[pos], minlength=self.shape[0])
         return self._from_float_sum(acc)
 
     def _acc_dtype(self):

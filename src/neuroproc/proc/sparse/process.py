@@ -20,24 +20,30 @@ class Sparse(AbstractProcess):
 
     Behaves like :class:`~neuroproc.proc.dense.process.Dense` -- one-step delay,
     ``a_buff[t] = W s_in[t]``, the same bit-accurate weight conversion and ``weight_exp`` -- but
-    only the stored entries of ``W`` exist. Binary spikes touch only the synapses of active
-    inputs (through a column-ordered index of the CSR structure); graded spikes use the CSR
-    product.
+    only the stored entries of ``W`` exist, kept once, pre-major: the outgoing synapses of each
+    input are contiguous, so a step touches only the synapses of active inputs.
 
     Parameters
     ----------
     weights : scipy.sparse matrix or ndarray, shape (n_out, n_in)
-        Converted to canonical CSR (sorted indices, duplicates summed). The sparsity structure
-        is fixed at construction; explicit zeros are kept as synapses.
+        Copied into canonical compressed-column (CSC) form: duplicates summed, row indices
+        sorted within each column. The sparsity structure is fixed at construction; explicit
+        zeros are kept as synapses.
     weight_exp, num_weight_bits, sign_mode, num_message_bits, name
         As for ``Dense``.
 
     Notes
     -----
-    Vars: ``weights`` holds the *stored values* (shape ``(nnz,)``, in CSR order), because a
-    Var holds arrays; :meth:`weights_csr` returns the current weights as a ``csr_matrix``.
-    ``a_buff`` (n_out,), ``num_message_bits`` (1,). Ports: ``s_in`` (n_in,), ``a_out`` (n_out,).
-    A matrix without stored entries gets one explicit zero, so that ``weights`` is never empty.
+    Vars: ``weights`` holds the *stored values* (shape ``(nnz,)``) in CSC order -- by input,
+    then by output -- because a Var holds arrays; :meth:`weights_csr` returns the current
+    weights as a ``csr_matrix``. ``a_buff`` (n_out,), ``num_message_bits`` (1,). Ports: ``s_in``
+    (n_in,), ``a_out`` (n_out,). The structure is in ``proc_params``: ``rows`` (the output of
+    each stored value, the narrowest unsigned dtype that holds ``n_out - 1``) and ``col_ptr``
+    (int64, where each input's synapses start). A matrix without stored entries gets one
+    explicit zero, so that ``weights`` is never empty.
+
+    Memory: the values (plus 2 or 4 bytes of row index each) exist once; the models use the
+    same arrays, so a float64 network needs about 10 bytes per synapse.
     """
 
     def __init__(self, weights, *, weight_exp: int = 0, num_weight_bits: int = 8,
@@ -45,17 +51,18 @@ class Sparse(AbstractProcess):
                  name: str | None = None, **kwargs):
         super().__init__(weight_exp=weight_exp, num_weight_bits=num_weight_bits,
                          sign_mode=sign_mode, num_message_bits=num_message_bits, name=name, **kwargs)
-        csr = _canonical_csr(self, weights)
+        csc = _canonical_csc(self, weights)
         check_connection_params(self, weight_exp, num_weight_bits, sign_mode, num_message_bits)
         self.proc_params.overwrite("sign_mode", None if sign_mode is None else SignMode(int(sign_mode)))
+        n_out, n_in = csc.shape
         # The structure goes to the models as parameters; the values live in the weights Var.
-        self.proc_params["shape"] = csr.shape
-        self.proc_params["indices"] = csr.indices
-        self.proc_params["indptr"] = csr.indptr
-        n_out, n_in = csr.shape
+        self.proc_params["shape"] = csc.shape
+        self.proc_params["rows"] = csc.indices.astype(_row_dtype(n_out))
+        self.proc_params["col_ptr"] = csc.indptr.astype(np.int64)
         self.s_in = InPort(shape=(n_in,))
         self.a_out = OutPort(shape=(n_out,))
-        self.weights = Var(shape=(csr.nnz,), init=csr.data)
+        self.weights = Var(shape=(csc.nnz,), init=0)
+        self.weights.init = csc.data  # our own copy already (made by _canonical_csc): not a second one
         self.a_buff = Var(shape=(n_out,), init=0)
         self.num_message_bits = Var(shape=(1,), init=num_message_bits)
 
@@ -67,13 +74,23 @@ class Sparse(AbstractProcess):
     def weights_csr(self) -> sp.csr_matrix:
         """The current weights (``weights.get()`` in the fixed structure) as a ``csr_matrix``."""
         p = self.proc_params
-        return sp.csr_matrix((self.weights.get(), p["indices"].copy(), p["indptr"].copy()),
-                             shape=p["shape"])
+        csc = sp.csc_matrix((self.weights.get(), p["rows"].astype(np.int64), p["col_ptr"].copy()),
+                            shape=p["shape"])
+        return csc.tocsr()
 
 
-def _canonical_csr(owner, weights) -> sp.csr_matrix:
+def _row_dtype(n_out: int) -> np.dtype:
+    """The narrowest unsigned dtype for output indices below ``n_out``: less memory per synapse."""
+    for dt in (np.uint16, np.uint32):
+        if n_out - 1 <= np.iinfo(dt).max:
+            return np.dtype(dt)
+    return np.dtype(np.uint64)
+
+
+def _canonical_csc(owner, weights) -> sp.csc_matrix:
+    """A canonical CSC copy of ``weights`` (never sharing the caller's arrays)."""
     if sp.issparse(weights):
-        csr = sp.csr_matrix(weights, copy=True)
+        csc = weights.tocsc(copy=True)
     else:
         try:
             arr = np.asarray(weights)
@@ -86,20 +103,19 @@ def _canonical_csr(owner, weights) -> sp.csr_matrix:
         if arr.dtype.kind not in "iuf":
             raise ValidationError(f"{who(owner, 'weights')}: expected numbers (got dtype {arr.dtype}). "
                                   "Pass a scipy.sparse matrix of ints or floats.")
-        csr = sp.csr_matrix(arr)
-    if csr.ndim != 2 or 0 in csr.shape:
+        csc = sp.csc_matrix(arr)
+    if csc.ndim != 2 or 0 in csc.shape:
         raise ShapeError(f"{who(owner, 'weights')}: expected a non-empty 2-D matrix (got shape "
-                         f"{csr.shape}). Pass a matrix of shape (n_out, n_in).")
-    if csr.dtype.kind not in "iuf":
-        raise ValidationError(f"{who(owner, 'weights')}: expected numbers (got dtype {csr.dtype}). "
+                         f"{csc.shape}). Pass a matrix of shape (n_out, n_in).")
+    if csc.dtype.kind not in "iuf":
+        raise ValidationError(f"{who(owner, 'weights')}: expected numbers (got dtype {csc.dtype}). "
                               "Pass a matrix of ints or floats.")
-    csr.sum_duplicates()
-    csr.sort_indices()
-    if csr.dtype.kind == "f" and not np.all(np.isfinite(csr.data)):
+    csc.sum_duplicates()  # also sorts the row indices of every column
+    if csc.dtype.kind == "f" and not np.all(np.isfinite(csc.data)):
         raise ValidationError(f"{who(owner, 'weights')}: weights must be finite (got "
-                              f"{int(np.sum(~np.isfinite(csr.data)))} NaN or inf). Pass finite numbers.")
-    if csr.nnz == 0:
-        csr = sp.csr_matrix((np.zeros(1, csr.dtype), (np.array([0]), np.array([0]))), shape=csr.shape)
-    csr.indices = csr.indices.astype(np.int64)
-    csr.indptr = csr.indptr.astype(np.int64)
-    return csr
+                              f"{int(np.sum(~np.isfinite(csc.data)))} NaN or inf). Pass finite numbers.")
+    if csc.nnz == 0:
+        csc = sp.csc_matrix((np.zeros(1, csc.dtype), (np.array([0]), np.array([0]))), shape=csc.shape)
+    if not csc.data.flags.c_contiguous:
+        csc.data = np.ascontiguousarray(csc.data)
+    return csc
