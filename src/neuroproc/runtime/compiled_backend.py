@@ -4,8 +4,8 @@ Models offer a :class:`~neuroproc.runtime.kernels.KernelSpec` (the standard libr
 user model may). The backend orders the kernels statically (early sends first, then every model
 after the models it receives from), gives every port a preallocated buffer, and generates one
 ``@njit(cache=True)`` function that runs the steps of a ``run`` call with Monitors recording in
-the loop. The generated source is written to a cache folder so numba can cache the machine code
-on disk; the first (compile or cache-load) cost is measured separately in ``stats``.
+the loop (source and disk cache: :mod:`neuroproc.runtime._codegen`); the first (compile or
+cache-load) cost is measured separately in ``stats``.
 
 Where a network cannot be fused (a model without kernel, an async model, a virtual-port
 transform, a loop without an early send) ``plan_compiled`` raises :class:`Unsupported` with the
@@ -13,19 +13,13 @@ reason; ``make_backend`` then falls back to the python backend and says so.
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import inspect
-import marshal
-import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from neuroproc._validation import who
 from neuroproc.exceptions import SimulationError
+from neuroproc.runtime._codegen import Codegen, load
 from neuroproc.runtime.channels import VarAccessor
 
 __all__ = ["CompiledBackend", "Unsupported", "plan_compiled"]
@@ -142,122 +136,6 @@ def _schedule(exe, plan) -> list:
     return order
 
 
-def _fingerprint(fn) -> str:
-    """Changes whenever the kernel or anything in its module changes (callees are inlined into
-    the fused machine code, so the disk cache must not outlive them)."""
-    py = getattr(fn, "py_func", fn)
-    try:
-        data = Path(inspect.getsourcefile(py)).read_bytes()
-    except (TypeError, OSError):
-        data = marshal.dumps(py.__code__)
-    return hashlib.sha1(data + py.__qualname__.encode()).hexdigest()[:12]
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("NEUROPROC_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "neuroproc")
-    path = Path(base) / "fused"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-class _Codegen:
-    """Names every array the loop touches and writes the fused function's source."""
-
-    def __init__(self, plan):
-        self.plan = plan
-        self.args: list[tuple[str, object]] = []  # (name, getter)
-        self._names: dict = {}
-        self.globals: dict = {}
-        self.lines: list[str] = []
-
-    def arg(self, key, getter) -> str:
-        if key not in self._names:
-            name = f"a{len(self.args)}"
-            self._names[key] = name
-            self.args.append((name, getter))
-        return self._names[key]
-
-    def buf(self, array) -> str:
-        return self.arg(("buf", id(array)), lambda a=array: a)
-
-    def fn(self, prefix, f) -> str:
-        name = f"{prefix}{len(self.globals)}"
-        self.globals[name] = f
-        return name
-
-    def model_args(self, entry, spec, param_box) -> list[str]:
-        names = [self.arg(("attr", id(entry.model), a), lambda m=entry.model, a=a: getattr(m, a))
-                 for a in spec.arrays]
-        n_params = len(spec.params(entry.model)) if spec.params is not None else 0
-        names += [self.arg(("param", id(entry), i), lambda b=param_box, e=entry, i=i: b[id(e)][i])
-                  for i in range(n_params)]
-        return names
-
-    def in_sum(self, port, indent) -> str:
-        buf, srcs = self.plan.in_bufs[id(port)]
-        name = self.buf(buf)
-        if srcs is not None and srcs:
-            self.lines.append(f"{indent}{name}.fill(0)")
-            for s in srcs:
-                self.lines.append(f"{indent}{name} += {self.buf(s)}")
-        return name
-
-    def build(self, param_box) -> str:
-        plan, ind = self.plan, " " * 8
-        body: list[str] = []
-        self.lines = body
-        for e in plan.order:
-            spec = plan.kernels[id(e)]
-            if spec.early is not None:
-                outs = [self.buf(plan.out_bufs[id(getattr(e.proc, p))]) for p in spec.early_ports]
-                f = self.fn("early", spec.early)
-                body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + outs)})")
-        for e in plan.order:
-            spec = plan.kernels[id(e)]
-            ins = [self.in_sum(getattr(e.proc, p), ind) for p in spec.in_ports]
-            outs = [self.buf(plan.out_bufs[id(getattr(e.proc, p))]) for p in spec.out_ports]
-            f = self.fn("step", spec.step)
-            body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + ins + outs)})")
-        for mon, probe, kind, src in plan.monitors:
-            data = self.arg(("attr", id(mon.model), probe["data"]),
-                            lambda m=mon.model, d=probe["data"]: getattr(m, d))
-            if kind == "port":
-                value = self.in_sum(src, ind)
-            else:
-                holder, name = src
-                value = self.arg(("attr", id(holder.model), name), lambda m=holder.model, n=name: getattr(m, n))
-            body.append(f"{ind}{data}[t - 1] = {value}")
-        header = [
-            "# Generated by neuroproc's compiled backend. Do not edit: it is rewritten when the network changes.",
-            "from numba import njit",
-            "",
-            "",
-            "@njit(cache=True)",
-            f"def fused(t0, n, {', '.join(name for name, _ in self.args)}):" if self.args else "def fused(t0, n):",
-            "    for k in range(n):",
-            "        t = t0 + k + 1",
-        ]
-        if not body:
-            body = [f"{ind}pass"]
-        return "\n".join(header + body + ["    return t0 + n", ""])
-
-
-def _load(source: str, globals_: dict):
-    key = hashlib.sha1((source + "".join(f"{k}={_fingerprint(v)}" for k, v in sorted(globals_.items()))).encode())
-    name = f"fused_{key.hexdigest()[:16]}"
-    path = _cache_dir() / f"{name}.py"
-    if not path.exists():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(source)
-        os.replace(tmp, path)
-    spec = importlib.util.spec_from_file_location(f"neuroproc_fused.{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    module.__dict__.update(globals_)
-    spec.loader.exec_module(module)
-    sys.modules.setdefault(spec.name, module)
-    return module.fused, path
-
-
 class CompiledBackend:
     """Runs a fused loop per ``run`` call; same Var access as the python backend."""
 
@@ -268,11 +146,11 @@ class CompiledBackend:
         self.plan = plan or plan_compiled(executable)
         self._params: dict = {}
         self._refresh_params()
-        gen = _Codegen(self.plan)
+        gen = Codegen(self.plan)
         self.source = gen.build(self._params)
         self._getters = [g for _, g in gen.args]
         t0 = time.perf_counter()
-        self.fused, self.source_path = _load(self.source, gen.globals)
+        self.fused, self.source_path = load(self.source, gen.globals)
         self.fused(0, 0, *self._arrays())  # compile now (or load machine code from the disk cache)
         stats = getattr(self.fused, "stats", None)
         self.stats = {"compile_s": time.perf_counter() - t0,
