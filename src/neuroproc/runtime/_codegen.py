@@ -2,9 +2,9 @@
 
 :class:`Codegen` turns a plan (``compiled_backend.plan_compiled``) into the source of one
 ``@njit(cache=True)`` function ``fused(t0, n, *arrays)`` that runs ``n`` steps: early sends, then
-every step kernel in the plan's order (in-port sums computed just before their reader), then
-Monitor records. :func:`load` writes the source to the cache folder under a name that hashes the
-source and the kernels' modules, so numba can cache the machine code on disk.
+every step kernel in the plan's order (in-port sums and active views computed just before their
+reader), then Monitor records. :func:`load` writes the source to the cache folder under a name
+that hashes the source and the kernels' modules, so numba can cache the machine code on disk.
 """
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ import marshal
 import os
 import sys
 from pathlib import Path
+
+import numpy as np
+
+from neuroproc.runtime.kernels import active_view
 
 __all__ = ["Codegen", "load"]
 
@@ -46,6 +50,7 @@ class Codegen:
         self._names: dict = {}
         self.globals: dict = {}
         self.lines: list[str] = []
+        self._views: dict = {}  # id(buffer) -> (idx, count) made by the backend
 
     def arg(self, key, getter) -> str:
         if key not in self._names:
@@ -65,7 +70,7 @@ class Codegen:
     def model_args(self, entry, spec, param_box) -> list[str]:
         names = [self.arg(("attr", id(entry.model), a), lambda m=entry.model, a=a: getattr(m, a))
                  for a in spec.arrays]
-        n_params = len(spec.params(entry.model)) if spec.params is not None else 0
+        n_params = len(param_box.get(id(entry), ()))
         names += [self.arg(("param", id(entry), i), lambda b=param_box, e=entry, i=i: b[id(e)][i])
                   for i in range(n_params)]
         return names
@@ -79,6 +84,21 @@ class Codegen:
                 self.lines.append(f"{indent}{name} += {self.buf(s)}")
         return name
 
+    def in_view(self, port, indent) -> str:
+        """The active view of what ``port`` receives: its sender's (made once per step, before
+        the first reader) or, for summed fan-in, one of the sum."""
+        buf, srcs = self.plan.in_bufs[id(port)]
+        if srcs is None and id(buf) in self.plan.sender_views:
+            idx, count = self.plan.sender_views[id(buf)]
+        elif srcs is None and id(buf) in self._views:
+            idx, count = self._views[id(buf)]
+        else:
+            name = self.in_sum(port, indent) if srcs is not None else self.buf(buf)
+            idx, count = self._views[id(buf)] = (np.zeros(buf.size, np.int64), np.zeros(1, np.int64))
+            f = self.fn("view", active_view)
+            self.lines.append(f"{indent}{f}({name}, {self.buf(idx)}, {self.buf(count)})")
+        return f"{self.buf(idx)}[:{self.buf(count)}[0]]"
+
     def build(self, param_box) -> str:
         plan, ind = self.plan, " " * 8
         body: list[str] = []
@@ -91,8 +111,14 @@ class Codegen:
                 body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + outs)})")
         for e in plan.order:
             spec = plan.kernels[id(e)]
-            ins = [self.in_sum(getattr(e.proc, p), ind) for p in spec.in_ports]
-            outs = [self.buf(plan.out_bufs[id(getattr(e.proc, p))]) for p in spec.out_ports]
+            ins = [self.in_view(getattr(e.proc, p), ind) if p in spec.in_views else self.in_sum(getattr(e.proc, p), ind)
+                   for p in spec.in_ports]
+            outs = []
+            for p in spec.out_ports:
+                out = plan.out_bufs[id(getattr(e.proc, p))]
+                outs.append(self.buf(out))
+                if p in spec.out_views:
+                    outs += [self.buf(a) for a in plan.sender_views[id(out)]]
             f = self.fn("step", spec.step)
             body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + ins + outs)})")
         for mon, probe, kind, src in plan.monitors:

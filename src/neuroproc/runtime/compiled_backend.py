@@ -7,6 +7,11 @@ after the models it receives from), gives every port a preallocated buffer, and 
 the loop (source and disk cache: :mod:`neuroproc.runtime._codegen`); the first (compile or
 cache-load) cost is measured separately in ``stats``.
 
+Messages are not copied where the kernels allow it: an in-port with a single sender of its dtype
+reads the sender's buffer, and readers of binary spikes may take the active view (the indices of
+the non-zero entries), made once per out-port per step and shared (see
+:mod:`neuroproc.runtime.kernels`).
+
 Where a network cannot be fused (a model without kernel, an async model, a virtual-port
 transform, a loop without an early send) ``plan_compiled`` raises :class:`Unsupported` with the
 reason; ``make_backend`` then falls back to the python backend and says so.
@@ -47,6 +52,7 @@ class _Plan:
         self.out_bufs = {}      # id(port) -> array
         self.in_bufs = {}       # id(port) -> (array, [src out arrays] or None when aliased)
         self.monitors = []      # (entry, data attr name, kind, source) for every probe
+        self.sender_views = {}  # id(out array) -> (idx, count) its sender's step writes
 
 
 def plan_compiled(exe) -> _Plan:
@@ -61,6 +67,8 @@ def plan_compiled(exe) -> _Plan:
         spec = e.model.kernel()
         if spec is None:
             missing.append(f"{who(e.proc)} ({e.model_cls.__name__})")
+        else:
+            _check_spec(e, spec)
         plan.kernels[id(e)] = spec
     if missing:
         raise Unsupported(f"{', '.join(missing)} provide{'s' if len(missing) == 1 else ''} no kernel")
@@ -106,8 +114,24 @@ def plan_compiled(exe) -> _Plan:
             if kinds and buf.dtype.kind not in kinds:
                 raise Unsupported(f"{who(e.proc)}.{port_name} receives {buf.dtype}, which "
                                   f"{e.model_cls.__name__}'s kernel does not handle")
+    for e in exe.entries:
+        spec = plan.kernels.get(id(e))
+        for port_name in spec.out_views if spec else ():
+            out = plan.out_bufs[id(getattr(e.proc, port_name))]
+            plan.sender_views[id(out)] = (np.zeros(out.size, np.int64), np.zeros(1, np.int64))
     plan.order = _schedule(exe, plan)
     return plan
+
+
+def _check_spec(e, spec) -> None:
+    """The optional fields name the model's own ports (a kernel author's mistake otherwise: fall
+    back to the python backend and say which)."""
+    checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports)]
+    for field, names, allowed in checks:
+        for name in names:
+            if name not in allowed:
+                raise Unsupported(f"{who(e.proc)} ({e.model_cls.__name__}): KernelSpec.{field} names "
+                                  f"{name!r}, which is not one of its ports {allowed}")
 
 
 def _schedule(exe, plan) -> list:
@@ -162,8 +186,9 @@ class CompiledBackend:
     def _refresh_params(self) -> None:
         for e in self.plan.order:
             spec = self.plan.kernels[id(e)]
-            if spec.params is not None:
-                self._params[id(e)] = tuple(np.ascontiguousarray(p) for p in spec.params(e.model))
+            if spec.params is not None:  # scalars stay scalars: numba specializes the loop on them
+                self._params[id(e)] = tuple(p if np.isscalar(p) else np.ascontiguousarray(p)
+                                            for p in spec.params(e.model))
 
     def _arrays(self) -> list:
         return [g() for g in self._getters]

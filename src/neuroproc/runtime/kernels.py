@@ -10,18 +10,36 @@ time step ``t`` and with no Python in between:
 
 ``arrays`` name model attributes that are numpy arrays; the kernel updates them in place, so
 ``Var.get``/``set`` between runs see the same buffers. ``params(model)`` returns extra read-only
-arrays (e.g. scalar Vars broadcast to a shape), rebuilt at every ``run`` call. ``prepare(model)``
-runs in Python before each ``run`` call's loop (once-only conversions that ``run_spk`` would do on
-its first step). ``in_bufs`` hold what each in-port receives this step (fan-in already summed, in
-the dtype ``recv`` would return); ``out_bufs`` take what each out-port sends (in the port's dtype).
-Kernels are ``numba.njit(cache=True)`` functions defined at module level.
+arguments, rebuilt at every ``run`` call: arrays (e.g. scalar Vars broadcast to a shape) or
+scalars (numba compiles the loop for the types it gets, so a parameter that is the same for
+every neuron can be passed as one number, see :func:`scalar_if_uniform` and :func:`item`).
+``prepare(model)`` runs in Python before each ``run`` call's loop (once-only conversions that
+``run_spk`` would do on its first step). ``in_bufs`` hold what each in-port receives this step
+(fan-in already summed, in the dtype ``recv`` would return); ``out_bufs`` take what each out-port
+sends (in the port's dtype). Kernels are ``numba.njit(cache=True)`` functions defined at module
+level.
+
+Optional fast paths (a kernel without them works unchanged):
+
+* **Active views.** For an in-port named in ``in_views`` the step gets, in place of the buffer,
+  the *active view* of this step's message: a 1-D int64 array of the indices (into the flattened
+  buffer, ascending) of its non-zero entries -- what a binary-spike consumer such as Dense loops
+  over. The view of an out-port's buffer is made once per step and shared by all its readers:
+  by the sender's step itself if it lists the port in ``out_views`` (it then gets two more
+  arguments right after that port's buffer, ``idx`` (int64, the port's size) and ``count``
+  (int64, 1): it writes the indices to ``idx[:count[0]]``), else by the backend (one pass over
+  the buffer, :func:`active_view`). Summed fan-in gets a view of the sum.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["KernelSpec"]
+import numba
+import numpy as np
+from numba import njit
+
+__all__ = ["KernelSpec", "active_view", "item", "scalar_if_uniform"]
 
 
 @dataclass(frozen=True)
@@ -40,3 +58,54 @@ class KernelSpec:
     in_kinds: tuple[str, ...] = ()
     #: names the generated code shows; defaults to the step function's name
     label: str = ""
+    #: in-ports received as active views (indices of the non-zero entries) instead of buffers
+    in_views: tuple[str, ...] = ()
+    #: out-ports (of ``out_ports``) whose active view the step writes itself
+    out_views: tuple[str, ...] = ()
+
+
+@njit(cache=True)
+def active_view(buf, idx, count):
+    """Write the indices of the non-zero entries of ``buf`` (flattened) to ``idx``, their number
+    to ``count[0]``. Branch-free: every index is written, the count only moves on a non-zero
+    entry, so random spike patterns cost no mispredicted branches."""
+    flat = buf.reshape(buf.size)
+    k = 0
+    for j in range(flat.size):
+        idx[k] = j
+        k += np.int64(flat[j] != 0)
+    count[0] = k
+
+
+def item(x, i):
+    """``x[i]`` for an array parameter, ``x`` itself for a scalar one (inside kernels)."""
+    return x[i] if isinstance(x, np.ndarray) else x
+
+
+if not numba.config.DISABLE_JIT:
+    from numba.core import types
+    from numba.extending import overload
+
+    @overload(item, inline="always")
+    def _item_overload(x, i):
+        if isinstance(x, types.Array):
+            return lambda x, i: x[i]
+        return lambda x, i: x
+
+
+def scalar_if_uniform(value, shape: tuple[int, ...], dtype):
+    """A per-item kernel parameter: ``value`` broadcast to ``shape`` in ``dtype``, as one scalar
+    when every item has the same bits (the kernel then loads nothing per item; ``0.0`` and
+    ``-0.0`` count as different), else as a flat C-contiguous array."""
+    arr = np.asarray(value).astype(dtype, copy=False)
+    if arr.shape != tuple(shape):
+        arr = np.broadcast_to(arr, shape)
+    flat = np.ascontiguousarray(arr).reshape(-1)
+    if flat.size and flat.itemsize in _UINT:
+        bits = flat.view(_UINT[flat.itemsize])
+        if (bits == bits[0]).all():
+            return flat[0]
+    return flat
+
+
+_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}

@@ -1,7 +1,9 @@
 """numba kernels of the Dense models (see neuroproc.runtime.kernels).
 
-Binary spikes are event-driven: only the weights of active inputs are read, from the transposed
-(pre-major) weight matrix so each active input adds one contiguous row.
+Binary spikes are event-driven: the step kernels take the active view of ``s_in`` (the indices
+of the inputs that spiked, see neuroproc.runtime.kernels) and read only their weights, from the
+transposed (pre-major) weight matrix so each active input adds one contiguous row.
+``active_inputs`` serves kernels that scan their input themselves (Sparse).
 
 Float Dense must equal ``W[:, s].sum(axis=1)`` bit for bit. The gathered block ``W[:, s]`` is
 Fortran-ordered, so numpy adds its columns one after the other: every output is the sequential
@@ -100,20 +102,20 @@ def send_buffer(t, a_buff, a_out):
 
 
 @njit(cache=True)
-def float_early(t, a_buff, wt, idx, a_out):
+def float_early(t, a_buff, wt, a_out):
     send_buffer(t, a_buff, a_out)
 
 
 @njit(cache=True)
-def float_binary_step(t, a_buff, wt, idx, s_in):
-    k = active_inputs(s_in, idx)
+def float_binary_step(t, a_buff, wt, active):
+    """a_buff = sum of the rows of W.T of the active inputs (``active``: their ascending indices)."""
     if a_buff.size == 1:
-        a_buff[0] = pairwise_sum(wt[:, 0], idx, k)
+        a_buff[0] = pairwise_sum(wt[:, 0], active, active.size)
         return
     for p in range(a_buff.size):
         a_buff[p] = 0.0
-    for i in range(k):
-        row = wt[idx[i]]
+    for i in range(active.size):
+        row = wt[active[i]]
         for p in range(a_buff.size):
             a_buff[p] += row[p]
 
@@ -124,18 +126,17 @@ def _wrap32(x):
 
 
 @njit(cache=True)
-def bitacc_early(t, a_buff, wt, idx, weight_exp, a_out):
+def bitacc_early(t, a_buff, wt, weight_exp, a_out):
     send_buffer(t, a_buff, a_out)
 
 
 @njit(cache=True)
-def bitacc_binary_step(t, a_buff, wt, idx, weight_exp, s_in):
-    """int64 sum of the active rows of W.T, then scaled by 2**weight_exp (floor shift)."""
-    k = active_inputs(s_in, idx)
+def bitacc_binary_step(t, a_buff, wt, weight_exp, active):
+    """int64 sum of the rows of W.T of the active inputs, then scaled by 2**weight_exp (floor shift)."""
     for p in range(a_buff.size):
         a_buff[p] = 0
-    for i in range(k):
-        row = wt[idx[i]]
+    for i in range(active.size):
+        row = wt[active[i]]
         for p in range(a_buff.size):
             a_buff[p] += row[p]
     e = weight_exp[0]
@@ -144,7 +145,7 @@ def bitacc_binary_step(t, a_buff, wt, idx, weight_exp, s_in):
 
 
 @njit(cache=True)
-def bitacc_graded_step(t, a_buff, wt, idx, weight_exp, s_in):
+def bitacc_graded_step(t, a_buff, wt, weight_exp, s_in):
     """W @ s in int32 arithmetic (wrapping, as numpy's int32 dot), then the int32 shift."""
     e = weight_exp[0]
     for p in range(a_buff.size):
@@ -175,22 +176,19 @@ def float_spec(model) -> KernelSpec | None:
     """Binary float Dense only: graded float spikes use BLAS (W @ s), whose order is not ours."""
     if not _binary(model) or model.weights.ndim != 2 or model.a_buff.dtype != np.float64:
         return None
-    n_out, n_in = model.weights.shape
 
     def params(m):
-        wt = np.ascontiguousarray(m.weights.T, dtype=np.float64)
-        return (wt, np.zeros(n_in, np.int64))
+        return (np.ascontiguousarray(m.weights.T, dtype=np.float64),)
 
     return KernelSpec(step=float_binary_step, early=float_early, arrays=("a_buff",), in_ports=("s_in",),
                       out_ports=(), early_ports=("a_out",), params=params, prepare=_prepare,
-                      label="dense_float")
+                      in_views=("s_in",), label="dense_float")
 
 
 def bitacc_spec(model) -> KernelSpec | None:
     if model.weights.ndim != 2:
         return None
     binary = _binary(model)
-    n_out, n_in = model.weights.shape
 
     def prepare(m):
         _prepare(m)
@@ -200,9 +198,10 @@ def bitacc_spec(model) -> KernelSpec | None:
             m.a_buff = m.a_buff.astype(want)
 
     def params(m):
-        wt = np.ascontiguousarray(m.weights.T if binary else m.weights.T, dtype=m.weights.dtype)
-        return (wt, np.zeros(n_in, np.int64), np.array([m.weight_exp], np.int64))
+        wt = np.ascontiguousarray(m.weights.T, dtype=m.weights.dtype)
+        return (wt, np.array([m.weight_exp], np.int64))
 
     return KernelSpec(step=bitacc_binary_step if binary else bitacc_graded_step, early=bitacc_early,
                       arrays=("a_buff",), in_ports=("s_in",), early_ports=("a_out",), params=params,
-                      prepare=prepare, in_kinds=("" if binary else "iub",), label="dense_bitacc")
+                      prepare=prepare, in_kinds=("" if binary else "iub",),
+                      in_views=("s_in",) if binary else (), label="dense_bitacc")

@@ -10,28 +10,51 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from neuroproc.runtime.kernels import KernelSpec
+from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
 __all__ = ["bitacc_spec", "float_spec"]
 
 
 @njit(cache=True)
-def float_step(t, u_nd, v_nd, bias_nd, decay_u, decay_v, vth, a_nd, s_nd):
-    u, v, bias_mant = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), bias_nd.reshape(bias_nd.size)
+def float_step(t, u_nd, v_nd, decay_u, decay_v, vth, bias, flag, words, a_nd, s_nd, s_idx, s_count):
+    """One float LIF step; also writes the active view of ``s_out`` (its spike indices).
+
+    ``decay_u``, ``decay_v``, ``vth`` and ``bias`` are flat arrays or, when uniform, scalars.
+    The update is branch-free (selects, no jumps on the random spike pattern) and writes a 0/1
+    byte per neuron to ``flag`` (length a multiple of 8, ``words`` is the same memory as
+    uint64); the indices are then collected 8 neurons at a time, skipping words without a spike.
+    """
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
-    for i in range(u.size):
-        ui = u[i] * decay_u[i]
+    n = u.size
+    for i in range(n):
+        ui = u[i] * item(decay_u, i)
         ui = ui + a_in[i]
         u[i] = ui
-        vi = v[i] * decay_v[i]
+        vi = v[i] * item(decay_v, i)
         vi = vi + ui
-        vi = vi + bias_mant[i]
-        if vi > vth[i]:
-            v[i] = 0.0
-            s_out[i] = 1
-        else:
-            v[i] = vi
-            s_out[i] = 0
+        vi = vi + item(bias, i)
+        fired = vi > item(vth, i)
+        flag[i] = fired
+        s_out[i] = 1.0 if fired else 0.0
+        v[i] = 0.0 if fired else vi
+    s_count[0] = _collect(flag, words, n, s_idx)
+
+
+@njit(cache=True)
+def _collect(flag, words, n, idx):
+    """Indices of the set bytes of ``flag[:n]``, ascending, into ``idx``; returns how many."""
+    k = 0
+    w1 = n // 8
+    for w in range(w1):
+        if words[w] != 0:
+            for j in range(8 * w, 8 * w + 8):
+                idx[k] = j  # always written, counted only on a spike (no branch)
+                k += np.int64(flag[j])
+    for j in range(8 * w1, n):
+        idx[k] = j
+        k += np.int64(flag[j])
+    return k
 
 
 @njit(cache=True)
@@ -91,12 +114,14 @@ def float_spec(model) -> KernelSpec | None:
 
     def params(m):
         shape = m.u.shape
+        flag = np.zeros(-(-m.u.size // 8) * 8, np.uint8)
         # (1 - d) computed by numpy as run_spk does, then widened exactly to float64
-        return (_per_neuron(1 - m.du, shape, np.float64), _per_neuron(1 - m.dv, shape, np.float64),
-                _per_neuron(m.vth, shape, np.float64))
+        return (scalar_if_uniform(1 - m.du, shape, np.float64), scalar_if_uniform(1 - m.dv, shape, np.float64),
+                scalar_if_uniform(m.vth, shape, np.float64), scalar_if_uniform(m.bias_mant, shape, np.float64),
+                flag, flag.view(np.uint64))
 
-    return KernelSpec(step=float_step, arrays=("u", "v", "bias_mant"), in_ports=("a_in",),
-                      out_ports=("s_out",), params=params, label="lif_float")
+    return KernelSpec(step=float_step, arrays=("u", "v"), in_ports=("a_in",), out_ports=("s_out",),
+                      out_views=("s_out",), params=params, label="lif_float")
 
 
 def bitacc_spec(model) -> KernelSpec | None:
