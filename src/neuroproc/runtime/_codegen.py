@@ -60,6 +60,9 @@ class Codegen:
         return self._names[key]
 
     def buf(self, array) -> str:
+        if id(array) in self.plan.aliases:  # the sender's attribute stands in for the buffer
+            entry, attr = self.plan.aliases[id(array)]
+            return self.arg(("attr", id(entry.model), attr), lambda m=entry.model, a=attr: getattr(m, a))
         return self.arg(("buf", id(array)), lambda a=array: a)
 
     def fn(self, prefix, f) -> str:
@@ -105,8 +108,9 @@ class Codegen:
         self.lines = body
         for e in plan.order:
             spec = plan.kernels[id(e)]
-            if spec.early is not None:
-                outs = [self.buf(plan.out_bufs[id(getattr(e.proc, p))]) for p in spec.early_ports]
+            bufs = [plan.out_bufs[id(getattr(e.proc, p))] for p in spec.early_ports]
+            if spec.early is not None and not all(id(b) in plan.aliases for b in bufs):
+                outs = [self.buf(b) for b in bufs]
                 f = self.fn("early", spec.early)
                 body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + outs)})")
         for e in plan.order:

@@ -8,9 +8,10 @@ the loop (source and disk cache: :mod:`neuroproc.runtime._codegen`); the first (
 cache-load) cost is measured separately in ``stats``.
 
 Messages are not copied where the kernels allow it: an in-port with a single sender of its dtype
-reads the sender's buffer, and readers of binary spikes may take the active view (the indices of
-the non-zero entries), made once per out-port per step and shared (see
-:mod:`neuroproc.runtime.kernels`).
+reads the sender's buffer; readers of binary spikes may take the active view (the indices of the
+non-zero entries), made once per out-port per step and shared; and an early send that only copies
+an attribute (Dense's ``a_out <- a_buff``) becomes that attribute, read before the sender's step
+overwrites it (see :mod:`neuroproc.runtime.kernels`).
 
 Where a network cannot be fused (a model without kernel, an async model, a virtual-port
 transform, a loop without an early send) ``plan_compiled`` raises :class:`Unsupported` with the
@@ -22,7 +23,7 @@ import time
 
 import numpy as np
 
-from neuroproc._validation import who
+from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import SimulationError
 from neuroproc.runtime._codegen import Codegen, load
 from neuroproc.runtime.channels import VarAccessor
@@ -53,6 +54,7 @@ class _Plan:
         self.in_bufs = {}       # id(port) -> (array, [src out arrays] or None when aliased)
         self.monitors = []      # (entry, data attr name, kind, source) for every probe
         self.sender_views = {}  # id(out array) -> (idx, count) its sender's step writes
+        self.aliases = {}       # id(out array) -> (entry, attr): the attribute is the buffer
 
 
 def plan_compiled(exe) -> _Plan:
@@ -119,14 +121,17 @@ def plan_compiled(exe) -> _Plan:
         for port_name in spec.out_views if spec else ():
             out = plan.out_bufs[id(getattr(e.proc, port_name))]
             plan.sender_views[id(out)] = (np.zeros(out.size, np.int64), np.zeros(1, np.int64))
-    plan.order = _schedule(exe, plan)
+    entries, deps = _dependencies(exe, plan)
+    plan.order = _order(entries, deps)
+    _alias_early_copies(exe, plan, entries, deps)
     return plan
 
 
 def _check_spec(e, spec) -> None:
-    """The optional fields name the model's own ports (a kernel author's mistake otherwise: fall
-    back to the python backend and say which)."""
-    checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports)]
+    """The optional fields name the model's own ports and arrays (a kernel author's mistake
+    otherwise: fall back to the python backend and say which)."""
+    checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports),
+              ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports)]
     for field, names, allowed in checks:
         for name in names:
             if name not in allowed:
@@ -134,8 +139,35 @@ def _check_spec(e, spec) -> None:
                                   f"{name!r}, which is not one of its ports {allowed}")
 
 
-def _schedule(exe, plan) -> list:
-    """Kahn's algorithm, stable in entry order; early messages impose no order."""
+def _alias_early_copies(exe, plan, entries, deps) -> None:
+    """Use an early-copied attribute as its port's buffer where every reader can run first.
+
+    The readers must run before the sender's step (which overwrites the attribute), so each
+    reader becomes a dependency of the sender; a candidate that would close a loop, feeds a
+    Monitor (it records at the end of the step) or differs in dtype or shape keeps its copy."""
+    index = {id(e.proc): i for i, e in enumerate(entries)}  # Monitors have no kernel: not in it
+    for s, e in enumerate(entries):
+        for port_name, attr in plan.kernels[id(e)].early_copies:
+            port = getattr(e.proc, port_name)
+            out = plan.out_bufs[id(port)]
+            value = getattr(e.model, attr, None)
+            readers = [c.dst.process for c in exe.channels if c.src is port]
+            if not (isinstance(value, np.ndarray) and value.dtype == out.dtype and value.shape == out.shape) \
+                    or any(id(r) not in index or index[id(r)] == s for r in readers):
+                continue
+            trial = {i: set(d) for i, d in deps.items()}
+            trial[s] |= {index[id(r)] for r in readers}
+            order = _order(entries, trial, strict=False)
+            if order is not None:
+                deps.clear()
+                deps.update(trial)
+                plan.order = order
+                plan.aliases[id(out)] = (e, attr)
+
+
+def _dependencies(exe, plan) -> tuple[list, dict]:
+    """Kernel entries and, per entry index, the indices it must run after; early messages
+    impose no order."""
     kernel_entries = [e for e in exe.entries if id(e) in plan.kernels]
     index = {id(e.proc): i for i, e in enumerate(kernel_entries)}
     deps = {i: set() for i in range(len(kernel_entries))}
@@ -149,14 +181,21 @@ def _schedule(exe, plan) -> list:
             deps[d].add(s)
         else:
             raise Unsupported(f"{who(kernel_entries[s].proc)} receives its own non-early message")
+    return kernel_entries, deps
+
+
+def _order(entries, deps, strict: bool = True) -> list | None:
+    """Kahn's algorithm, stable in entry order. A loop raises Unsupported (``strict``) or gives None."""
     done, order = set(), []
-    while len(order) < len(kernel_entries):
-        ready = [i for i in range(len(kernel_entries)) if i not in done and deps[i] <= done]
+    while len(order) < len(entries):
+        ready = [i for i in range(len(entries)) if i not in done and deps[i] <= done]
         if not ready:
-            names = ", ".join(who(kernel_entries[i].proc) for i in deps if i not in done)
+            if not strict:
+                return None
+            names = ", ".join(who(entries[i].proc) for i in deps if i not in done)
             raise Unsupported(f"a loop without an early send: {names}")
         done.add(ready[0])
-        order.append(kernel_entries[ready[0]])
+        order.append(entries[ready[0]])
     return order
 
 
@@ -168,6 +207,7 @@ class CompiledBackend:
     def __init__(self, executable, plan=None):
         self.exe = executable
         self.plan = plan or plan_compiled(executable)
+        self._placeholders = {id(b): b for b in self.plan.out_bufs.values()}
         self._params: dict = {}
         self._refresh_params()
         gen = Codegen(self.plan)
@@ -202,6 +242,14 @@ class CompiledBackend:
             spec = self.plan.kernels[id(e)]
             if spec.prepare is not None:
                 spec.prepare(e.model)
+        for out_id, (e, attr) in self.plan.aliases.items():
+            value, out = getattr(e.model, attr), self._placeholders[out_id]
+            if not (isinstance(value, np.ndarray) and value.dtype == out.dtype and value.shape == out.shape):
+                raise SimulationError(
+                    f"{who(e.proc)} ({e.model_cls.__name__}): {attr} must keep dtype {out.dtype} and "
+                    f"shape {out.shape}, which its kernel's early_copies promise (got {short_repr(value)}). "
+                    "Remove the pair from KernelSpec.early_copies or keep the attribute's type.",
+                    process=e.proc, model=e.model_cls, phase="run_spk")
         self._refresh_params()
 
     def _monitor_limit(self, start: int):

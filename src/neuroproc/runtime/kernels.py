@@ -29,6 +29,13 @@ Optional fast paths (a kernel without them works unchanged):
   arguments right after that port's buffer, ``idx`` (int64, the port's size) and ``count``
   (int64, 1): it writes the indices to ``idx[:count[0]]``), else by the backend (one pass over
   the buffer, :func:`active_view`). Summed fan-in gets a view of the sum.
+* **Early copies.** ``early_copies`` lists ``(early port, array attribute)`` pairs for which the
+  early kernel does nothing but copy the attribute into the port (Dense: ``a_out <- a_buff``).
+  The backend may then use the attribute itself as the port's buffer and drop the copy: it does
+  so when the attribute has the port's dtype and shape, no Monitor probes the port, and every
+  reader of the port can run before the sender's step (the backend orders them so; where that
+  would close a loop it keeps the copy). The attribute must keep its dtype and shape between
+  runs (checked before each run).
 """
 from __future__ import annotations
 
@@ -62,6 +69,8 @@ class KernelSpec:
     in_views: tuple[str, ...] = ()
     #: out-ports (of ``out_ports``) whose active view the step writes itself
     out_views: tuple[str, ...] = ()
+    #: (early port, array attribute) pairs the early kernel only copies; the backend may alias them
+    early_copies: tuple[tuple[str, str], ...] = ()
 
 
 @njit(cache=True)

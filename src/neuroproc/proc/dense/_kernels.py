@@ -2,8 +2,10 @@
 
 Binary spikes are event-driven: the step kernels take the active view of ``s_in`` (the indices
 of the inputs that spiked, see neuroproc.runtime.kernels) and read only their weights, from the
-transposed (pre-major) weight matrix so each active input adds one contiguous row.
-``active_inputs`` serves kernels that scan their input themselves (Sparse).
+transposed (pre-major) weight matrix so each active input adds one contiguous row. The float
+Dense declares its early send a plain copy of ``a_buff``, so the backend may hand ``a_buff``
+itself to the readers of ``a_out``. ``active_inputs`` and ``send_buffer`` serve kernels that scan
+their input or copy (Sparse).
 
 Float Dense must equal ``W[:, s].sum(axis=1)`` bit for bit. The gathered block ``W[:, s]`` is
 Fortran-ordered, so numpy adds its columns one after the other: every output is the sequential
@@ -180,9 +182,10 @@ def float_spec(model) -> KernelSpec | None:
     def params(m):
         return (np.ascontiguousarray(m.weights.T, dtype=np.float64),)
 
+    # the early send only copies a_buff: the backend may let a_out's readers read a_buff
     return KernelSpec(step=float_binary_step, early=float_early, arrays=("a_buff",), in_ports=("s_in",),
                       out_ports=(), early_ports=("a_out",), params=params, prepare=_prepare,
-                      in_views=("s_in",), label="dense_float")
+                      in_views=("s_in",), early_copies=(("a_out", "a_buff"),), label="dense_float")
 
 
 def bitacc_spec(model) -> KernelSpec | None:
@@ -201,6 +204,7 @@ def bitacc_spec(model) -> KernelSpec | None:
         wt = np.ascontiguousarray(m.weights.T, dtype=m.weights.dtype)
         return (wt, np.array([m.weight_exp], np.int64))
 
+    # no early_copies: the int64 a_buff is narrowed to the int32 a_out by the copy
     return KernelSpec(step=bitacc_binary_step if binary else bitacc_graded_step, early=bitacc_early,
                       arrays=("a_buff",), in_ports=("s_in",), early_ports=("a_out",), params=params,
                       prepare=prepare, in_kinds=("" if binary else "iub",),
