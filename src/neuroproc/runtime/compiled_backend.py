@@ -209,6 +209,10 @@ class CompiledBackend:
         self.plan = plan or plan_compiled(executable)
         self._placeholders = {id(b): b for b in self.plan.out_bufs.values()}
         self._params: dict = {}
+        for e in self.plan.order:
+            spec = self.plan.kernels[id(e)]
+            if spec.setup is not None:
+                spec.setup(e.model)
         self._refresh_params()
         gen = Codegen(self.plan)
         self.source = gen.build(self._params)

@@ -14,7 +14,9 @@ arguments, rebuilt at every ``run`` call: arrays (e.g. scalar Vars broadcast to 
 scalars (numba compiles the loop for the types it gets, so a parameter that is the same for
 every neuron can be passed as one number, see :func:`scalar_if_uniform` and :func:`item`).
 ``prepare(model)`` runs in Python before each ``run`` call's loop (once-only conversions that
-``run_spk`` would do on its first step). ``in_bufs`` hold what each in-port receives this step
+``run_spk`` would do on its first step); ``setup(model)``, if given, runs once when the backend
+is built, for conversions no Var read can tell apart (a weight matrix's memory layout), so that
+runs do not pay for them. ``in_bufs`` hold what each in-port receives this step
 (fan-in already summed, in the dtype ``recv`` would return); ``out_bufs`` take what each out-port
 sends (in the port's dtype). Kernels are ``numba.njit(cache=True)`` functions defined at module
 level.
@@ -61,6 +63,7 @@ class KernelSpec:
     early_ports: tuple[str, ...] = ()
     params: Callable | None = None
     prepare: Callable | None = None
+    setup: Callable | None = None
     #: per in-port, the numpy dtype kinds the kernel handles ('' = any); others fall back
     in_kinds: tuple[str, ...] = ()
     #: names the generated code shows; defaults to the step function's name

@@ -180,11 +180,13 @@ def float_spec(model) -> KernelSpec | None:
         return None
 
     def params(m):
+        # W.T without a copy: _prepare keeps the weights column-major
         return (np.ascontiguousarray(m.weights.T, dtype=np.float64),)
 
-    # the early send only copies a_buff: the backend may let a_out's readers read a_buff
+    # float weights only change their layout on the first step: done once, when the backend is
+    # built. The early send only copies a_buff: the backend may let a_out's readers read a_buff.
     return KernelSpec(step=float_binary_step, early=float_early, arrays=("a_buff",), in_ports=("s_in",),
-                      out_ports=(), early_ports=("a_out",), params=params, prepare=_prepare,
+                      out_ports=(), early_ports=("a_out",), params=params, prepare=_prepare, setup=_prepare,
                       in_views=("s_in",), early_copies=(("a_out", "a_buff"),), label="dense_float")
 
 
