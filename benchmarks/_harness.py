@@ -1,8 +1,15 @@
 """One comparison, shared by bench_ei/cuba/large/overhead: the same network, same weights, run by
 neuroproc's python backend, neuroproc's compiled backend and the hand-written numba loop
-(``baselines/numba_loops.py``) in the same process; spike counts must agree."""
+(``baselines/numba_loops.py``) in the same process; spike counts must agree.
+
+Optional Brian2 rows (``baselines/brian2_runner.py``) when ``import brian2`` works: by default
+its Cython runtime target; ``--brian2 all`` adds the C++ standalone target (builds one C++
+project per network, about 5 s each on two cores), ``--brian2 none`` leaves Brian2 out. Without
+Brian2 the benchmark prints one line saying so. A Brian2 spike count that differs from the
+hand-written loop's is flagged in its row and in the JSON, but does not fail the benchmark."""
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import tracemalloc
@@ -15,6 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # baselines import as benchmarks.baselines
 from _common import peak_rss_mib, report  # noqa: E402
 from _neuroproc_nets import run_neuroproc  # noqa: E402
+from benchmarks.baselines.brian2_runner import TARGETS as BRIAN2_TARGETS  # noqa: E402
+from benchmarks.baselines.brian2_runner import brian2_missing, run_brian2  # noqa: E402
 from benchmarks.baselines.runners import numba_runner  # noqa: E402
 from benchmarks.baselines.numpy_loops import run_numpy  # noqa: E402
 
@@ -60,9 +69,84 @@ def _memory(net, steps) -> int:
     return peak
 
 
+def add_brian2_option(ap: argparse.ArgumentParser) -> None:
+    """The ``--brian2`` option of the bench scripts (see :func:`brian2_targets`)."""
+    def parse(spec: str) -> tuple[str, ...]:
+        try:
+            return brian2_targets(spec)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    ap.add_argument("--brian2", default="cython", type=parse, metavar="TARGETS",
+                    help="Brian2 rows if brian2 is importable: comma-separated among "
+                         f"{', '.join(BRIAN2_TARGETS)}; 'all' or 'none' (default: cython; "
+                         "cpp_standalone builds a C++ project per network, 5-10 s each)")
+
+
+def brian2_targets(spec: str | tuple | list | None) -> tuple[str, ...]:
+    """``"all"``, ``"none"``/``""``/``None`` or comma-separated targets -> a tuple of targets."""
+    if spec is None:
+        return ()
+    if not isinstance(spec, str):
+        spec = ",".join(spec)
+    spec = spec.strip().lower()
+    if spec in ("", "none", "off"):
+        return ()
+    if spec == "all":
+        return BRIAN2_TARGETS
+    out = tuple(t.strip() for t in spec.split(",") if t.strip())
+    bad = [t for t in out if t not in BRIAN2_TARGETS]
+    if bad:
+        raise ValueError(f"--brian2 must list targets among {', '.join(BRIAN2_TARGETS)}, or be "
+                         f"'all' or 'none' (got {spec!r}).")
+    return out
+
+
+_brian2_note_printed = False
+
+
+def _brian2(net: dict, steps: int, targets: tuple[str, ...], ref_spikes: int,
+            repeat: int = 2) -> tuple[list[dict], dict]:
+    """Brian2 rows (empty if Brian2 cannot be imported: one line says so) and their JSON info."""
+    global _brian2_note_printed
+    if not targets:
+        return [], {"skipped": "not requested (--brian2 none)"}
+    reason = brian2_missing()
+    if reason is not None:
+        if not _brian2_note_printed:
+            hint = " (pip install brian2 to add them)" if "not installed" in reason else ""
+            print(f"{reason}: no Brian2 rows{hint}.")
+            _brian2_note_printed = True
+        return [], {"skipped": reason}
+    rows, info = [], {"targets": list(targets), "errors": {}}
+    for target in targets:
+        try:
+            r = run_brian2(net, steps, target, repeat=repeat)
+        except Exception as exc:  # noqa: BLE001 - an optional third-party row must not stop the run
+            print(f"Brian2 {target} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            info["errors"][target] = f"{type(exc).__name__}: {exc}"
+            continue
+        info["version"] = r["brian2"]
+        diff = r["spikes"] - ref_spikes
+        label = f"brian2 {target}" + ("" if diff == 0 else f" [SPIKES DIFFER: {diff:+d}]")
+        rows.append({"implementation": label, "steps": steps, "us_per_step": r["us_per_step"],
+                     "spikes": r["spikes"], "compile_s": r["compile_s"],
+                     "spikes_agree": diff == 0, "synapses": r["synapses"]})
+    info["spike_counts_agree"] = all(r["spikes_agree"] for r in rows) if rows else None
+    if info["spike_counts_agree"] is False:
+        print(f"WARNING: Brian2 spike counts differ from the hand-written loop's ({ref_spikes}): "
+              f"{[r['spikes'] for r in rows]}", file=sys.stderr)
+    return rows, info
+
+
 def compare(name: str, net: dict, steps: int, python_steps: int | None = None, threads=(None,),
-            goals: dict | None = None, memory: bool = False, numpy_loop: bool = False) -> dict:
-    """Run everything, check spike counts, print the table and the JSON line."""
+            goals: dict | None = None, memory: bool = False, numpy_loop: bool = False,
+            brian2: str | tuple | None = "cython") -> dict:
+    """Run everything, check spike counts, print the table and the JSON line.
+
+    ``brian2``: Brian2 targets to add as rows when Brian2 is importable (see
+    :func:`brian2_targets`); their counts are flagged, not enforced."""
+    b2_targets = brian2_targets(brian2)
     python_steps = python_steps or steps
     rows = []
     base = {}
@@ -84,12 +168,14 @@ def compare(name: str, net: dict, steps: int, python_steps: int | None = None, t
         rows.append({"implementation": "plain numpy loop", "steps": python_steps,
                      "us_per_step": (time.perf_counter() - t0) / python_steps * 1e6,
                      "spikes": int(count), "compile_s": 0.0})
-    for r in rows:
-        r["ratio_to_handwritten"] = r["us_per_step"] / ref["us_per_step"]
     same = comp["spikes"] == ref["spikes"] and all(b["spikes"] == ref["spikes"] for b in base.values())
     if python_steps == steps:
         same = same and all(r["spikes"] == ref["spikes"] for r in rows)
-    extra = {"network": name, "spike_counts_agree": bool(same),
+    b2_rows, b2_info = _brian2(net, steps, b2_targets, ref["spikes"])
+    rows += b2_rows
+    for r in rows:
+        r["ratio_to_handwritten"] = r["us_per_step"] / ref["us_per_step"]
+    extra = {"network": name, "spike_counts_agree": bool(same), "brian2": b2_info,
              "spikes_per_step": ref["spikes"] / steps, "weights_bytes": weight_bytes(net),
              "peak_rss_mib": peak_rss_mib(), "goals": goals or {}}
     if memory:
