@@ -128,8 +128,8 @@ def plan_compiled(exe) -> _Plan:
 
 
 def _check_spec(e, spec) -> None:
-    """The optional fields name the model's own ports and arrays (a kernel author's mistake
-    otherwise: fall back to the python backend and say which)."""
+    """The optional fields name the kernel's own ports (a kernel author's mistake otherwise: fall
+    back to the python backend and say which)."""
     checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports),
               ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports)]
     for field, names, allowed in checks:

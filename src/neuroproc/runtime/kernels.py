@@ -16,10 +16,10 @@ every neuron can be passed as one number, see :func:`scalar_if_uniform` and :fun
 ``prepare(model)`` runs in Python before each ``run`` call's loop (once-only conversions that
 ``run_spk`` would do on its first step); ``setup(model)``, if given, runs once when the backend
 is built, for conversions no Var read can tell apart (a weight matrix's memory layout), so that
-runs do not pay for them. ``in_bufs`` hold what each in-port receives this step
-(fan-in already summed, in the dtype ``recv`` would return); ``out_bufs`` take what each out-port
-sends (in the port's dtype). Kernels are ``numba.njit(cache=True)`` functions defined at module
-level.
+runs do not pay for them. ``in_bufs`` hold what each in-port receives this step (fan-in already
+summed, in the dtype ``recv`` would return; read-only: they may be the sender's own buffer);
+``out_bufs`` take what each out-port sends (in the port's dtype). Kernels are
+``numba.njit(cache=True)`` functions defined at module level.
 
 Optional fast paths (a kernel without them works unchanged):
 
