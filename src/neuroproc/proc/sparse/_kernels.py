@@ -25,12 +25,13 @@ __all__ = ["bitacc_spec", "float_spec"]
 
 @njit(cache=True)
 def sparse_early(t, a_buff, weights, rows, col_ptr, idx, weight_exp, a_out):
+    # idx: scratch for the active inputs of graded spikes (binary spikes arrive as an active view)
     send_buffer(t, a_buff, a_out)
 
 
 @njit(cache=True)
-def _binary_sum(a_buff, weights, rows, col_ptr, idx, s_in, lookahead):
-    k = active_inputs(s_in, idx)
+def _binary_sum(a_buff, weights, rows, col_ptr, idx, k, lookahead):
+    """Add the synapses of the inputs idx[:k] (ascending) into the cleared a_buff."""
     for p in range(a_buff.size):
         a_buff[p] = 0
     for i in range(k):
@@ -45,8 +46,8 @@ def _binary_sum(a_buff, weights, rows, col_ptr, idx, s_in, lookahead):
 
 
 @njit(cache=True)
-def float_binary_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, weights, rows, col_ptr, idx, s_in, weight_exp[1])
+def float_binary_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, active):
+    _binary_sum(a_buff, weights, rows, col_ptr, active, active.size, weight_exp[1])
 
 
 @njit(cache=True)
@@ -63,8 +64,8 @@ def float_graded_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in):
 
 
 @njit(cache=True)
-def bitacc_binary_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in):
-    _binary_sum(a_buff, weights, rows, col_ptr, idx, s_in, weight_exp[1])
+def bitacc_binary_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, active):
+    _binary_sum(a_buff, weights, rows, col_ptr, active, active.size, weight_exp[1])
     e = weight_exp[0]
     for p in range(a_buff.size):
         a_buff[p] = a_buff[p] << e if e > 0 else a_buff[p] >> (-e)
@@ -105,9 +106,13 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
             if m.a_buff.dtype != want:
                 m.a_buff = m.a_buff.astype(want)
 
+    # binary spikes arrive as the active view (indices of the spiking inputs); the float early
+    # send only copies a_buff (the bit-accurate one narrows int64 to the int32 message)
     return KernelSpec(step=step, early=sparse_early, arrays=("a_buff", "weights"), in_ports=("s_in",),
                       early_ports=("a_out",), params=params, prepare=prepare,
-                      in_kinds=("iub" if (bitacc and graded) else "",), label="sparse")
+                      in_kinds=("iub" if (bitacc and graded) else "",), label="sparse",
+                      in_views=() if graded else ("s_in",),
+                      early_copies=() if bitacc else (("a_out", "a_buff"),))
 
 
 def _graded(model) -> bool:
