@@ -110,6 +110,8 @@ def scalar_if_uniform(value, shape: tuple[int, ...], dtype):
     when every item has the same bits (the kernel then loads nothing per item; ``0.0`` and
     ``-0.0`` count as different), else as a flat C-contiguous array."""
     arr = np.asarray(value).astype(dtype, copy=False)
+    if arr.size == 1:  # a scalar Var: nothing to compare (the common case, kept cheap per run)
+        return arr.reshape(1)[0]
     if arr.shape != tuple(shape):
         arr = np.broadcast_to(arr, shape)
     flat = np.ascontiguousarray(arr).reshape(-1)
