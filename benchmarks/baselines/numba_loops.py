@@ -70,6 +70,7 @@ __all__ = ["KERNELS", "numpy_pairwise_sum", "numpy_row_sum",
 
 # the llvm.prefetch intrinsic is the library's own (the compiled backend's sparse kernel uses it)
 from neuroproc.runtime._prefetch import prefetch  # noqa: E402
+from neuroproc.runtime.kernels import item  # noqa: E402
 
 if not numba.config.DISABLE_JIT:  # for the atomics below
     from llvmlite import ir
@@ -281,19 +282,9 @@ def numpy_row_sum(x, lo, hi):
 # Each returns the total spike count.
 # --------------------------------------------------------------------------------------------
 
-def _at(x, i):
-    """``x[i]`` for a per-neuron parameter array, ``x`` itself for a scalar (uniform) one."""
-    return x[i] if isinstance(x, np.ndarray) else x
-
-
-if not numba.config.DISABLE_JIT:
-    from numba.extending import overload
-
-    @overload(_at, inline="always")
-    def _at_overload(x, i):
-        if isinstance(x, types.Array):
-            return lambda x, i: x[i]
-        return lambda x, i: x
+# _at(x, i): ``x[i]`` for a per-neuron parameter array, ``x`` itself for a scalar (uniform) one:
+# the library's helper (a numba overload), not a second copy of it
+_at = item
 
 
 @njit(cache=True, fastmath=False)
