@@ -60,3 +60,24 @@ def test_peak_memory_to_build_and_run_stays_within_1_5x_the_csr_size():
         tracemalloc.stop()
     # CSC copy (values + int32 indices) while the narrow row index is made: about 1.15x
     assert peak < 1.5 * csr_bytes, f"peak {peak} B for {csr_bytes} B of CSR weights"
+
+
+def test_more_than_65536_outputs_use_uint32_rows_on_both_backends():
+    n_out, n_in = 70_000, 20
+    rng = np.random.default_rng(3)
+    rows = np.concatenate([rng.integers(0, n_out, 200), [n_out - 1, 65_536]])
+    cols = rng.integers(0, n_in, rows.size)
+    w = sp.csr_matrix((rng.integers(-8, 9, rows.size) / 4, (rows, cols)), shape=(n_out, n_in))
+    results = {}
+    for backend in ("python", "compiled"):
+        src, conn = _network(w, 4, seed=5)
+        assert conn.proc_params["rows"].dtype == np.uint32
+        try:
+            src.run(RunSteps(4), Loihi1SimCfg(select_tag="floating_pt", backend=backend))
+            results[backend] = conn.a_buff.get()
+        finally:
+            src.stop()
+    # a_buff after step 4 is W @ s[4] (multiples of 1/4: every sum exact)
+    expected = w @ src.data.get()[:, 3]
+    np.testing.assert_array_equal(results["python"], expected)
+    np.testing.assert_array_equal(results["compiled"], expected)
