@@ -69,6 +69,18 @@ def _memory(net, steps) -> int:
     return peak
 
 
+def bench_args(doc: str, steps: int, python_steps: bool = True) -> argparse.Namespace:
+    """The command line of a bench script: ``--steps`` (default ``steps``), ``--python-steps``
+    (fewer steps for the python backend; if ``python_steps``) and ``--brian2``."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=steps)
+    if python_steps:
+        ap.add_argument("--python-steps", type=int, default=None,
+                        help="fewer steps for the python backend (default: --steps)")
+    add_brian2_option(ap)
+    return ap.parse_args()
+
+
 def add_brian2_option(ap: argparse.ArgumentParser) -> None:
     """The ``--brian2`` option of the bench scripts (see :func:`brian2_targets`)."""
     def parse(spec: str) -> tuple[str, ...]:

@@ -5,20 +5,15 @@ on the same weights; spike counts must agree. Goal: compiled <= 1.5x the hand-wr
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # baselines import as benchmarks.baselines
-from _harness import add_brian2_option, compare  # noqa: E402
+from _harness import bench_args, compare  # noqa: E402
 from benchmarks.baselines.networks import cuba_network  # noqa: E402
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=10_000)
-    ap.add_argument("--python-steps", type=int, default=None, help="fewer steps for the python backend")
-    add_brian2_option(ap)
-    a = ap.parse_args()
+    a = bench_args(__doc__, 10_000)
     compare("cuba (4000 LIF, 2 %)", cuba_network(), a.steps, a.python_steps, threads=(None, 2),
             goals={"compiled_over_handwritten": 1.5}, brian2=a.brian2)

@@ -8,20 +8,16 @@ Goals: python backend <= 30 µs/step; compiled <= 1.5x the hand-written loop.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # baselines import as benchmarks.baselines
-from _harness import add_brian2_option, compare  # noqa: E402
+from _harness import bench_args, compare  # noqa: E402
 from benchmarks.baselines.networks import ei_network  # noqa: E402
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=1000)
-    add_brian2_option(ap)
-    a = ap.parse_args()
+    a = bench_args(__doc__, 1000, python_steps=False)
     for regime in ("balanced", "critical"):
         compare(f"E/I {regime} (400 LIF, dense)", ei_network(regime), a.steps, numpy_loop=True,
                 goals={"python_us_per_step": 30.0, "compiled_over_handwritten": 1.5},
