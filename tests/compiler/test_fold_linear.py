@@ -9,7 +9,20 @@ import re
 import numpy as np
 import pytest
 
-from neuroproc import Loihi1SimCfg, Monitor, RunSteps, RuntimeStateError, deployment_report
+from neuroproc import (
+    AbstractProcess,
+    AbstractSubProcessModel,
+    InPort,
+    Loihi1SimCfg,
+    LoihiProtocol,
+    Monitor,
+    OutPort,
+    RunSteps,
+    RuntimeStateError,
+    Var,
+    deployment_report,
+    implements,
+)
 from neuroproc.compiler import collect, fold, select
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.io import source
@@ -253,3 +266,48 @@ def test_a_chain_whose_vars_are_watched_is_not_merged_and_runs_as_unfolded(watch
     else:
         np.testing.assert_array_equal(got["seen"], ref["seen"])
         assert np.abs(ref["seen"][:steps]).max() > 0.1 and not ref["seen"][steps:].any()
+
+
+# -- an alias on a chain's Var ------------------------------------------------------------------------------------
+class DenseBlock(AbstractProcess):
+    """Hierarchical: one graded Dense inside; ``a_buff`` aliases the child's."""
+
+    def __init__(self, weights, **kwargs):
+        super().__init__(weights=weights, **kwargs)
+        n_out, n_in = np.shape(weights)
+        self.s_in = InPort(shape=(n_in,))
+        self.a_out = OutPort(shape=(n_out,))
+        self.a_buff = Var(shape=(n_out,), init=0)
+
+
+@implements(proc=DenseBlock, protocol=LoihiProtocol)
+class SubDenseBlockModel(AbstractSubProcessModel):
+    def __init__(self, proc):
+        super().__init__(proc)
+        self.dense = Dense(proc.proc_params["weights"], num_message_bits=24, name="inner")
+        proc.s_in.connect(self.dense.s_in)
+        self.dense.a_out.connect(proc.a_out)
+        proc.a_buff.alias(self.dense.a_buff)
+
+
+def test_a_chain_with_an_aliased_var_is_not_merged_and_the_alias_reads_the_state():
+    # src -> block (inner Dense) -> d2 -> lif: a graded chain but for the alias on inner.a_buff
+    rng = np.random.default_rng(5)
+    data = rng.normal(size=(4, STEPS))
+    src = source.RingBuffer(data=data, name="src")
+    block = DenseBlock(np.eye(4) * 0.5, name="block")
+    d2 = Dense(rng.normal(size=(3, 4)), num_message_bits=24, name="d2")
+    lif = LIF(3, du=0.2, dv=0.1, vth=2.0, name="lif")
+    src.s_out.connect(block.s_in)
+    block.a_out.connect(d2.s_in)
+    d2.a_out.connect(lif.a_in)
+    cfg = Loihi1SimCfg(select_tag="floating_pt", fold="linear")
+    report = fold(select(collect(src), cfg)).report
+    assert [r.reason for r in report.refused if r.kind == "linear"] == [
+        "block::DenseBlock.a_buff (an alias) reaches a Var of inner::Dense, which would not exist after folding"]
+    assert report.folded == []
+    try:
+        src.run(RunSteps(3), cfg)
+        np.testing.assert_array_equal(block.a_buff.get(), 0.5 * data[:, 2])  # W @ s of step 3
+    finally:
+        src.stop()
