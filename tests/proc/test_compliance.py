@@ -13,6 +13,7 @@ from neuroproc.proc.passthrough.process import LinearChain, Passthrough
 from neuroproc.proc.sparse.process import Sparse
 from neuroproc.registry import registered_models
 from neuroproc.utils.testing import check_process_model
+from tests.proc.neuron_factories import NEURON_FACTORIES
 
 
 def _monitor():
@@ -34,6 +35,7 @@ FACTORIES = {
     Passthrough: lambda: Passthrough((2, 3)),
     LinearChain: lambda: LinearChain(np.array([[2.0, -4.0], [6.0, 0.0], [0.0, 8.0]]), delay=2),
 }
+FACTORIES.update(NEURON_FACTORIES)
 
 
 def standard_models() -> list[tuple[type, type]]:

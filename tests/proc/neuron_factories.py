@@ -1,0 +1,14 @@
+"""Small instances of the neuron library for the compliance check (values valid for the float and
+the fixed-point models alike)."""
+from __future__ import annotations
+
+from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
+
+NEURON_FACTORIES = {
+    LIFReset: lambda: LIFReset(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2,
+                               reset_interval=2, reset_offset=1),
+    LIFRefractory: lambda: LIFRefractory(shape=(3,), du=0, dv=0, bias_mant=[1, 2, 3], vth=2,
+                                         refractory_period=2),
+    TernaryLIF: lambda: TernaryLIF(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, -2, 3],
+                                   vth_hi=2, vth_lo=-2),
+}
