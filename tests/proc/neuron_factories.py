@@ -2,9 +2,11 @@
 the fixed-point models alike)."""
 from __future__ import annotations
 
+from neuroproc.proc.atrlif.process import ATRLIF
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
 
 NEURON_FACTORIES = {
+    ATRLIF: lambda: ATRLIF(shape=(3,), i=[0, 1, -1], bias_mant=[1, 2, 3], theta=2, theta_0=2, theta_step=1),
     LIFReset: lambda: LIFReset(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2,
                                reset_interval=2, reset_offset=1),
     LIFRefractory: lambda: LIFRefractory(shape=(3,), du=0, dv=0, bias_mant=[1, 2, 3], vth=2,

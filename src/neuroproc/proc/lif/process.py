@@ -11,7 +11,7 @@ from neuroproc.ports import InPort, OutPort
 from neuroproc.process import AbstractProcess
 from neuroproc.variable import Var
 
-__all__ = ["AbstractLIF", "LIF", "LIFRefractory", "LIFReset", "TernaryLIF"]
+__all__ = ["AbstractLIF", "LIF", "LIFRefractory", "LIFReset", "TernaryLIF", "per_neuron", "shared_or_per_neuron"]
 
 
 class AbstractLIF(AbstractProcess):
@@ -27,17 +27,17 @@ class AbstractLIF(AbstractProcess):
         shape = as_shape(shape, f"{name or type(self).__name__}::{type(self).__name__}.shape")
         super().__init__(shape=shape, u=u, v=v, du=du, dv=dv, bias_mant=bias_mant,
                          bias_exp=bias_exp, name=name, **kwargs)
-        per_neuron = {k: _per_neuron(self, k, val, shape)
+        values = {k: per_neuron(self, k, val, shape)
                       for k, val in (("u", u), ("v", v), ("bias_mant", bias_mant), ("bias_exp", bias_exp))}
-        shared = {k: _shared_or_per_neuron(self, k, val, shape) for k, val in (("du", du), ("dv", dv))}
+        shared = {k: shared_or_per_neuron(self, k, val, shape) for k, val in (("du", du), ("dv", dv))}
         self.a_in = InPort(shape=shape)
         self.s_out = OutPort(shape=shape)
-        self.u = Var(shape=shape, init=per_neuron["u"])
-        self.v = Var(shape=shape, init=per_neuron["v"])
+        self.u = Var(shape=shape, init=values["u"])
+        self.v = Var(shape=shape, init=values["v"])
         self.du = Var(shape=shared["du"][1], init=shared["du"][0])
         self.dv = Var(shape=shared["dv"][1], init=shared["dv"][0])
-        self.bias_mant = Var(shape=shape, init=per_neuron["bias_mant"])
-        self.bias_exp = Var(shape=shape, init=per_neuron["bias_exp"])
+        self.bias_mant = Var(shape=shape, init=values["bias_mant"])
+        self.bias_exp = Var(shape=shape, init=values["bias_exp"])
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -46,7 +46,7 @@ class AbstractLIF(AbstractProcess):
 
     def shared_var(self, key: str, value) -> Var:
         """A parameter Var of shape ``(1,)`` (shared, as in Lava) or of the neuron shape."""
-        init, shape = _shared_or_per_neuron(self, key, value, self.shape)
+        init, shape = shared_or_per_neuron(self, key, value, self.shape)
         return Var(shape=shape, init=init)
 
 
@@ -239,7 +239,8 @@ def numeric(owner, key: str, value) -> np.ndarray:
     return arr
 
 
-def _per_neuron(owner, key: str, value, shape: tuple[int, ...]):
+def per_neuron(owner, key: str, value, shape: tuple[int, ...]):
+    """``value`` if it is a scalar or one number per neuron, else a ShapeError naming ``key``."""
     arr = numeric(owner, key, value)
     if arr.ndim == 0 or arr.shape == shape or arr.shape == (1,):
         return value
@@ -247,7 +248,7 @@ def _per_neuron(owner, key: str, value, shape: tuple[int, ...]):
                      f"(got shape {arr.shape}). Pass a scalar or an array of shape {shape}.")
 
 
-def _shared_or_per_neuron(owner, key: str, value, shape: tuple[int, ...]):
+def shared_or_per_neuron(owner, key: str, value, shape: tuple[int, ...]):
     """(init, Var shape): ``(1,)`` for a shared value, as in Lava; the neuron shape otherwise."""
     arr = numeric(owner, key, value)
     # Models with a scalar type use this object as is, so sequences become arrays here.
