@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from neuroproc.proc.atrlif.process import ATRLIF
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
+from neuroproc.proc.rf.process import RF
+from neuroproc.proc.rf_iz.process import RF_IZ
 
 NEURON_FACTORIES = {
     ATRLIF: lambda: ATRLIF(shape=(3,), i=[0, 1, -1], bias_mant=[1, 2, 3], theta=2, theta_0=2, theta_step=1),
@@ -13,4 +15,7 @@ NEURON_FACTORIES = {
                                          refractory_period=2),
     TernaryLIF: lambda: TernaryLIF(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, -2, 3],
                                    vth_hi=2, vth_lo=-2),
+    # decay_bits > 0: the fixed models need integer decays
+    RF: lambda: RF((3,), period=10, alpha=0.1, decay_bits=12, state_exp=6, vth=1),
+    RF_IZ: lambda: RF_IZ((3,), period=8, alpha=0.05, decay_bits=12, state_exp=6, vth=1),
 }
