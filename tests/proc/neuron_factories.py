@@ -6,6 +6,7 @@ from neuroproc.proc.atrlif.process import ATRLIF
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
 from neuroproc.proc.rf.process import RF
 from neuroproc.proc.rf_iz.process import RF_IZ
+from neuroproc.proc.sdn.process import ActivationMode, Delta, Sigma, SigmaDelta
 
 NEURON_FACTORIES = {
     ATRLIF: lambda: ATRLIF(shape=(3,), i=[0, 1, -1], bias_mant=[1, 2, 3], theta=2, theta_0=2, theta_step=1),
@@ -18,4 +19,8 @@ NEURON_FACTORIES = {
     # decay_bits > 0: the fixed models need integer decays
     RF: lambda: RF((3,), period=10, alpha=0.1, decay_bits=12, state_exp=6, vth=1),
     RF_IZ: lambda: RF_IZ((3,), period=8, alpha=0.05, decay_bits=12, state_exp=6, vth=1),
+    Sigma: lambda: Sigma(shape=(3,)),
+    Delta: lambda: Delta(shape=(3,), vth=1, cum_error=True, spike_exp=1, state_exp=2),
+    SigmaDelta: lambda: SigmaDelta(shape=(3,), vth=1, bias=[0, 1, -1], act_mode=ActivationMode.UNIT,
+                                   state_exp=1),
 }
