@@ -3,7 +3,9 @@ the fixed-point models alike)."""
 from __future__ import annotations
 
 from neuroproc.proc.atrlif.process import ATRLIF
+from neuroproc.proc.graded.process import GradedReluVec, GradedVec, InvSqrt, NormVecDelay
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
+from neuroproc.proc.prodneuron.process import ProdNeuron
 from neuroproc.proc.rf.process import RF
 from neuroproc.proc.rf_iz.process import RF_IZ
 from neuroproc.proc.sdn.process import ActivationMode, Delta, Sigma, SigmaDelta
@@ -23,4 +25,9 @@ NEURON_FACTORIES = {
     Delta: lambda: Delta(shape=(3,), vth=1, cum_error=True, spike_exp=1, state_exp=2),
     SigmaDelta: lambda: SigmaDelta(shape=(3,), vth=1, bias=[0, 1, -1], act_mode=ActivationMode.UNIT,
                                    state_exp=1),
+    GradedVec: lambda: GradedVec((3,), vth=0),
+    GradedReluVec: lambda: GradedReluVec((3,), vth=0),
+    NormVecDelay: lambda: NormVecDelay((3,), vth=0),
+    InvSqrt: lambda: InvSqrt((3,)),
+    ProdNeuron: lambda: ProdNeuron((3,), vth=0, exp=1),
 }

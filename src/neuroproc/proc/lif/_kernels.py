@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from neuroproc.proc._int_kernels import trunc_shift as _trunc_shift
+from neuroproc.proc._int_kernels import wrap32 as _wrap32
 from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
 __all__ = [
@@ -62,19 +64,6 @@ def _collect(flag, words, n, idx):
         idx[k] = j
         k += np.int64(flag[j])
     return k
-
-
-@njit(cache=True)
-def _wrap32(x):
-    return ((x + 2147483648) & 4294967295) - 2147483648
-
-
-@njit(cache=True)
-def _trunc_shift(p, shift):
-    # sign(p) * (|p| >> shift): rounds toward zero
-    if p < 0:
-        return -((-p) >> shift)
-    return p >> shift
 
 
 @njit(cache=True)

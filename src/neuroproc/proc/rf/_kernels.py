@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from neuroproc.proc.lif._kernels import _trunc_shift, _wrap32
+from neuroproc.proc._int_kernels import trunc_shift as _trunc_shift
+from neuroproc.proc._int_kernels import wrap32 as _wrap32
 from neuroproc.runtime.kernels import KernelSpec
 
 __all__ = ["fixed_spec", "float_spec"]

@@ -9,12 +9,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from neuroproc.proc.lif._kernels import _wrap32
+from neuroproc.proc._int_kernels import abs32 as _abs32
+from neuroproc.proc._int_kernels import wrap32 as _wrap32
 from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
 __all__ = ["delta_spec", "sigma_spec"]
-
-_INT32_MIN = -2147483648
 
 
 @njit(cache=True)
@@ -48,12 +47,6 @@ def float_step(t, sigma_nd, act_nd, res_nd, err_nd, vth, cum, sigma_on, relu, bi
         residue[k] = delta - s
         act[k] = x
         s_out[k] = s
-
-
-@njit(cache=True)
-def _abs32(x):
-    # numpy's abs of int32 -2**31 is -2**31
-    return x if x == _INT32_MIN else abs(x)
 
 
 @njit(cache=True)
