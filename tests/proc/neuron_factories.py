@@ -3,6 +3,7 @@ the fixed-point models alike)."""
 from __future__ import annotations
 
 from neuroproc.proc.atrlif.process import ATRLIF
+from neuroproc.proc.bit_check.process import BitCheck
 from neuroproc.proc.graded.process import GradedReluVec, GradedVec, InvSqrt, NormVecDelay
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
 from neuroproc.proc.prodneuron.process import ProdNeuron
@@ -10,7 +11,15 @@ from neuroproc.proc.rf.process import RF
 from neuroproc.proc.rf_iz.process import RF_IZ
 from neuroproc.proc.sdn.process import ActivationMode, Delta, Sigma, SigmaDelta
 
+def _bitcheck() -> BitCheck:
+    sigma = Sigma(shape=(1,))
+    check = BitCheck(layerid=1, bits=8)
+    check.state.connect_var(sigma.sigma)
+    return check
+
+
 NEURON_FACTORIES = {
+    BitCheck: _bitcheck,
     ATRLIF: lambda: ATRLIF(shape=(3,), i=[0, 1, -1], bias_mant=[1, 2, 3], theta=2, theta_0=2, theta_step=1),
     LIFReset: lambda: LIFReset(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2,
                                reset_interval=2, reset_offset=1),
