@@ -154,10 +154,12 @@ def inv_sqrt(s_fp: int, n_iters: int = 5, b_fraction: int = 12) -> int:
     b_i = int(s_fp)
     y_big = table[clz(s_fp)]
     y_i = y_big // 2
-    for _ in range(n_iters):
-        b_i = np.right_shift(np.right_shift(b_i * y_big, b_fraction + 1) * y_big, b_fraction + 1)
-        y_big = np.left_shift(3, b_fraction) - b_i
-        y_i = np.right_shift(y_i * y_big, b_fraction + 1)
+    # inputs far above 24 bits make the int64 products wrap (silently, as the kernel's do)
+    with np.errstate(over="ignore"):
+        for _ in range(n_iters):
+            b_i = np.right_shift(np.right_shift(b_i * y_big, b_fraction + 1) * y_big, b_fraction + 1)
+            y_big = np.left_shift(3, b_fraction) - b_i
+            y_i = np.right_shift(y_i * y_big, b_fraction + 1)
     return y_i
 
 
