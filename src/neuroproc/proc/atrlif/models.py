@@ -6,6 +6,8 @@ threshold scaling), ``subthr_dynamics``, spike where ``v - r >= theta``, ``post_
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc._validation import check_finite_numbers
@@ -23,7 +25,13 @@ __all__ = ["AbstractPyATRLIFModel", "PyATRLIFModelFixed", "PyATRLIFModelFloat"]
 class AbstractPyATRLIFModel(PyLoihiProcessModel):
     """One ATRLIF step; subclasses fix the types and implement ``subthr_dynamics``."""
 
-    s: np.ndarray = LavaPyType(np.ndarray, bool)
+    s: Any = LavaPyType(np.ndarray, bool)
+    a_in: Any
+    s_out: Any
+    v: Any
+    r: Any
+    theta: Any
+    theta_step: Any
 
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
@@ -62,20 +70,20 @@ class PyATRLIFModelFloat(AbstractPyATRLIFModel):
     ``theta = (1-dtheta)(theta - theta_0) + theta_0``; ``r = (1-dr) r``.
     """
 
-    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
-    i: np.ndarray = LavaPyType(np.ndarray, float)
-    v: np.ndarray = LavaPyType(np.ndarray, float)
-    theta: np.ndarray = LavaPyType(np.ndarray, float)
-    r: np.ndarray = LavaPyType(np.ndarray, float)
-    bias_mant: np.ndarray = LavaPyType(np.ndarray, float)
-    bias_exp: np.ndarray = LavaPyType(np.ndarray, float)
-    delta_i: float = LavaPyType(float, float)
-    delta_v: float = LavaPyType(float, float)
-    delta_theta: float = LavaPyType(float, float)
-    delta_r: float = LavaPyType(float, float)
-    theta_0: float = LavaPyType(float, float)
-    theta_step: float = LavaPyType(float, float)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, float)
+    i: Any = LavaPyType(np.ndarray, float)
+    v: Any = LavaPyType(np.ndarray, float)
+    theta: Any = LavaPyType(np.ndarray, float)
+    r: Any = LavaPyType(np.ndarray, float)
+    bias_mant: Any = LavaPyType(np.ndarray, float)
+    bias_exp: Any = LavaPyType(np.ndarray, float)
+    delta_i: Any = LavaPyType(float, float)
+    delta_v: Any = LavaPyType(float, float)
+    delta_theta: Any = LavaPyType(float, float)
+    delta_r: Any = LavaPyType(float, float)
+    theta_0: Any = LavaPyType(float, float)
+    theta_step: Any = LavaPyType(float, float)
 
     def subthr_dynamics(self, activation_in: np.ndarray) -> None:
         self.i[:] = (1 - self.delta_i) * self.i + activation_in
@@ -113,20 +121,20 @@ class PyATRLIFModelFixed(AbstractPyATRLIFModel):
     wrapped nor saturated; ``v - r``, ``2 theta`` and the spike updates are int32 arithmetic.
     """
 
-    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int16, precision=16)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    i: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    v: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    theta: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    r: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    bias_mant: np.ndarray = LavaPyType(np.ndarray, np.int16, precision=13)
-    bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int16, precision=3)
-    delta_i: int = LavaPyType(int, np.uint16, precision=12)
-    delta_v: int = LavaPyType(int, np.uint16, precision=12)
-    delta_theta: int = LavaPyType(int, np.uint16, precision=12)
-    delta_r: int = LavaPyType(int, np.uint16, precision=12)
-    theta_0: int = LavaPyType(int, np.uint16, precision=12)
-    theta_step: int = LavaPyType(int, np.uint16, precision=12)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int16, precision=16)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    i: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    v: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    theta: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    r: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    bias_mant: Any = LavaPyType(np.ndarray, np.int16, precision=13)
+    bias_exp: Any = LavaPyType(np.ndarray, np.int16, precision=3)
+    delta_i: Any = LavaPyType(int, np.uint16, precision=12)
+    delta_v: Any = LavaPyType(int, np.uint16, precision=12)
+    delta_theta: Any = LavaPyType(int, np.uint16, precision=12)
+    delta_r: Any = LavaPyType(int, np.uint16, precision=12)
+    theta_0: Any = LavaPyType(int, np.uint16, precision=12)
+    theta_step: Any = LavaPyType(int, np.uint16, precision=12)
 
     DECAY_SHIFT = 12
     DECAY_UNITY = 1 << DECAY_SHIFT
@@ -172,6 +180,6 @@ class PyATRLIFModelFixed(AbstractPyATRLIFModel):
         return fixed_spec(self)
 
 
-def _trunc_shift(p: np.ndarray, shift: int) -> np.ndarray:
+def _trunc_shift(p: Any, shift: int) -> Any:
     """``sign(p) * (|p| >> shift)``: a division by ``2**shift`` rounding toward zero."""
     return np.sign(p) * np.right_shift(np.abs(p), shift)

@@ -1,6 +1,8 @@
 """BitCheck's model (CPU, any tag): reads the watched Var after every step."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc.decorators import implements, requires
@@ -16,11 +18,11 @@ __all__ = ["AbstractBitCheckModel", "AbstractPyBitCheckModel", "LoihiBitCheckMod
 class AbstractPyBitCheckModel(PyLoihiProcessModel):
     """Types of the BitCheck models."""
 
-    state: PyRefPort = LavaPyType(PyRefPort.VEC_DENSE, int)
-    bits: int = LavaPyType(int, int)
-    layerid: int = LavaPyType(int, int)
-    debug: int = LavaPyType(int, int)
-    _overflowed: int = LavaPyType(int, int)
+    state: Any = LavaPyType(PyRefPort.VEC_DENSE, int)
+    bits: Any = LavaPyType(int, int)
+    layerid: Any = LavaPyType(int, int)
+    debug: Any = LavaPyType(int, int)
+    _overflowed: Any = LavaPyType(int, int)
 
 
 class AbstractBitCheckModel(AbstractPyBitCheckModel):

@@ -81,7 +81,8 @@ def invsqrt_fixed_step(t, table, n_iters, frac, a_nd, s_nd):
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
     for k in range(a_in.size):
         s = np.int64(a_in[k])
-        s_out[k] = inv_sqrt_value(s, table, n_iters, frac) if s > 0 else 0
+        # the port is int32: the value wraps, as the python backend's channel casts it
+        s_out[k] = wrap32(inv_sqrt_value(s, table, n_iters, frac)) if s > 0 else 0
 
 
 def graded_spec(model) -> KernelSpec:

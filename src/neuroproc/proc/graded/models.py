@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc.decorators import implements, requires, tag
@@ -35,11 +37,11 @@ def graded_spikes(v: np.ndarray, vth) -> np.ndarray:
 
 
 class _GradedTypes:
-    a_in = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    v: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    vth: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    v: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    exp: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
 
 class AbstractGradedVecModel(_GradedTypes, PyLoihiProcessModel):
@@ -86,14 +88,14 @@ class NormVecDelayModel(PyLoihiProcessModel):
     """Fixed-point NormVecDelay (tag ``fixed_pt``): sends ``a_in1**2`` on ``s2_out`` and
     ``graded_spikes(v_prev * a_in2)`` on ``s_out``; int32 arithmetic, ``exp`` unused."""
 
-    a_in1 = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    a_in2 = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    s2_out = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    v: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    v2: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    a_in1: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    a_in2: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    s2_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    vth: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    exp: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    v: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    v2: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
     def run_spk(self) -> None:
         a1, a2 = self.a_in1.recv(), self.a_in2.recv()
@@ -114,9 +116,9 @@ class NormVecDelayModel(PyLoihiProcessModel):
 class InvSqrtModelFloat(PyLoihiProcessModel):
     """Float InvSqrt (tag ``floating_pt``): ``1 / a**0.5`` (``inf`` for 0, NaN below 0)."""
 
-    a_in = LavaPyType(PyInPort.VEC_DENSE, float)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, float)
-    fp_base: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, float)
+    fp_base: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
     def run_spk(self) -> None:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -175,9 +177,9 @@ class InvSqrtModelFP(PyLoihiProcessModel):
     is not positive (where Lava's fails).
     """
 
-    a_in = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    fp_base: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    fp_base: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
     N_ITERS = 5
     B_FRACTION = 12

@@ -6,6 +6,8 @@ Both share :class:`AbstractPyLifModel`, whose ``run_spk`` receives, calls the ho
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc._validation import check_finite_numbers, short_repr
@@ -235,8 +237,13 @@ class ResetMixin:
     """Clears ``u`` and ``v`` at the start of every step ``t`` with ``t % reset_interval ==
     reset_offset % reset_interval`` (Lava multiplies by 0, so a float ``-x`` becomes ``-0.0``)."""
 
+    u: Any
+    v: Any
+    proc_params: Any
+    time_step: int
+
     def __init__(self, proc_params=None):
-        super().__init__(proc_params)
+        super().__init__(proc_params)  # type: ignore[call-arg]
         self.reset_interval = int(self.proc_params["reset_interval"])
         self.reset_offset = int(self.proc_params["reset_offset"]) % self.reset_interval
 
@@ -248,7 +255,7 @@ class ResetMixin:
         if self.reset_due():
             self.u *= 0
             self.v *= 0
-        super().subthr_dynamics(activation_in)
+        super().subthr_dynamics(activation_in)  # type: ignore[misc]
 
 
 @implements(proc=LIFReset, protocol=LoihiProtocol)
@@ -290,7 +297,7 @@ class PyLifRefractoryModelFloat(PyLifModelFloat):
     is int64.
     """
 
-    refractory_period_end: np.ndarray = LavaPyType(np.ndarray, int)
+    refractory_period_end: Any = LavaPyType(np.ndarray, int)
 
     def __init__(self, proc_params=None):
         super().__init__(proc_params)
@@ -301,7 +308,7 @@ class PyLifRefractoryModelFloat(PyLifModelFloat):
         u *= 1 - self.du
         u += activation_in
         free = self.refractory_period_end < self.time_step
-        dv = self.dv[free] if np.size(self.dv) > 1 else self.dv
+        dv = np.asarray(self.dv)[free] if np.size(self.dv) > 1 else self.dv
         v[free] = v[free] * (1 - dv) + (u[free] + self.bias_mant[free])
 
     def reset_voltage(self, spike_vector: np.ndarray) -> None:
@@ -319,6 +326,10 @@ class PyLifRefractoryModelFloat(PyLifModelFloat):
 class TernaryMixin:
     """Ternary spikes ``[v > hi] - [v < lo]`` and the voltage reset where they are non-zero; the
     thresholds come from ``thresholds()``."""
+
+    v: Any
+    vth_hi: Any
+    vth_lo: Any
 
     def thresholds(self):
         """``(hi, lo)`` as the comparison uses them."""
@@ -338,9 +349,9 @@ class TernaryMixin:
 class PyTernLifModelFloat(TernaryMixin, AbstractPyLifModelFloat):
     """Float TernaryLIF (tag ``floating_pt``): spikes -1.0 / 0.0 / +1.0 (float, 2-bit)."""
 
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float, precision=2)
-    vth_hi: float = LavaPyType(float, float)
-    vth_lo: float = LavaPyType(float, float)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, float, precision=2)
+    vth_hi: Any = LavaPyType(float, float)
+    vth_lo: Any = LavaPyType(float, float)
 
     def kernel(self):
         from neuroproc.proc.lif._kernels import ternary_float_spec
@@ -356,9 +367,9 @@ class PyTernLifModelFixed(TernaryMixin, AbstractPyLifModelFixed):
     thresholds ``vth_hi << 6`` and ``vth_lo << 6`` (int32 arrays, shifted once on the first step,
     as in Lava), spikes -1 / 0 / +1 (int64)."""
 
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, int, precision=2)
-    vth_hi: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    vth_lo: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, int, precision=2)
+    vth_hi: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    vth_lo: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
     def __init__(self, proc_params=None):
         super().__init__(proc_params)

@@ -1,6 +1,8 @@
 """ProdNeuron's model (fixed point, ``fixed_pt``), as in Lava 0.10."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc.decorators import implements, requires, tag
@@ -21,12 +23,12 @@ class PyProdNeuronModelFixed(PyLoihiProcessModel):
     """Fixed-point ProdNeuron (tag ``fixed_pt``): ``v = (a1 * a2) >> exp`` in int32 (the
     product wraps, the shift is arithmetic), then :func:`~neuroproc.proc.graded.models.graded_spikes`."""
 
-    a_in1 = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    a_in2 = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    v: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    a_in1: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    a_in2: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    v: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    vth: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    exp: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
     def run_spk(self) -> None:
         v = self.a_in1.recv() * self.a_in2.recv()

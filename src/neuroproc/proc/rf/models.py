@@ -7,6 +7,8 @@ that :class:`RFFire` gives RF and ``neuroproc.proc.rf_iz.models.IZFire`` gives R
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc.decorators import implements, requires, tag
@@ -23,11 +25,22 @@ __all__ = ["AbstractPyRFModel", "AbstractPyRFModelFixed", "AbstractPyRFModelFloa
 class AbstractPyRFModel(PyLoihiProcessModel):
     """One resonate-and-fire step; subclasses give the arithmetic and the firing rule."""
 
+    a_real_in: Any
+    a_imag_in: Any
+    s_out: Any
+    real: Any
+    imag: Any
+    sin_decay: Any
+    cos_decay: Any
+    decay_bits: Any
+    state_exp: Any
+    vth: Any
+
     def scale_input(self, data: np.ndarray) -> np.ndarray:
         """What the oscillator adds of an input (float: the input itself)."""
         return data
 
-    def state(self) -> tuple[np.ndarray, np.ndarray]:
+    def state(self) -> tuple[Any, Any]:
         """``(real, imag)`` in the type the products are computed in."""
         return self.real, self.imag
 
@@ -59,16 +72,16 @@ class AbstractPyRFModel(PyLoihiProcessModel):
 class AbstractPyRFModelFloat(AbstractPyRFModel):
     """Float types: float64 state and decays, bool spikes."""
 
-    a_real_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
-    a_imag_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, bool, precision=1)
-    real: np.ndarray = LavaPyType(np.ndarray, float)
-    imag: np.ndarray = LavaPyType(np.ndarray, float)
-    sin_decay: float = LavaPyType(float, float)
-    cos_decay: float = LavaPyType(float, float)
-    state_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
-    decay_bits: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
-    vth: float = LavaPyType(float, float)
+    a_real_in: Any = LavaPyType(PyInPort.VEC_DENSE, float)
+    a_imag_in: Any = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, bool, precision=1)
+    real: Any = LavaPyType(np.ndarray, float)
+    imag: Any = LavaPyType(np.ndarray, float)
+    sin_decay: Any = LavaPyType(float, float)
+    cos_decay: Any = LavaPyType(float, float)
+    state_exp: Any = LavaPyType(np.ndarray, np.int32, precision=3)
+    decay_bits: Any = LavaPyType(np.ndarray, np.int32, precision=3)
+    vth: Any = LavaPyType(float, float)
 
     def kernel(self):
         from neuroproc.proc.rf._kernels import float_spec
@@ -81,14 +94,14 @@ class AbstractPyRFModelFixed(AbstractPyRFModelFloat):
     (``decay_bits > 0`` is required), products in int64 scaled by ``sign(x) (|x| >> decay_bits)``
     (toward zero), inputs ``<< state_exp`` (int32), new state saturated at ``±(2**23 - 1)``."""
 
-    a_real_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int16, precision=24)
-    a_imag_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int16, precision=24)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    real: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    imag: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    sin_decay: int = LavaPyType(int, np.uint16, precision=12)
-    cos_decay: int = LavaPyType(int, np.uint16, precision=12)
-    vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    a_real_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int16, precision=24)
+    a_imag_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int16, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    real: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    imag: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    sin_decay: Any = LavaPyType(int, np.uint16, precision=12)
+    cos_decay: Any = LavaPyType(int, np.uint16, precision=12)
+    vth: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
     #: the state is twice as wide as the 12-bit decays
     STATE_LIMIT = (1 << 23) - 1
@@ -96,7 +109,7 @@ class AbstractPyRFModelFixed(AbstractPyRFModelFloat):
     def scale_input(self, data: np.ndarray) -> np.ndarray:
         return np.left_shift(data, self.state_exp)
 
-    def state(self) -> tuple[np.ndarray, np.ndarray]:
+    def state(self) -> tuple[Any, Any]:
         return np.int64(self.real), np.int64(self.imag)
 
     def scale_volt(self, voltage: np.ndarray) -> np.ndarray:
@@ -116,6 +129,9 @@ class RFFire:
 
     #: RF_IZ's reset margin; None: RF has no reset
     RESET_MARGIN = None
+    real: Any
+    imag: Any
+    vth: Any
 
     def fire(self, new_real: np.ndarray, new_imag: np.ndarray) -> np.ndarray:
         spikes = (new_real >= self.vth) * (new_imag >= 0) * (self.imag < 0)

@@ -2,6 +2,8 @@
 rule and reset (:class:`IZFire`)."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc.decorators import implements, requires, tag
@@ -19,6 +21,9 @@ class IZFire:
     ``s (vth - margin) + (1 - s) im``)."""
 
     RESET_MARGIN: float | int = 0
+    real: Any
+    imag: Any
+    vth: Any
 
     def fire(self, new_real: np.ndarray, new_imag: np.ndarray) -> np.ndarray:
         spikes = new_imag >= self.vth

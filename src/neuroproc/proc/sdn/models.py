@@ -8,6 +8,8 @@ As in Lava, :class:`AbstractSigmaModel` and :class:`AbstractDeltaModel` hold the
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc.decorators import implements, requires, tag
@@ -34,6 +36,10 @@ __all__ = [
 class AbstractSigmaModel(PyLoihiProcessModel):
     """``sigma += a``; sends ``sigma``."""
 
+    a_in: Any
+    s_out: Any
+    sigma: Any
+
     def sigma_dynamics(self, a_in_data: np.ndarray) -> np.ndarray:
         """Accumulate the input into ``sigma`` and return it."""
         self.sigma[:] = a_in_data + self.sigma
@@ -51,6 +57,14 @@ class AbstractSigmaModel(PyLoihiProcessModel):
 class AbstractDeltaModel(PyLoihiProcessModel):
     """Delta encoding of the input; the hooks ``scale_input`` and ``scale_output`` are the
     identity here."""
+
+    a_in: Any
+    s_out: Any
+    vth: Any
+    act: Any
+    residue: Any
+    error: Any
+    cum_error: Any
 
     def scale_input(self, data: np.ndarray) -> np.ndarray:
         """The value the encoder tracks for an input."""
@@ -88,6 +102,8 @@ class AbstractSigmaDeltaModel(AbstractSigmaModel, AbstractDeltaModel):
     """Sigma, then the activation (``UNIT``: ``sigma + bias``; ``RELU``: ``max(sigma + bias,
     0)``), then delta encoding; ``act`` takes the new activation."""
 
+    bias: Any
+
     def __init__(self, proc_params=None):
         super().__init__(proc_params)
         self.act_mode = ActivationMode(self.proc_params["act_mode"])
@@ -118,6 +134,8 @@ class FixedScaling:
     ``a << (spike_exp + state_exp)`` (SHIFT_INPUT; Lava's SigmaDelta does not shift its input)."""
 
     SHIFT_INPUT = False
+    spike_exp: Any
+    state_exp: Any
 
     def scale_input(self, data: np.ndarray) -> np.ndarray:
         return np.left_shift(data, self.spike_exp + self.state_exp) if self.SHIFT_INPUT else data
@@ -127,29 +145,29 @@ class FixedScaling:
 
 
 class _FloatEncoderTypes:
-    a_in = LavaPyType(PyInPort.VEC_DENSE, float)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, float)
-    vth: np.ndarray = LavaPyType(np.ndarray, float)
-    sigma: np.ndarray = LavaPyType(np.ndarray, float)
-    act: np.ndarray = LavaPyType(np.ndarray, float)
-    residue: np.ndarray = LavaPyType(np.ndarray, float)
-    error: np.ndarray = LavaPyType(np.ndarray, float)
-    spike_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
-    state_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
-    cum_error: np.ndarray = LavaPyType(np.ndarray, bool, precision=1)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, float)
+    vth: Any = LavaPyType(np.ndarray, float)
+    sigma: Any = LavaPyType(np.ndarray, float)
+    act: Any = LavaPyType(np.ndarray, float)
+    residue: Any = LavaPyType(np.ndarray, float)
+    error: Any = LavaPyType(np.ndarray, float)
+    spike_exp: Any = LavaPyType(np.ndarray, np.int32, precision=3)
+    state_exp: Any = LavaPyType(np.ndarray, np.int32, precision=3)
+    cum_error: Any = LavaPyType(np.ndarray, bool, precision=1)
 
 
 class _FixedEncoderTypes:
-    a_in = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    sigma: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    act: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    residue: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    error: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    spike_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
-    state_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
-    cum_error: np.ndarray = LavaPyType(np.ndarray, bool, precision=1)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    vth: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    sigma: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    act: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    residue: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    error: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    spike_exp: Any = LavaPyType(np.ndarray, np.int32, precision=3)
+    state_exp: Any = LavaPyType(np.ndarray, np.int32, precision=3)
+    cum_error: Any = LavaPyType(np.ndarray, bool, precision=1)
 
 
 @implements(proc=Sigma, protocol=LoihiProtocol)
@@ -158,9 +176,9 @@ class _FixedEncoderTypes:
 class PySigmaModelFloat(AbstractSigmaModel):
     """Float Sigma (tag ``floating_pt``)."""
 
-    a_in = LavaPyType(PyInPort.VEC_DENSE, float)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, float)
-    sigma: np.ndarray = LavaPyType(np.ndarray, float)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, float)
+    sigma: Any = LavaPyType(np.ndarray, float)
 
 
 @implements(proc=Sigma, protocol=LoihiProtocol)
@@ -169,9 +187,9 @@ class PySigmaModelFloat(AbstractSigmaModel):
 class PySigmaModelFixed(AbstractSigmaModel):
     """Fixed-point Sigma (tag ``fixed_pt``): int32 (24-bit) sum, wrapping as int32 does."""
 
-    a_in = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
-    sigma: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    a_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    sigma: Any = LavaPyType(np.ndarray, np.int32, precision=24)
 
 
 @implements(proc=Delta, protocol=LoihiProtocol)
@@ -197,7 +215,7 @@ class PyDeltaModelFixed(FixedScaling, _FixedEncoderTypes, AbstractDeltaModel):
 class PySigmaDeltaModelFloat(_FloatEncoderTypes, AbstractSigmaDeltaModel):
     """Float SigmaDelta (tag ``floating_pt``)."""
 
-    bias: np.ndarray = LavaPyType(np.ndarray, float)
+    bias: Any = LavaPyType(np.ndarray, float)
 
 
 @implements(proc=SigmaDelta, protocol=LoihiProtocol)
@@ -207,4 +225,4 @@ class PySigmaDeltaModelFixed(FixedScaling, _FixedEncoderTypes, AbstractSigmaDelt
     """Fixed-point SigmaDelta (tag ``fixed_pt``): int32 state and 16-bit bias; sends
     ``s >> state_exp``; the input is not shifted (as in Lava)."""
 
-    bias: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=16)
+    bias: Any = LavaPyType(np.ndarray, np.int32, precision=16)
