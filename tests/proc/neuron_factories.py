@@ -7,6 +7,7 @@ from neuroproc.proc.bit_check.process import BitCheck
 from neuroproc.proc.graded.process import GradedReluVec, GradedVec, InvSqrt, NormVecDelay
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
 from neuroproc.proc.prodneuron.process import ProdNeuron
+from neuroproc.proc.resfire.process import RFZero
 from neuroproc.proc.rf.process import RF
 from neuroproc.proc.rf_iz.process import RF_IZ
 from neuroproc.proc.sdn.process import ActivationMode, Delta, Sigma, SigmaDelta
@@ -30,6 +31,7 @@ NEURON_FACTORIES = {
     # decay_bits > 0: the fixed models need integer decays
     RF: lambda: RF((3,), period=10, alpha=0.1, decay_bits=12, state_exp=6, vth=1),
     RF_IZ: lambda: RF_IZ((3,), period=8, alpha=0.05, decay_bits=12, state_exp=6, vth=1),
+    RFZero: lambda: RFZero((3,), freqs=[10, 20, 30], decay_tau=0.1),
     Sigma: lambda: Sigma(shape=(3,)),
     Delta: lambda: Delta(shape=(3,), vth=1, cum_error=True, spike_exp=1, state_exp=2),
     SigmaDelta: lambda: SigmaDelta(shape=(3,), vth=1, bias=[0, 1, -1], act_mode=ActivationMode.UNIT,

@@ -15,6 +15,7 @@ from neuroproc.proc.atrlif.process import ATRLIF
 from neuroproc.proc.graded.process import GradedReluVec, GradedVec, InvSqrt, NormVecDelay
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
 from neuroproc.proc.prodneuron.process import ProdNeuron
+from neuroproc.proc.resfire.process import RFZero
 from neuroproc.proc.rf.process import RF
 from neuroproc.proc.rf_iz.process import RF_IZ
 from neuroproc.proc.sdn.process import ActivationMode, Delta, Sigma, SigmaDelta
@@ -42,6 +43,7 @@ CASES = [
     ("rf_fixed", "fixed_pt", lambda: RF((N,), period=11, alpha=0.03, decay_bits=12, state_exp=4, vth=40), 60),
     ("rf_iz_float", "floating_pt", lambda: RF_IZ((N,), period=7, alpha=0.1, vth=0.6), 0.7),
     ("rf_iz_fixed", "fixed_pt", lambda: RF_IZ((N,), period=7, alpha=0.1, decay_bits=12, state_exp=5, vth=25), 50),
+    ("rfzero", "fixed_pt", lambda: RFZero((N,), freqs=np.linspace(5, 40, N), decay_tau=0.05, uth=30), 3000),
     ("sigma_float", "floating_pt", lambda: Sigma(shape=(N,)), 1.0),
     ("sigma_fixed", "fixed_pt", lambda: Sigma(shape=(N,)), 1000),
     ("delta_float_cum", "floating_pt", lambda: Delta(shape=(N,), vth=0.8, cum_error=True), 1.0),
