@@ -2,6 +2,8 @@
 the fixed-point models alike)."""
 from __future__ import annotations
 
+import numpy as np
+
 from neuroproc.proc.atrlif.process import ATRLIF
 from neuroproc.proc.bit_check.process import BitCheck
 from neuroproc.proc.graded.process import GradedReluVec, GradedVec, InvSqrt, NormVecDelay
@@ -9,6 +11,7 @@ from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
 from neuroproc.proc.prodneuron.process import ProdNeuron
 from neuroproc.proc.resfire.process import RFZero
 from neuroproc.proc.rf.process import RF
+from neuroproc.proc.s4d.process import S4d, SigmaS4dDelta, SigmaS4dDeltaLayer
 from neuroproc.proc.rf_iz.process import RF_IZ
 from neuroproc.proc.sdn.process import ActivationMode, Delta, Sigma, SigmaDelta
 
@@ -32,6 +35,9 @@ NEURON_FACTORIES = {
     RF: lambda: RF((3,), period=10, alpha=0.1, decay_bits=12, state_exp=6, vth=1),
     RF_IZ: lambda: RF_IZ((3,), period=8, alpha=0.05, decay_bits=12, state_exp=6, vth=1),
     RFZero: lambda: RFZero((3,), freqs=[10, 20, 30], decay_tau=0.1),
+    S4d: lambda: S4d((3,), a=np.full(3, 0.5 + 0.5j), b=np.ones(3, complex), c=np.ones(3, complex)),
+    SigmaS4dDelta: lambda: SigmaS4dDelta((3,), vth=0.1, a=[0.5, 0.6, 0.7], b=1.0, c=2.0),
+    SigmaS4dDeltaLayer: lambda: SigmaS4dDeltaLayer((2,), vth=0.1, a=[0.5, 0.6, 0.7, 0.8], b=1.0, c=2.0, d_states=2),
     Sigma: lambda: Sigma(shape=(3,)),
     Delta: lambda: Delta(shape=(3,), vth=1, cum_error=True, spike_exp=1, state_exp=2),
     SigmaDelta: lambda: SigmaDelta(shape=(3,), vth=1, bias=[0, 1, -1], act_mode=ActivationMode.UNIT,

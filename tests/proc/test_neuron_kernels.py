@@ -18,6 +18,7 @@ from neuroproc.proc.prodneuron.process import ProdNeuron
 from neuroproc.proc.resfire.process import RFZero
 from neuroproc.proc.rf.process import RF
 from neuroproc.proc.rf_iz.process import RF_IZ
+from neuroproc.proc.s4d.process import S4d, SigmaS4dDelta
 from neuroproc.proc.sdn.process import ActivationMode, Delta, Sigma, SigmaDelta
 
 N, STEPS = 7, 60
@@ -44,6 +45,10 @@ CASES = [
     ("rf_iz_float", "floating_pt", lambda: RF_IZ((N,), period=7, alpha=0.1, vth=0.6), 0.7),
     ("rf_iz_fixed", "fixed_pt", lambda: RF_IZ((N,), period=7, alpha=0.1, decay_bits=12, state_exp=5, vth=25), 50),
     ("rfzero", "fixed_pt", lambda: RFZero((N,), freqs=np.linspace(5, 40, N), decay_tau=0.05, uth=30), 3000),
+    ("s4d", "floating_pt", lambda: S4d((N,), a=0.9 * np.exp(1j * np.linspace(0, 3, N)),
+                                        b=np.linspace(1, 2, N) + 0.5j, c=np.linspace(-1, 1, N) - 0.3j), 1.0),
+    ("sigma_s4d_delta", "floating_pt", lambda: SigmaS4dDelta((N,), vth=0.2, a=np.linspace(0.3, 0.95, N),
+                                                              b=1.5, c=-0.7, cum_error=True), 1.0),
     ("sigma_float", "floating_pt", lambda: Sigma(shape=(N,)), 1.0),
     ("sigma_fixed", "fixed_pt", lambda: Sigma(shape=(N,)), 1000),
     ("delta_float_cum", "floating_pt", lambda: Delta(shape=(N,), vth=0.8, cum_error=True), 1.0),

@@ -13,7 +13,7 @@ from neuroproc.proc._int_kernels import abs32 as _abs32
 from neuroproc.proc._int_kernels import wrap32 as _wrap32
 from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
-__all__ = ["delta_spec", "sigma_spec"]
+__all__ = ["delta_spec", "encode_float", "sigma_spec"]
 
 
 @njit(cache=True)
@@ -22,6 +22,20 @@ def sigma_step(t, sigma_nd, a_nd, s_nd):
     for k in range(sigma.size):
         sigma[k] = a_in[k] + sigma[k]  # an integer sum is stored back into int32: it wraps, as numpy's does
         s_out[k] = sigma[k]
+
+
+@njit(cache=True)
+def encode_float(x, act, residue, error, vth, cum):
+    """Delta encoding of the new activation ``x`` (AbstractDeltaModel.delta_dynamics, float);
+    returns ``(spike, act, residue, error)``."""
+    delta = x - act + residue
+    if cum:
+        e = error + delta
+        s = delta if abs(e) >= vth else 0.0
+        error = e * (0.0 if abs(s) > 0 else 1.0)
+    else:
+        s = delta if abs(delta) >= vth else 0.0
+    return s, x, delta - s, error
 
 
 @njit(cache=True)
@@ -37,16 +51,7 @@ def float_step(t, sigma_nd, act_nd, res_nd, err_nd, vth, cum, sigma_on, relu, bi
             x = sg + item(bias, k)
             if relu and not (x > 0.0 or x != x):  # np.maximum(x, 0): NaN stays, -0.0 becomes 0.0
                 x = 0.0
-        delta = x - act[k] + residue[k]
-        if cum:
-            e = error[k] + delta
-            s = delta if abs(e) >= vth else 0.0
-            error[k] = e * (0.0 if abs(s) > 0 else 1.0)
-        else:
-            s = delta if abs(delta) >= vth else 0.0
-        residue[k] = delta - s
-        act[k] = x
-        s_out[k] = s
+        s_out[k], act[k], residue[k], error[k] = encode_float(x, act[k], residue[k], error[k], vth, cum)
 
 
 @njit(cache=True)
