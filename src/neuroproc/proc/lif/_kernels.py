@@ -25,6 +25,16 @@ __all__ = [
 
 
 @njit(cache=True)
+def float_uv(u, v, a, decay_u, decay_v, bias):
+    """One neuron's float LIF update, in Lava's order: ``u*(1-du) + a``, ``(v*(1-dv) + u) + bias``."""
+    ui = u * decay_u
+    ui = ui + a
+    vi = v * decay_v
+    vi = vi + ui
+    return ui, vi + bias
+
+
+@njit(cache=True)
 def float_step(t, u_nd, v_nd, decay_u, decay_v, vth, bias, flag, words, a_nd, s_nd, s_idx, s_count):
     """One float LIF step; also writes the active view of ``s_out`` (its spike indices).
 
@@ -37,12 +47,8 @@ def float_step(t, u_nd, v_nd, decay_u, decay_v, vth, bias, flag, words, a_nd, s_
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
     n = u.size
     for i in range(n):
-        ui = u[i] * item(decay_u, i)
-        ui = ui + a_in[i]
+        ui, vi = float_uv(u[i], v[i], a_in[i], item(decay_u, i), item(decay_v, i), item(bias, i))
         u[i] = ui
-        vi = v[i] * item(decay_v, i)
-        vi = vi + ui
-        vi = vi + item(bias, i)
         fired = vi > item(vth, i)
         flag[i] = fired
         s_out[i] = 1.0 if fired else 0.0
@@ -123,16 +129,6 @@ def ternary_fixed_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, hi, lo, a_
         s = np.int64(v_new > hi[i]) - np.int64(v_new < lo[i])
         s_out[i] = s
         v[i] = 0 if s != 0 else v_new
-
-
-@njit(cache=True)
-def float_uv(u, v, a, decay_u, decay_v, bias):
-    """One neuron's float LIF update, in Lava's order: ``u*(1-du) + a``, ``(v*(1-dv) + u) + bias``."""
-    ui = u * decay_u
-    ui = ui + a
-    vi = v * decay_v
-    vi = vi + ui
-    return ui, vi + bias
 
 
 @njit(cache=True)
