@@ -7,6 +7,7 @@ import numpy as np
 from neuroproc.proc.atrlif.process import ATRLIF
 from neuroproc.proc.bit_check.process import BitCheck
 from neuroproc.proc.graded.process import GradedReluVec, GradedVec, InvSqrt, NormVecDelay
+from neuroproc.proc.io.sink import Read
 from neuroproc.proc.lif.process import LIFRefractory, LIFReset, TernaryLIF
 from neuroproc.proc.prodneuron.process import ProdNeuron
 from neuroproc.proc.resfire.process import RFZero
@@ -22,7 +23,15 @@ def _bitcheck() -> BitCheck:
     return check
 
 
+def _read() -> Read:
+    lif = LIFReset(shape=(2,), bias_mant=[1, 2], vth=2)
+    read = Read(buffer=8, interval=2)
+    read.connect_var(lif.v)
+    return read
+
+
 NEURON_FACTORIES = {
+    Read: _read,
     BitCheck: _bitcheck,
     ATRLIF: lambda: ATRLIF(shape=(3,), i=[0, 1, -1], bias_mant=[1, 2, 3], theta=2, theta_0=2, theta_step=1),
     LIFReset: lambda: LIFReset(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2,
