@@ -196,7 +196,8 @@ def test_bitacc_vth_is_scaled_once_so_a_later_set_has_no_effect():
 
 
 def test_bitacc_model_refuses_values_it_cannot_represent():
-    for kwargs, match in [({"du": 4096}, r"du in \[0, 4095\]"), ({"dv": -1}, r"dv in \[0, 4095\]"),
+    for kwargs, match in [({"du": 4096}, r"du in \[-1, 4095\]"), ({"du": -2}, r"du in \[-1, 4095\]"),
+                          ({"dv": -1}, r"dv in \[0, 4095\]"),
                           ({"du": 0.5}, "needs whole numbers"), ({"u": [0.5, 1]}, "whole numbers"),
                           ({"vth": 2**40}, "does not fit int32"),
                           ({"bias_mant": 40000}, "do not fit int16")]:
@@ -211,7 +212,7 @@ def test_bitacc_set_is_checked_while_paused():
     try:
         lif.run(RunSteps(1), BITACC.run_cfg())
         with pytest.raises(ValidationError, match=r"^lif::LIF\.du: PyLifModelBitAcc needs du in "
-                                                  r"\[0, 4095\].*\(got 5000\)\. Map a float decay"):
+                                                  r"\[-1, 4095\].*\(got 5000\)\. Map a float decay"):
             lif.du.set(5000)
         with pytest.raises(ValidationError, match="whole numbers"):
             lif.bias_mant.set(np.array([0.5, 1.0]))
@@ -261,5 +262,16 @@ def test_float_run_cfg_without_tag_picks_the_float_model_first():
     try:
         lif.run(RunSteps(1), Loihi1SimCfg(backend="python"))
         assert lif.model_class is PyLifModelFloat
+    finally:
+        lif.stop()
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_bitacc_du_minus_one_keeps_u(backend):
+    # du + 1 (Loihi's offset) = 0: u * 4096 / 4096, no decay at all (Lava's LIFReset test uses it)
+    lif = LIF(shape=(3,), u=[5, -7, 123456], du=-1, dv=0, vth=10**6)
+    try:
+        lif.run(RunSteps(4), Loihi1SimCfg(select_tag="fixed_pt", backend=backend))
+        np.testing.assert_array_equal(lif.u.get(), [5, -7, 123456])
     finally:
         lif.stop()

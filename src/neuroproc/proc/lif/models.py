@@ -155,9 +155,12 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
                 f"{who}: {cls.__name__} needs whole numbers (got {short_repr(value)}). Round "
                 "float parameters first, e.g. np.round(x).astype(int), or use the float model.")
         arr = np.asarray(value)
-        if name in ("du", "dv") and arr.size and (arr.min() < 0 or arr.max() > 4095):
+        # du = -1 is allowed: with Loihi's +1 offset it means "u does not decay" (Lava's own
+        # LIFReset test relies on it); dv has no offset.
+        low = -cls.DS_OFFSET if name == "du" else -cls.DM_OFFSET
+        if name in ("du", "dv") and arr.size and (arr.min() < low or arr.max() > 4095):
             raise ValidationError(
-                f"{who}: {cls.__name__} needs {name} in [0, 4095], a 12-bit fraction of 4096 "
+                f"{who}: {cls.__name__} needs {name} in [{low}, 4095], a 12-bit fraction of 4096 "
                 f"(got {short_repr(value)}). Map a float decay d with round(d * 4096), e.g. "
                 "neuroproc.utils.fixed_point.scale_decay(d).")
         if name == "vth" and arr.size and (arr.min() < _INT32.min or arr.max() > _INT32.max):
