@@ -15,7 +15,7 @@ class BitCheck(AbstractProcess):
     """Checks, after every step, that a Var fits in ``bits`` signed bits.
 
     Connect it with ``bitcheck.state.connect_var(var)`` (a ``(1,)`` Var) or
-    ``bitcheck.connect_var(var)`` (any shape: the RefPort and the Vars take the Var's shape).
+    ``bitcheck.connect_var(var)`` (any shape: the RefPort takes the Var's shape).
     ``overflowed`` is 1 once any value needed more bits, 0 otherwise.
 
     Parameters
@@ -49,11 +49,13 @@ class BitCheck(AbstractProcess):
         self._overflowed = Var(shape=shape, init=0)
 
     def connect_var(self, var: Var) -> None:
-        """Watch ``var``: a new ``state`` RefPort and Vars of its shape."""
+        """Watch ``var`` (any shape): a new ``state`` RefPort of its shape.
+
+        Lava also rebuilds ``layerid``, ``debug``, ``bits`` and ``_overflowed`` with the Var's
+        shape; they hold one value each, so here they keep shape ``(1,)``.
+        """
         self.state = RefPort(var.shape)
         self.state.connect_var(var)
-        for key in ("layerid", "debug", "bits", "_overflowed"):
-            setattr(self, key, Var(shape=var.shape, init=getattr(self, key).init))
 
     @property
     def shape(self) -> tuple[int, ...]:
