@@ -37,9 +37,10 @@ def lava_class(path: str):
 
 
 def neuron_kwargs(spec: dict) -> dict:
-    kwargs = dict(spec["params"])
-    if "v0" in kwargs:
-        kwargs["v"] = np.asarray(kwargs.pop("v0"))
+    kwargs = {k: np.asarray(v) if isinstance(v, list) else v for k, v in spec["params"].items()}
+    for state in ("u", "v", "i"):  # initial states are stored as u0, v0, ...
+        if f"{state}0" in kwargs:
+            kwargs[state] = kwargs.pop(f"{state}0")
     if "act_mode" in kwargs:
         from neuroproc.proc.sdn.process import ActivationMode
 
