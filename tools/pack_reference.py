@@ -42,6 +42,7 @@ import lzma
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -194,11 +195,12 @@ def pack_file(src: Path, dst: Path) -> None:
     if HEADER in original:
         raise ValueError(f"{src}: already packed. Pack raw Lava outputs only.")
     header: dict = {"format": FORMAT, "version": VERSION, "arrays": {}}
-    stored = {}
+    stored: dict[str, Any] = {}
     for key, a in original.items():
         header["arrays"][key], stored[key] = encode(a)
+    stored[HEADER] = np.array(json.dumps(header))
     dst.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(dst, **stored, **{HEADER: np.array(json.dumps(header))})
+    np.savez_compressed(dst, **stored)
     check_file(src, dst)
 
 
