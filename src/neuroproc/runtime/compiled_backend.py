@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from neuroproc._validation import short_repr, who
-from neuroproc.exceptions import SimulationError
+from neuroproc.exceptions import CompilationError, SimulationError
 from neuroproc.runtime._codegen import Codegen, load
 from neuroproc.runtime.channels import VarAccessor
 
@@ -66,7 +66,13 @@ def plan_compiled(exe) -> _Plan:
             raise Unsupported(f"{who(e.proc)} ({e.model_cls.__name__}) is an async model")
         if _is_monitor(e.model):
             continue
-        spec = e.model.kernel()
+        try:
+            spec = e.model.kernel()
+        except Exception as exc:
+            raise CompilationError(
+                f"{who(e.proc)} ({e.model_cls.__name__}): its kernel() raised {type(exc).__name__}: "
+                f"{exc}. Fix the model's kernel(), or let it return None to run the model on the "
+                "python backend.") from exc
         if spec is None:
             missing.append(f"{who(e.proc)} ({e.model_cls.__name__})")
         else:
