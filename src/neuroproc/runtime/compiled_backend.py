@@ -224,8 +224,8 @@ class CompiledBackend:
         self.source = gen.build(self._params)
         self._getters = [g for _, g in gen.args]
         t0 = time.perf_counter()
-        self.fused, self.source_path = load(self.source, gen.globals)
-        self.fused(0, 0, *self._arrays())  # compile now (or load machine code from the disk cache)
+        # compile now (or load the machine code from the disk cache)
+        self.fused, self.source_path = load(self.source, gen.globals, lambda f: f(0, 0, *self._arrays()))
         stats = getattr(self.fused, "stats", None)
         self.stats = {"compile_s": time.perf_counter() - t0,
                       "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},
