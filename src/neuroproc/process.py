@@ -141,6 +141,8 @@ class AbstractProcess:
         self.procs = Collection(self, "sub-Process")
         self.parent_proc: AbstractProcess | None = None
         self._runtime = None
+        #: the stopped Runtime this Process belonged to (a stopped network never runs again)
+        self._ended = None
         self._model_class = None
 
     # -- declaring members -------------------------------------------------------------------------
@@ -184,23 +186,51 @@ class AbstractProcess:
     def compile(self, run_cfg):
         """Build the executable for the network around this Process (no run)."""
         from neuroproc.compiler import compile_network
+        from neuroproc.runtime._config import check_run_cfg
 
+        check_run_cfg(run_cfg, f"{self.who}.compile")
+        if run_cfg is None:
+            raise ValidationError(f"{self.who}.compile: run_cfg is required (got None). Pass e.g. "
+                                  "Loihi1SimCfg(select_tag='floating_pt').")
         return compile_network(self, run_cfg)
 
     def create_runtime(self, run_cfg=None, backend=None):
-        """Compile and set up the runtime without running a step (``get``/``set`` then work)."""
-        from neuroproc.runtime import Runtime
+        """Compile and set up the runtime without running a step (``get``/``set`` then work).
 
-        if self._runtime is None:
-            if run_cfg is None:
-                raise RuntimeStateError(f"{self.who}.create_runtime needs a run_cfg the first time.")
-            Runtime.create(self, run_cfg, backend=backend)
+        Later calls return the same runtime; a ``run_cfg`` or ``backend`` other than the one the
+        network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose
+        runtime was stopped (by ``stop()`` or by an error) raises: build a new network.
+        """
+        from neuroproc.runtime import Runtime
+        from neuroproc.runtime._config import check_run_cfg, check_same_config
+
+        check_run_cfg(run_cfg, f"{self.who}.run")
+        rt = self._runtime
+        if rt is not None:
+            if rt._stopped:  # a background run failed: its error first, then the refusal below
+                rt._raise_pending()
+                rt._detach()
+            else:
+                check_same_config(rt, run_cfg, backend, f"{self.who}.run")
+                return rt
+        ended = getattr(self, "_ended", None)
+        if ended is not None:
+            raise RuntimeStateError(
+                f"{self.who}: its {ended.label} was stopped ({ended.end_reason}) and cannot run "
+                "again (got run() after stop()). Build a new network (new Processes) to run again; "
+                "get() still returns the Vars' last values.")
+        if run_cfg is None:
+            raise RuntimeStateError(f"{self.who}.run: the network has no runtime yet, so its first "
+                                    "run needs a run_cfg (got None). Pass e.g. "
+                                    "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
+        Runtime.create(self, run_cfg, backend=backend)
         return self._runtime
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:
         """Run the network around this Process for ``condition`` (``RunSteps`` or ``RunContinuous``).
 
         The first call compiles with ``run_cfg``; later calls resume from where the last stopped.
+        An error of a background run is raised here (once) if nothing else reported it yet.
         """
         from neuroproc.run_conditions import AbstractRunCondition
 
@@ -211,12 +241,12 @@ class AbstractProcess:
         rt.start(condition)
 
     def wait(self) -> None:
-        """Block until a non-blocking run finishes."""
+        """Block until a non-blocking run finishes; raise its error, if any (once)."""
         if self._runtime is not None:
             self._runtime.wait()
 
     def pause(self) -> None:
-        """Stop a non-blocking run at the next step boundary; ``run`` resumes it."""
+        """Stop a run at the next step boundary (also from another thread); ``run`` resumes it."""
         if self._runtime is not None:
             self._runtime.pause()
 
@@ -227,7 +257,9 @@ class AbstractProcess:
 
     @property
     def runtime(self):
-        return self._runtime
+        """The running network's Runtime; None before the first run and after ``stop()``."""
+        rt = self._runtime
+        return None if rt is None or (rt._stopped and rt._error is None) else rt
 
     def __enter__(self):
         return self
