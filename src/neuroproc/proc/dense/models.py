@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuroproc._validation import check_finite_numbers, short_repr
+from neuroproc._validation import check_finite_numbers, short_repr, who
+from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -27,6 +28,7 @@ __all__ = [
     "FloatConnectionTypes",
     "PyDenseModelBitAcc",
     "PyDenseModelFloat",
+    "float_linear_map",
 ]
 
 
@@ -67,6 +69,26 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
                 raise ValidationError(
                     f"{who}: expected an int in [0, {MAX_MESSAGE_BITS}] (got {short_repr(value)}). "
                     "Use 0 for binary spikes or the payload width of graded spikes.")
+
+    @classmethod
+    def linear_map(cls, proc) -> LinearMap | None:
+        """The fold stage's hook (:mod:`neuroproc.compiler.linear_map`): graded input makes this a
+        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input does not."""
+        if int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0:
+            return LinearMap("s_in", "a_out", refused=(
+                f"{who(proc)} takes binary spikes (num_message_bits=0): it adds the weights of non-zero "
+                "inputs whatever their value, which is not a product with W"))
+        return cls.graded_linear_map(proc)
+
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        """The linear map of graded input (float models; None by default)."""
+        return None
+
+    @classmethod
+    def linear_matrix(cls, proc):
+        """The weight matrix (n_out, n_in) from the Process's Var values."""
+        return np.asarray(proc.weights._host_value(), dtype=np.float64)
 
     def prepare_weights(self) -> None:
         """Called once, before the first accumulation.
@@ -113,6 +135,10 @@ class PyDenseModelFloat(FloatConnectionTypes, AbstractPyDenseModel):
     Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
     """
 
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        return float_linear_map(cls, proc)
+
     def kernel(self):
         from neuroproc.proc.dense._kernels import float_spec
 
@@ -146,6 +172,12 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
         self.num_weight_bits = int(params.get("num_weight_bits", 8))
         self.sign_mode = params.get("sign_mode")
 
+    @classmethod
+    def linear_map(cls, proc) -> LinearMap | None:
+        return LinearMap("s_in", "a_out", refused=(
+            f"bit-accurate {type(proc).__name__} never fold: each truncates its weights to num_weight_bits and "
+            "shifts its sum by 2**weight_exp, which do not compose into one weight matrix"))
+
     def prepare_weights(self) -> None:
         converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
         self.weights[...] = converted
@@ -173,6 +205,14 @@ class PyDenseModelBitAcc(BitAccConnectionTypes, AbstractPyDenseModelBitAcc):
 
         return bitacc_spec(self)
 
+
+
+def float_linear_map(model_cls, proc) -> LinearMap:
+    """``a_out = W s_in`` one step later, ``a_buff`` pending: the float connections' linear map."""
+    from neuroproc.proc.passthrough.models import merge_linear_chain
+
+    pending = np.asarray(proc.a_buff._host_value(), dtype=np.float64).reshape(1, -1)
+    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=1, pending=pending)
 
 
 def _is_integral(value) -> bool:

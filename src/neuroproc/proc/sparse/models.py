@@ -19,12 +19,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.proc.dense.models import (
     AbstractPyDenseModel,
     AbstractPyDenseModelBitAcc,
     BitAccConnectionTypes,
     FloatConnectionTypes,
+    float_linear_map,
 )
 from neuroproc.proc.sparse.process import Sparse
 from neuroproc.resources import CPU
@@ -48,6 +50,12 @@ class AbstractPySparseModel(AbstractPyDenseModel):
         self.rows = p["rows"]
         self.col_ptr = p["col_ptr"]
         self._csc = None
+
+    @classmethod
+    def linear_matrix(cls, proc) -> sp.csc_matrix:
+        p = proc.proc_params
+        return sp.csc_matrix((np.asarray(proc.weights._host_value(), dtype=np.float64), p["rows"], p["col_ptr"]),
+                             shape=p["shape"])
 
     def csc(self) -> sp.csc_matrix:
         """A csc_matrix that shares the ``weights`` buffer (rebuilt if the buffer changed)."""
@@ -88,6 +96,10 @@ class PySparseModelFloat(FloatConnectionTypes, AbstractPySparseModel):
 
     Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
     """
+
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        return float_linear_map(cls, proc)
 
     def kernel(self):
         from neuroproc.proc.sparse._kernels import float_spec
