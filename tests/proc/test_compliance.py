@@ -6,6 +6,8 @@ import pytest
 import scipy.sparse as sp
 
 from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProcessModel
+from neuroproc.proc.conv.process import Conv
+from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.process import DelayDense, Dense
 from neuroproc.proc.io import sink, source
 from neuroproc.proc.lif.process import LIF
@@ -34,6 +36,9 @@ FACTORIES = {
     DelayDense: lambda: DelayDense(np.array([[2, -4], [6, 0], [0, 8]]), delays=np.array([[0, 1], [2, 0], [0, 3]])),
     DelaySparse: lambda: DelaySparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]])),
                                      delays=np.array([[0, 1], [2, 0], [0, 3]])),
+    Conv: lambda: Conv(weight=np.arange(-8, 16).reshape(2, 3, 2, 2), input_shape=(4, 5, 2), padding=(1, 0),
+                       stride=(1, 2)),
+    ConvInTime: lambda: ConvInTime(weights=np.arange(-12, 12).reshape(2, 3, 4)),
     Passthrough: lambda: Passthrough((2, 3)),
     LinearChain: lambda: LinearChain(np.array([[2.0, -4.0], [6.0, 0.0], [0.0, 8.0]]), delay=2),
 }

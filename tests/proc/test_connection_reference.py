@@ -16,6 +16,8 @@ import pytest
 import scipy.sparse as sp
 
 from neuroproc import Loihi2SimCfg, Monitor, RunSteps
+from neuroproc.proc.conv.process import Conv
+from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.process import DelayDense
 from neuroproc.proc.io import sink, source
 from neuroproc.proc.lif.process import LIF
@@ -92,13 +94,28 @@ def run_case(spec: dict, ref: dict, backend: str) -> dict:
             out["v"], out["u"] = data["lif"]["v"], data["lif"]["u"]
         if buff is not None and "a_buff" in ref:
             out["a_buff"] = data["conn"][buff.name]
-        out["weights_after_run" if "weights_after_run" in ref else "weight_after_run"] = weights_after()
+        for key in ("weights_after_run", "weight_after_run"):
+            if key in ref:
+                out[key] = weights_after()
     finally:
         src.stop()
     return out
 
 
-BUILDERS: dict = {}
+def _build_conv(spec, ref):
+    conn = Conv(weight=ref["weight"], input_shape=tuple(spec["input_shape"]), padding=spec["padding"],
+                stride=spec["stride"], dilation=spec["dilation"], groups=spec["groups"], name="conn",
+                **_conn_kwargs(spec))
+    assert conn.output_shape == tuple(spec["output_shape"])
+    return conn, conn.a_buf, conn.weight.get
+
+
+def _build_conv_in_time(spec, ref):
+    conn = ConvInTime(weights=ref["weights"], name="conn", **_conn_kwargs(spec))
+    return conn, conn.a_buff, conn.weights.get
+
+
+BUILDERS: dict = {"conv": _build_conv, "convintime": _build_conv_in_time}
 
 #: float cases whose order of additions is Lava's but not reproducible here, with the reason
 TOLERANCE: dict = {}
