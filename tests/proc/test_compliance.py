@@ -13,6 +13,7 @@ from neuroproc.proc.io import sink, source
 from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
 from neuroproc.proc.sparse.process import DelaySparse, Sparse
+from neuroproc.proc.spiker.process import Spiker
 from neuroproc.registry import registered_models
 from neuroproc.utils.testing import check_process_model
 
@@ -40,6 +41,7 @@ FACTORIES = {
                        stride=(1, 2)),
     ConvInTime: lambda: ConvInTime(weights=np.arange(-12, 12).reshape(2, 3, 4)),
     Passthrough: lambda: Passthrough((2, 3)),
+    Spiker: lambda: Spiker(shape=(2, 3), period=3, payload=7),
     LinearChain: lambda: LinearChain(np.array([[2.0, -4.0], [6.0, 0.0], [0.0, 8.0]]), delay=2),
 }
 

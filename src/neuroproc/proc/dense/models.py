@@ -269,10 +269,16 @@ class AbstractPyDelayDenseModel(AbstractPyDelayModel):
     ``where(delays == k, W, 0) * s`` summed along its rows (numpy's pairwise sum over each row,
     zeros included, which the kernel reproduces)."""
 
+    @staticmethod
+    def get_delay_wgts_mat(weights: np.ndarray, delays: np.ndarray, max_delay: int) -> np.ndarray:
+        """The weights of delay ``k`` in rows ``k * n_out`` to ``(k + 1) * n_out - 1``, zeros
+        elsewhere, for k = 0..max_delay: shape ((max_delay + 1) n_out, n_in) (Lava's layout)."""
+        return np.vstack([np.where(delays == k, weights, 0) for k in range(max_delay + 1)])
+
     def accumulate(self, s_in: np.ndarray) -> np.ndarray:
         s = self._spikes(s_in)
         cols = self.a_buff.shape[1]
-        stacked = np.vstack([np.where(self.delays == k, self.weights, 0) for k in range(cols)])
+        stacked = self.get_delay_wgts_mat(self.weights, self.delays, cols - 1)
         return (stacked * s).sum(axis=1).reshape(cols, self.weights.shape[0]).T
 
 

@@ -150,6 +150,20 @@ class AbstractPyDelaySparseModel(AbstractPyDelayModel, AbstractPySparseModel):
     ``csr_matrix.dot`` on its per-delay blocks -- in float64 (float model) or in the weights'
     int32 with wrap-around (bit-accurate: scipy sums int32 matrices in int32)."""
 
+    @staticmethod
+    def get_delay_wgts_mat(weights, delays, max_delay: int) -> sp.csr_matrix:
+        """Lava's layout of the weights by delay (see ``AbstractPyDelayDenseModel``) for sparse
+        ``weights`` and ``delays`` (a stored synapse without a stored delay has delay 0)."""
+        w = sp.csr_matrix(weights)
+        d = sp.csr_matrix(w.shape, dtype=np.int64) + sp.csr_matrix(delays)
+        coo = w.tocoo()
+        dk = np.asarray(d[coo.row, coo.col]).ravel() if coo.nnz else np.zeros(0, np.int64)
+        blocks = [sp.csr_matrix((coo.data * (dk == k), (coo.row, coo.col)), shape=w.shape)
+                  for k in range(max_delay + 1)]
+        out = sp.vstack(blocks, format="csr")
+        out.eliminate_zeros()
+        return out
+
     def accumulate(self, s_in: np.ndarray) -> np.ndarray:
         s = self._spikes(s_in)
         cols = self.a_buff.shape[1]
