@@ -314,7 +314,8 @@ def _between(sel, edge) -> list:
 
 
 def _fold_linear_chains(sel: FoldedSelection, flat, mode) -> None:
-    maps, linear = {}, {}
+    maps: dict = {}
+    linear: dict = {}
     for p in sel.unfolded_leaves:
         if id(p) in sel.removed:
             continue
@@ -329,7 +330,7 @@ def _fold_linear_chains(sel: FoldedSelection, flat, mode) -> None:
     for e in edges:
         out_edges.setdefault(id(e.src), []).append(e)
         in_edges.setdefault(id(e.dst), []).append(e)
-    watched = {}  # id(linear map) -> what reaches one of its Vars from outside
+    watched: dict = {}  # id(linear map) -> what reaches one of its Vars from outside
     for r in flat.ref_links:
         watched.setdefault(id(r.var.process), r.ref.who)
     for p in sel.procs:
@@ -350,7 +351,7 @@ def _fold_linear_chains(sel: FoldedSelection, flat, mode) -> None:
             else:
                 nxt[id(a)], links[id(a)] = b, e
     heads = [k for k in nxt if k not in {id(b) for b in nxt.values()}]
-    in_chain = set()
+    in_chain: set = set()
     for k in heads:
         chain = [linear[k]]
         while id(chain[-1]) in nxt:

@@ -41,7 +41,7 @@ class TensorOrder(IntEnum):
     NWHC = 4
 
 
-def make_tuple(value) -> tuple[int, int]:
+def make_tuple(value) -> tuple:
     """``(v, v)`` for a scalar or a 1-tuple, ``(a, b)`` for a pair."""
     if np.isscalar(value):
         return value, value
