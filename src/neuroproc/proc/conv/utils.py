@@ -27,8 +27,13 @@ import scipy.sparse as sp
 from neuroproc._validation import short_repr
 from neuroproc.exceptions import ShapeError, ValidationError
 
-__all__ = ["TensorOrder", "conv", "conv_matrix", "conv_scipy", "conv_to_sparse", "make_tuple", "output_shape",
+__all__ = ["TORCH_IS_AVAILABLE", "TensorOrder", "conv", "conv_matrix", "conv_scipy", "conv_to_sparse", "make_tuple", "output_shape",
            "signed_clamp"]
+
+
+#: Lava's switch to compute with torch; neuroproc always uses its own arithmetic (as Lava 0.10's
+#: CPU models do, which disable torch)
+TORCH_IS_AVAILABLE = False
 
 
 @unique
