@@ -61,21 +61,39 @@ def _value(s_in, j, graded):
 
 @njit(cache=True)
 def dense_float_step(t, a_buff, weights, delays, scratch, idx, params, s_in):
-    """scratch: (cols, n_in) float64; idx: arange(n_in); params: [graded]."""
+    """scratch: (cols + 1, max(n_in, cols)) float64, zero between calls (its last row flags the
+    delays an output received something at); idx: arange(n_in) then the active inputs; params:
+    [graded].
+
+    Only the rows of delays that active inputs reach are summed: every other row of Lava's
+    matrix is all zeros, and adding a zero sum changes nothing. A summed row is numpy's pairwise
+    sum over all ``n_in`` entries, zeros included, so the grouping of the additions is Lava's."""
     graded = params[0] != 0
     n_out, n_in = weights.shape
     cols = a_buff.shape[1]
     _shift(a_buff)
+    active = idx[n_in:]
+    n_active = 0
+    for j in range(n_in):
+        if s_in[j] != 0:
+            active[n_active] = j
+            n_active += 1
+    if n_active == 0:
+        return
+    touched = scratch[cols]
     for i in range(n_out):
-        for k in range(cols):
-            for j in range(n_in):
-                scratch[k, j] = 0.0
-        for j in range(n_in):
+        for q in range(n_active):
+            j = active[q]
             d = delays[i, j]
             if d < cols:
                 scratch[d, j] = weights[i, j] * np.float64(_value(s_in, j, graded))
+                touched[d] = 1.0
         for k in range(cols):
-            a_buff[i, k] += pairwise_sum(scratch[k], idx, n_in)
+            if touched[k] != 0.0:
+                a_buff[i, k] += pairwise_sum(scratch[k], idx, n_in)
+                touched[k] = 0.0
+                for q in range(n_active):
+                    scratch[k, active[q]] = 0.0
 
 
 @njit(cache=True)
@@ -146,9 +164,10 @@ def delay_dense_spec(model, bitacc: bool) -> KernelSpec | None:
     def params(m):
         n_out, n_in = m.weights.shape
         cols = m.a_buff.shape[1]
-        scratch = np.zeros((n_out, cols), np.int64) if bitacc else np.zeros((cols, n_in))
+        scratch = np.zeros((n_out, cols), np.int64) if bitacc else np.zeros((cols + 1, max(n_in, cols)))
+        idx = np.concatenate([np.arange(n_in, dtype=np.int64), np.zeros(n_in, np.int64)])
         flags = np.array([graded, getattr(m, "weight_exp", 0)], np.int64)
-        return (np.ascontiguousarray(m.delays, dtype=np.int64), scratch, np.arange(n_in, dtype=np.int64), flags)
+        return (np.ascontiguousarray(m.delays, dtype=np.int64), scratch, idx, flags)
 
     return KernelSpec(step=dense_bitacc_step if bitacc else dense_float_step, early=dense_early,
                       arrays=("a_buff", "weights"), in_ports=("s_in",), early_ports=("a_out",),
