@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuroproc._ids import VarServer
 from neuroproc._validation import as_shape, short_repr, who
 from neuroproc.exceptions import ShapeError, ValidationError
 
-__all__ = ["Var"]
+__all__ = ["Var", "VarServer"]
 
 
 class Var:
@@ -35,6 +36,8 @@ class Var:
         self.init = _copy(init)
         self.shareable = bool(shareable)
         self.name = name
+        #: globally unique, in creation order (``VarServer``)
+        self.id: int = VarServer().register(self)
         self.process = None
         self.aliased_var: Var | None = None
         #: RefPorts that read or write this Var (filled by RefPort.connect_var)
