@@ -249,7 +249,12 @@ class AbstractProcess:
         """Build the executable for the network around this Process (no run)."""
         from neuroproc.compiler import compile_network
 
-        return compile_network(self, run_cfg)
+        if run_cfg is None:
+            raise ValidationError(f"{self.who}.compile needs a run_cfg (got None). Pass e.g. Loihi2SimCfg().")
+        exe = compile_network(self, run_cfg)
+        for entry in exe.entries:
+            entry.proc._model = entry.model
+        return exe
 
     def create_runtime(self, run_cfg=None, backend=None):
         """Compile and set up the runtime without running a step (``get``/``set`` then work)."""
@@ -257,8 +262,11 @@ class AbstractProcess:
 
         if self._runtime is None:
             if run_cfg is None:
-                raise RuntimeStateError(f"{self.who}.create_runtime needs a run_cfg the first time.")
-            Runtime.create(self, run_cfg, backend=backend)
+                raise ValidationError(f"{self.who}.run needs a run_cfg the first time (got None). "
+                                      "Pass run_cfg=Loihi2SimCfg() or another RunConfig.")
+            rt = Runtime.create(self, run_cfg, backend=backend)
+            for entry in rt.exe.entries:
+                entry.proc._model = entry.model
         return self._runtime
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:

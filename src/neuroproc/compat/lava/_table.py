@@ -19,7 +19,7 @@ _SHIM = "neuroproc.compat.lava.shims."
 #: Lava core module -> neuroproc modules holding its objects (first match wins)
 CORE: dict[str, tuple[str, ...]] = {
     "lava.magma.compiler.compiler": (),
-    "lava.magma.compiler.executable": (),
+    "lava.magma.compiler.executable": ("neuroproc.compiler.plan",),
     "lava.magma.compiler.exceptions": ("neuroproc.exceptions",),
     "lava.magma.core.decorator": ("neuroproc.decorators",),
     "lava.magma.core.model.interfaces": ("neuroproc.py_ports",),
@@ -57,7 +57,6 @@ RULES: tuple[tuple[str, str], ...] = (
 #: Lava module -> module of this package with what neuroproc holds elsewhere or not at all
 SHIMS: dict[str, str] = {
     "lava.magma.compiler.compiler": _SHIM + "compiler",
-    "lava.magma.compiler.executable": _SHIM + "compiler",
     "lava.magma.core.process.ports.reduce_ops": _SHIM + "reduce_ops",
     "lava.magma.core.process.process": _SHIM + "process",
     "lava.magma.core.process.variable": _SHIM + "process",
