@@ -10,6 +10,7 @@
     │       ├── ConcatIndexError (IndexError)     concat axis out of range
     │       ├── TransposeShapeError         transpose axes of the wrong length
     │       └── TransposeIndexError (IndexError)  transpose axes out of range
+    │   ├── AliasError (AssertionError)     a Var alias that Lava refuses
     │   └── DecoratorError (TypeError, AssertionError)  misused @implements/@requires/@tag
     ├── PortConnectionError (ValueError)    ports that cannot be connected
     │   ├── PortKindError (TypeError, AssertionError)  wrong kinds of port
@@ -32,6 +33,7 @@ Messages follow ``<who>: <what is wrong> (got <value>). <how to fix>.``
 from __future__ import annotations
 
 __all__ = [
+    "AliasError",
     "CompilationError",
     "ConcatIndexError",
     "ConcatShapeError",
@@ -64,6 +66,10 @@ class ValidationError(NeuroprocError, ValueError):
 
 class ShapeError(ValidationError, AssertionError):
     """Shapes do not fit together (Lava asserts them: also an ``AssertionError``)."""
+
+
+class AliasError(ValidationError, AssertionError):
+    """A Var aliased to one that differs in ``shareable``, or that is not in a sub-Process."""
 
 
 class DecoratorError(ValidationError, TypeError, AssertionError):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from neuroproc._ids import ProcessServer
 from neuroproc._validation import short_repr, suggest, who
-from neuroproc.exceptions import RuntimeStateError, ValidationError
+from neuroproc.exceptions import AliasError, RuntimeStateError, ValidationError
 from neuroproc.ports import AbstractPort, InPort, OutPort, RefPort, VarPort, VirtualPort
 from neuroproc.variable import Var
 
@@ -234,6 +234,14 @@ class AbstractProcess:
                                       f"(got {short_repr(p)}).")
             p.parent_proc = self
             self.procs.add(name, p)
+
+    def validate_var_aliases(self) -> None:
+        """Raise ``AliasError`` when a Var of this Process aliases a Var outside its sub-Processes."""
+        for var in self.vars:
+            other = var.aliased_var
+            if other is not None and (other.process is None or not other.process.is_sub_proc_of(self)):
+                raise AliasError(f"{var.who} aliases {other.who}, which is not in a sub-Process of "
+                                 f"{self.who}. Alias Vars of the Processes a sub-process model builds.")
 
     def is_sub_proc_of(self, proc) -> bool:
         """True when ``proc`` is this Process's parent, grand-parent, ..."""

@@ -5,7 +5,7 @@ import numpy as np
 
 from neuroproc._ids import VarServer
 from neuroproc._validation import as_shape, short_repr, who
-from neuroproc.exceptions import ShapeError, ValidationError
+from neuroproc.exceptions import AliasError, ShapeError, ValidationError
 
 __all__ = ["Var", "VarServer"]
 
@@ -60,6 +60,9 @@ class Var:
         if other.shape != self.shape:
             raise ShapeError(f"{self.who} (shape {self.shape}) cannot alias {other.who} "
                              f"(shape {other.shape}): shapes must match.")
+        if other.shareable != self.shareable:
+            raise AliasError(f"{self.who} (shareable={self.shareable}) cannot alias {other.who} "
+                             f"(shareable={other.shareable}): both must be shareable or neither.")
         self.aliased_var = other
 
     def resolve(self) -> Var:
