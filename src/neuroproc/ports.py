@@ -86,6 +86,32 @@ class AbstractPort:
             out += p.get_dst_ports(True)
         return out
 
+    def _connect_forward(self, ports, port_type: type, connection_configs=None,
+                         assert_same_shape: bool = True, assert_same_type: bool = True) -> None:
+        """Lava's low-level connect: link this port to ``ports``, checking type and shape only as
+        asked (used to put a custom virtual port between two ports)."""
+        for p in _as_list(ports):
+            if assert_same_type and not isinstance(p, port_type):
+                raise PortKindError(f"{self.who} cannot connect to {short_repr(p)}: expected "
+                                    f"{port_type.__name__}.")
+            if assert_same_shape and p.shape != self.shape:
+                raise ShapeError(f"{self.who} (shape {self.shape}) cannot connect to {p.who} "
+                                 f"(shape {p.shape}): shapes must match.")
+            if any(q is p for q in self.out_connections):
+                raise DuplicateConnectionError(f"{self.who} is already connected to {p.who}. "
+                                               "Connect each pair of ports once.")
+            self.out_connections.append(p)
+            p.in_connections.append(self)
+
+    def _connect_backward(self, ports, port_type: type, connection_configs=None,
+                          assert_same_shape: bool = True, assert_same_type: bool = True) -> None:
+        """Lava's low-level ``connect_from``: link ``ports`` to this port."""
+        for p in _as_list(ports):
+            if assert_same_type and not isinstance(p, port_type):
+                raise PortKindError(f"{self.who} cannot receive from {short_repr(p)}: expected "
+                                    f"{port_type.__name__}.")
+            p._connect_forward([self], AbstractPort, connection_configs, assert_same_shape, False)
+
     def _link(self, dst: AbstractPort, allowed: tuple[type, ...], verb: str) -> None:
         if not isinstance(dst, allowed):
             names = " or ".join(t.__name__ for t in allowed)
@@ -305,9 +331,14 @@ class RefPort(AbstractPort):
 class VirtualPort(AbstractIOPort):
     """A view between two ports that transforms messages; it belongs to no Process."""
 
+    def get_transform_func_fwd(self):
+        """The function that turns a message arriving here into this port's shape (Lava's hook
+        for custom virtual ports; the default reshapes)."""
+        return lambda x: x.reshape(self.shape)
+
     def transform_in(self, src: AbstractPort, x: np.ndarray) -> np.ndarray:
         """Data arriving from ``src`` expressed in this port's shape."""
-        return x.reshape(self.shape)
+        return self.get_transform_func_fwd()(x)
 
     def transform_out(self, dst: AbstractPort, x: np.ndarray) -> np.ndarray:
         """Data leaving for ``dst``: in ``dst``'s shape, or as is when ``dst`` is a view too
