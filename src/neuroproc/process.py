@@ -100,6 +100,11 @@ class Collection:
         return any(m is obj for m in self._members.values())
 
     @property
+    def name(self) -> str:
+        """What the members are (``"Var"``, ``"InPort"``, ...)."""
+        return self._kind
+
+    @property
     def members(self) -> list:
         return list(self._members.values())
 
