@@ -83,3 +83,73 @@ def test_auto_module_installs_in_a_fresh_interpreter():
             "import neuroproc.proc.dense.process as d\n"
             "assert Dense is d.Dense\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_ipython_extension_installs(lava_layer):
+    compat.uninstall()
+    compat.load_ipython_extension(object())
+    assert compat.installed()
+
+
+def test_star_import_and_dir_list_the_neuroproc_names(lava_layer):
+    import lava.magma.core.process.ports.ports as ports_mod
+
+    assert "InPort" in dir(ports_mod) and "InPort" in ports_mod.__all__
+    namespace: dict = {}
+    exec("from lava.magma.core.run_conditions import *", namespace)
+    assert namespace["RunSteps"] is neuroproc.RunSteps
+
+
+def test_compiler_facade_returns_the_executable(lava_layer):
+    from lava.magma.compiler.compiler import Compiler
+    from lava.magma.compiler.compiler_graphs import find_processes
+    from lava.magma.compiler.executable import Executable
+    from lava.magma.core.run_configs import Loihi2SimCfg
+    from lava.proc.monitor.process import Monitor
+
+    from neuroproc.proc.lif.process import LIF
+
+    lif, mon = LIF(shape=(2,)), Monitor()
+    mon.probe(lif.v, 3)
+    exe = Compiler().compile(mon, Loihi2SimCfg())
+    assert isinstance(exe, Executable)
+    assert set(exe.proc_builders) == {lif, mon}
+    assert set(find_processes(lif)) == {lif, mon}
+    with pytest.raises(NoCounterpartError, match="compiler_graphs.ProcGroupDiGraphs"):
+        from lava.magma.compiler.compiler_graphs import ProcGroupDiGraphs  # noqa: F401
+
+
+def test_no_loihi_hardware_is_reported(lava_layer):
+    from lava.utils import loihi
+    from lava.utils.system import Loihi2
+
+    assert Loihi2.is_loihi2_available is False
+    assert loihi.is_installed() is False and loihi.host is None
+    with pytest.raises(ImportError, match="no Loihi back end"):
+        loihi.use_slurm_host(partition="p")
+
+
+def test_sparse_weights_read_and_write_as_csr_under_the_layer(lava_layer):
+    import numpy as np
+    import scipy.sparse as sp
+    from lava.magma.core.run_conditions import RunSteps
+    from lava.magma.core.run_configs import Loihi2SimCfg
+    from lava.proc.sparse.process import Sparse
+
+    import neuroproc.proc.sparse.process as native
+
+    dense = np.array([[0.0, 2.0, 0.0], [1.0, 0.0, 3.0]])
+    conn = Sparse(weights=sp.csr_matrix(dense))
+    assert isinstance(conn, native.Sparse)
+    np.testing.assert_array_equal(conn.weights.init, [1.0, 2.0, 3.0])  # CSC storage inside
+    w = conn.weights.get()
+    assert isinstance(w, sp.csr_matrix)
+    np.testing.assert_array_equal(w.toarray(), dense)
+    conn.run(condition=RunSteps(num_steps=1), run_cfg=Loihi2SimCfg())
+    new = w.copy()
+    new.data = np.array([5.0, 6.0, 7.0])  # csr order: (0,1), (1,0), (1,2)
+    conn.weights.set(new)
+    np.testing.assert_array_equal(conn.weights.get().toarray(), [[0, 5, 0], [6, 0, 7]])
+    with pytest.raises(ValueError, match="other stored entries"):
+        conn.weights.set(sp.csr_matrix(np.ones((2, 3))))
+    conn.stop()
