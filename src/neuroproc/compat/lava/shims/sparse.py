@@ -7,6 +7,8 @@ converts at that boundary only, so storage, models and kernels are unchanged.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -21,7 +23,8 @@ class CsrWeights(Var):
     """The ``weights`` Var of a Sparse, read and written as a ``csr_matrix``."""
 
     def _structure(self) -> tuple:
-        p = self.process.proc_params
+        owner: Any = self.process  # a Sparse: this Var class is given to Sparse.weights only
+        p = owner.proc_params
         return p["shape"], p["rows"].astype(np.int64), p["col_ptr"]
 
     def get(self, idx=None):
