@@ -101,10 +101,27 @@ class AbstractPyProcessModel(AbstractProcessModel):
     """
 
     time_step: int = 0
+    #: set by model code (or by ``_req_rs_pause``/``_req_rs_stop``) to pause or stop the run
+    #: after the current time step, as a Lava model does
+    _req_pause: bool = False
+    _req_stop: bool = False
 
     def __init__(self, proc_params=None, **kwargs):
         super().__init__(proc_params, **kwargs)
         self.time_step = 0
+
+    def _req_rs_pause(self) -> None:
+        """Ask the runtime to pause after the current time step (``run`` returns; run again to
+        resume)."""
+        self._req_pause = True
+
+    def _req_rs_stop(self) -> None:
+        """Ask the runtime to stop after the current time step (as ``stop()`` does)."""
+        self._req_stop = True
+
+    def on_var_update(self) -> None:
+        """Called after the user sets one of this model's Vars (``var.set``) between runs; a
+        model may recompute what depends on it."""
 
     def kernel(self):
         """A ``neuroproc.runtime.kernels.KernelSpec`` for the compiled backend, or None.
@@ -171,8 +188,10 @@ def PyLoihiModelToPyAsyncModel(py_loihi_model: type) -> type:  # noqa: N802 (Lav
     loihi = py_loihi_model
 
     def run_async(self) -> None:
+        # its own step count: the runtime's time_step for asynchronous models is advisory
         for _ in range(self.num_steps):
-            self.time_step += 1
+            self._async_step = getattr(self, "_async_step", 0) + 1
+            self.time_step = self._async_step
             loihi.run_spk(self)
             if loihi.pre_guard(self):
                 loihi.run_pre_mgmt(self)
