@@ -3,7 +3,8 @@
 neuroproc's :class:`~neuroproc.proc.sparse.process.Sparse` keeps the stored weight values once,
 in compressed-column order (the order a spike reads them). Lava code reads
 ``sparse.weights.get()`` as a ``scipy.sparse.csr_matrix`` and may ``set`` one; this subclass
-converts at that boundary only, so storage, models and kernels are unchanged.
+converts at that boundary only, so storage, models and kernels are unchanged. Subclasses of
+Sparse added to ``neuroproc.proc.sparse.process`` get the same view without an edit here.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from neuroproc.exceptions import ShapeError
 from neuroproc.proc.sparse.process import Sparse as _Sparse
 from neuroproc.variable import Var
 
-__all__ = ["Sparse"]
+__all__ = ["CsrWeights"]
 
 
 class CsrWeights(Var):
@@ -50,10 +51,31 @@ class CsrWeights(Var):
         Var.set(self, value, idx)
 
 
-class Sparse(_Sparse):
-    __doc__ = _Sparse.__doc__
+def _lava_view(cls: type) -> type:
+    """A subclass of a neuroproc Sparse class whose ``weights`` speak ``csr_matrix``."""
 
-    def __init__(self, weights, **kwargs):
-        super().__init__(weights, **kwargs)
+    def __init__(self, *args, **kwargs) -> None:
+        super(view, self).__init__(*args, **kwargs)
         # the same Var object, seen through the Lava-facing get/set
         self.weights.__class__ = CsrWeights
+
+    # the class lives where its base lives, so model discovery looks beside the real Process
+    view = type(cls.__name__, (cls,), {"__init__": __init__, "__doc__": cls.__doc__,
+                                       "__module__": cls.__module__, "__qualname__": cls.__qualname__})
+    return view
+
+
+_VIEWS: dict[type, type] = {}
+
+
+def __getattr__(name: str):
+    """``Sparse`` and every Sparse subclass of ``neuroproc.proc.sparse.process`` (LearningSparse,
+    DelaySparse, ... when they exist) as their Lava-facing view; AttributeError otherwise."""
+    import neuroproc.proc.sparse.process as native
+
+    cls = getattr(native, name, None)
+    if isinstance(cls, type) and issubclass(cls, _Sparse):
+        if cls not in _VIEWS:
+            _VIEWS[cls] = _lava_view(cls)
+        return _VIEWS[cls]
+    raise AttributeError(name)
