@@ -55,12 +55,13 @@ def _lava_view(cls: type) -> type:
     """A subclass of a neuroproc Sparse class whose ``weights`` speak ``csr_matrix``."""
 
     def __init__(self, *args, **kwargs) -> None:
-        super(view, self).__init__(*args, **kwargs)
+        base_init: Any = cls.__init__
+        base_init(self, *args, **kwargs)
         # the same Var object, seen through the Lava-facing get/set
         self.weights.__class__ = CsrWeights
 
     # the class lives where its base lives, so model discovery looks beside the real Process
-    view = type(cls.__name__, (cls,), {"__init__": __init__, "__doc__": cls.__doc__,
+    view: type = type(cls.__name__, (cls,), {"__init__": __init__, "__doc__": cls.__doc__,
                                        "__module__": cls.__module__, "__qualname__": cls.__qualname__})
     return view
 
