@@ -55,7 +55,7 @@ def _lava_view(cls: type) -> type:
     """A subclass of a neuroproc Sparse class whose ``weights`` speak ``csr_matrix``."""
 
     def __init__(self, *args, **kwargs) -> None:
-        base_init: Any = cls.__init__
+        base_init: Any = getattr(cls, "__init__")
         base_init(self, *args, **kwargs)
         # the same Var object, seen through the Lava-facing get/set
         self.weights.__class__ = CsrWeights
