@@ -267,9 +267,9 @@ class VarPort(AbstractPort):
         var._var_port = self
 
     def connect(self, ports) -> None:
-        """Pass RefPort access on to a child's VarPort (hierarchy)."""
+        """Pass RefPort access on to a child's VarPort (hierarchy), directly or through a view."""
         for p in _as_list(ports):
-            self._link(p, (VarPort,), "connect to")
+            self._link(p, (VarPort, VirtualPort), "connect to")
 
     def connect_from(self, ports) -> None:
         """Receive RefPort access from RefPorts, or from a parent's VarPort."""
@@ -284,9 +284,19 @@ class RefPort(AbstractPort):
     """Reads and writes another Process's Var during management phases."""
 
     def connect(self, ports) -> None:
-        """Connect to VarPorts (or, hierarchically, to a child's RefPort)."""
+        """Connect to VarPorts (or, hierarchically, to a parent's RefPort), directly or through a
+        view (``reshape``, ``flatten``, ``transpose``)."""
         for p in _as_list(ports):
-            self._link(p, (VarPort, RefPort), "connect to")
+            self._link(p, (VarPort, RefPort, VirtualPort), "connect to")
+
+    # Views of a RefPort: what it writes passes forward through them, what it reads backward.
+    reshape = AbstractIOPort.reshape
+    flatten = AbstractIOPort.flatten
+    transpose = AbstractIOPort.transpose
+    _virtual = AbstractIOPort._virtual
+
+    def _is_source(self) -> bool:
+        return True
 
     def connect_from(self, ports) -> None:
         for p in _as_list(ports):
@@ -336,6 +346,12 @@ class VirtualPort(AbstractIOPort):
         for custom virtual ports; the default reshapes)."""
         return lambda x: x.reshape(self.shape)
 
+    def get_transform_func_bwd(self):
+        """The inverse of :meth:`get_transform_func_fwd`: this port's shape back into its source's
+        (a RefPort reads through it backward)."""
+        src = self.in_connections[0].shape if self.in_connections else self.shape
+        return lambda x: x.reshape(src)
+
     def transform_in(self, src: AbstractPort, x: np.ndarray) -> np.ndarray:
         """Data arriving from ``src`` expressed in this port's shape."""
         return self.get_transform_func_fwd()(x)
@@ -353,7 +369,7 @@ class VirtualPort(AbstractIOPort):
 
     def connect(self, ports) -> None:
         for p in _as_list(ports):
-            self._link(p, (InPort, OutPort, VirtualPort), "connect to")
+            self._link(p, (InPort, OutPort, RefPort, VarPort, VirtualPort), "connect to")
 
     def connect_from(self, ports) -> None:
         for p in _as_list(ports):
@@ -390,6 +406,12 @@ class TransposePort(VirtualPort):
     def __init__(self, shape, axes):
         super().__init__(shape)
         self.axes = tuple(axes)
+
+    def get_transform_func_fwd(self):
+        return lambda x: x.transpose(self.axes)
+
+    def get_transform_func_bwd(self):
+        return lambda x: x.transpose(np.argsort(self.axes))
 
     def transform_in(self, src, x):
         if self._is_source():

@@ -19,6 +19,7 @@ from neuroproc import (
     PyInPort,
     PyLoihiProcessModel,
     PyOutPort,
+    PyRefPort,
     RefPort,
     RunSteps,
     Var,
@@ -308,3 +309,59 @@ def test_custom_virtual_port_transforms_messages_in_a_run():
     dst.run(condition=RunSteps(num_steps=1), run_cfg=Loihi2SimCfg(backend="python"))
     np.testing.assert_array_equal(dst.got.get(), [3.0, 2.0, 1.0])
     dst.stop()
+
+
+class Holder(AbstractProcess):
+    def __init__(self, data, **kwargs):
+        super().__init__(**kwargs)
+        self.data = Var(shape=np.shape(data), init=data)
+        self.var_port = VarPort(self.data)
+
+
+class Writer(AbstractProcess):
+    def __init__(self, data, **kwargs):
+        super().__init__(data=np.asarray(data), **kwargs)
+        self.got = Var(shape=np.shape(data), init=0)
+        self.ref = RefPort(shape=np.shape(data))
+
+
+@implements(proc=Holder, protocol=LoihiProtocol)
+class PyHolder(PyLoihiProcessModel):
+    data = LavaPyType(np.ndarray, float)
+
+
+@implements(proc=Writer, protocol=LoihiProtocol)
+class PyWriter(PyLoihiProcessModel):
+    """Reads the target in step 1, writes its own data in step 2."""
+
+    got = LavaPyType(np.ndarray, float)
+    ref = LavaPyType(PyRefPort.VEC_DENSE, float)
+
+    def post_guard(self):
+        return True
+
+    def run_post_mgmt(self):
+        if self.time_step == 1:
+            self.got[:] = self.ref.read()
+        elif self.time_step == 2:
+            self.ref.write(self.proc_params["data"])
+
+
+MINE = np.arange(6.0).reshape(2, 3)
+THEIRS_32 = np.arange(10.0, 16.0).reshape(3, 2)
+
+
+@pytest.mark.parametrize("view, theirs, expected_read, expected_write", [
+    (lambda r: r.transpose((1, 0)), THEIRS_32, THEIRS_32.T, MINE.T),
+    (lambda r: r.reshape((3, 2)), THEIRS_32, THEIRS_32.reshape(2, 3), MINE.reshape(3, 2)),
+    (lambda r: r.flatten(), THEIRS_32.ravel(), THEIRS_32.reshape(2, 3), MINE.ravel()),
+], ids=["transpose", "reshape", "flatten"])
+def test_ref_port_views_transform_reads_and_writes(view, theirs, expected_read, expected_write):
+    writer, holder = Writer(MINE), Holder(theirs)
+    view(writer.ref).connect(holder.var_port)
+    cfg = Loihi2SimCfg(backend="python")
+    writer.run(condition=RunSteps(num_steps=1), run_cfg=cfg)
+    np.testing.assert_array_equal(writer.got.get(), expected_read)  # read backward through the view
+    writer.run(condition=RunSteps(num_steps=1), run_cfg=cfg)
+    np.testing.assert_array_equal(holder.data.get(), expected_write)  # written forward through it
+    writer.stop()

@@ -39,6 +39,21 @@ def _lava_pre_gate(scheduler, guarded) -> list:
     return [(t, lambda g=g: phase_due() and g()) for t, g in pre_items]
 
 
+class _ViewedAccessor:
+    """A RefPort's access to a Var through views: writes go forward through them, reads back."""
+
+    __slots__ = ("inner", "fwd", "bwd")
+
+    def __init__(self, inner, fwd, bwd):
+        self.inner, self.fwd, self.bwd = inner, fwd, bwd
+
+    def read(self):
+        return self.bwd(self.inner.read())
+
+    def write(self, value, idx=None) -> None:
+        self.inner.write(self.fwd(value), idx)
+
+
 class _HostVarAccessor(VarAccessor):
     """The user's ``var.set`` between runs: written, then the model is told (``on_var_update``)."""
 
@@ -92,6 +107,7 @@ class PythonBackend:
             for var in e.proc.vars:
                 homes[id(var)] = (e, var)
         refs = {id(r.ref): r.var for r in self.exe.flat.ref_links}
+        views = {id(r.ref): r.transforms() for r in self.exe.flat.ref_links}
         for e in self.exe.entries:
             owner = e.proc.name
             for port in e.proc.in_ports:
@@ -110,6 +126,8 @@ class PythonBackend:
                     home_entry, home_var = homes[id(var)]
                     target = VarAccessor(home_entry.model, home_var.name,
                                          home_entry.var_types[home_var.name], home_var)
+                    if views.get(id(port)) is not None:
+                        target = _ViewedAccessor(target, *views[id(port)])
                 setattr(e.model, port.name, lpt.cls(port.name, port.shape, lpt.d_type, owner, target=target))
             for port in e.proc.var_ports:
                 lpt = e.port_types.get(port.name)
