@@ -218,6 +218,9 @@ class AbstractSubProcessModel(AbstractProcessModel):
     to ``proc``'s ports, and aliases ``proc``'s Vars to the children's."""
 
     def __init__(self, proc):
+        if type(self) is AbstractSubProcessModel:
+            raise TypeError("AbstractSubProcessModel is abstract (got a direct instantiation). "
+                            "Subclass it and build the child Processes in __init__.")
         super().__init__(getattr(proc, "proc_params", None))
 
     def find_sub_procs(self) -> dict[str, object]:

@@ -153,3 +153,24 @@ def test_sparse_weights_read_and_write_as_csr_under_the_layer(lava_layer):
     with pytest.raises(ValueError, match="other stored entries"):
         conn.weights.set(sp.csr_matrix(np.ones((2, 3))))
     conn.stop()
+
+
+def test_raster_plot_has_lavas_defaults_and_checks_under_the_layer(lava_layer):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from lava.utils.plots import raster_plot
+
+    spikes = np.zeros((12, 5), dtype=int)
+    spikes[[0, 5, 6, 11], [1, 2, 3, 4]] = 1
+    fig = raster_plot(spikes)  # Lava draws every 6th neuron: rows 0 and 6
+    xy = fig.axes[0].lines[0].get_xydata()
+    assert xy.tolist() == [[1.0, 0.0], [3.0, 6.0]]
+    assert fig.axes[0].get_xlabel() == "Time Steps"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="either 0 or 1"):
+        raster_plot(2 * spikes)
+    with pytest.raises(ValueError, match="Stride must not be greater"):
+        raster_plot(spikes, stride=13)

@@ -365,3 +365,10 @@ def test_ref_port_views_transform_reads_and_writes(view, theirs, expected_read, 
     writer.run(condition=RunSteps(num_steps=1), run_cfg=cfg)
     np.testing.assert_array_equal(holder.data.get(), expected_write)  # written forward through it
     writer.stop()
+
+
+def test_sub_process_model_base_is_abstract():
+    from neuroproc import AbstractSubProcessModel
+
+    with pytest.raises(TypeError, match="is abstract"):
+        AbstractSubProcessModel(Box())

@@ -65,5 +65,6 @@ SHIMS: dict[str, str] = {
     "lava.magma.runtime.runtime": _SHIM + "runtime",
     "lava.proc.sparse.process": _SHIM + "sparse",
     "lava.utils.loihi": _SHIM + "loihi",
+    "lava.utils.plots": _SHIM + "plots",
     "lava.utils.system": _SHIM + "loihi",
 }
