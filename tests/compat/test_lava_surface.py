@@ -372,3 +372,14 @@ def test_sub_process_model_base_is_abstract():
 
     with pytest.raises(TypeError, match="is abstract"):
         AbstractSubProcessModel(Box())
+
+
+def test_sync_domains_are_accepted_and_recorded():
+    from neuroproc.sync import SyncDomain
+
+    box = Box()
+    domain = SyncDomain("main", LoihiProtocol(), [box])
+    domain.add_process([Box()])
+    assert len(domain.processes) == 2
+    with pytest.raises(ValueError, match="protocol must be a protocol instance"):
+        domain.set_protocol("loihi")
