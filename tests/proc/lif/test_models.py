@@ -279,7 +279,7 @@ def test_float_run_cfg_without_tag_picks_the_float_model_first():
 @pytest.mark.parametrize("backend", ["python", "compiled"])
 def test_bitacc_du_minus_one_keeps_u(backend):
     # du + 1 (Loihi's offset) = 0: u * 4096 / 4096, no decay at all (Lava's LIFReset test uses it)
-    lif = LIF(shape=(3,), u=[5, -7, 123456], du=-1, dv=0, vth=10**6)
+    lif = LIF(shape=(3,), u=[5, -7, 123456], du=-1, dv=0, vth=2**17 - 1)
     try:
         lif.run(RunSteps(4), Loihi1SimCfg(select_tag="fixed_pt", backend=backend))
         np.testing.assert_array_equal(lif.u.get(), [5, -7, 123456])
