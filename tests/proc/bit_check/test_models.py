@@ -58,3 +58,10 @@ def test_connect_var_watches_a_population():
 def test_bits_out_of_range_are_refused(bits):
     with pytest.raises(ValidationError, match="bits must be an int in 1..31"):
         BitCheck(bits=bits)
+
+
+def test_shape_is_the_watched_vars_not_the_argument():
+    check = BitCheck(shape=(2, 3), bits=12)
+    assert check.shape == (1,)
+    check.connect_var(Sigma(shape=(4,)).sigma)
+    assert check.shape == (4,)

@@ -26,6 +26,8 @@ class BitCheck(AbstractProcess):
         1 prints the value, and the details of an overflow, every step.
     bits : int
         Signed bit width to check, 1..31.
+    shape : tuple of int, optional
+        Ignored (as in Lava): the shape is the watched Var's.
     name : str, optional
         Name of the Process.
 
@@ -36,8 +38,9 @@ class BitCheck(AbstractProcess):
     network with a BitCheck (it runs on the python backend).
     """
 
-    def __init__(self, *, layerid: int | None = None, debug: int = 0, bits: int = 24, name: str | None = None,
-                 **kwargs):
+    def __init__(self, *, layerid: int | None = None, debug: int = 0, bits: int = 24,
+                 shape: tuple[int, ...] | None = None, name: str | None = None, **kwargs):
+        # shape is accepted as Lava does, and ignored: the shape is the watched Var's
         super().__init__(name=name, **kwargs)
         if isinstance(bits, bool) or not isinstance(bits, int) or not 1 <= bits <= 31:
             raise ValidationError(f"{self.who}.bits must be an int in 1..31 (got {short_repr(bits)}).")
