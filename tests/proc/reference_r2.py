@@ -24,16 +24,35 @@ SECOND_INPUT = {"RF": ("a_real_in", "a_imag_in"), "RF_IZ": ("a_real_in", "a_imag
                 "ProdNeuron": ("a_in1", "a_in2")}
 
 
+#: the case kinds built as source -> Dense -> neuron -> sink
+NEURON_KINDS = {"neuron", "rf", "sdn", "graded"}
+
+
+def _names(spec: dict) -> set[str]:
+    return {path.rpartition(".")[2] for path in spec.get("process_models", {})}
+
+
 def cases_of(refdir, neurons: set[str]) -> dict[str, dict]:
-    """Every case (shared and any held-back ones dropped beside them) of these neuron classes."""
+    """Every case (shared, and held-back ones dropped beside them) whose ``process_models`` name
+    one of these neuron classes."""
     cases = json.loads((refdir / "r2" / "cases.json").read_text())["cases"]
-    return {name: spec for name, spec in sorted(cases.items()) if spec.get("neuron") in neurons}
+    mine = {name: spec for name, spec in sorted(cases.items()) if _names(spec) & neurons}
+    other = {name: spec["kind"] for name, spec in mine.items() if spec.get("kind") not in NEURON_KINDS}
+    assert not other, f"cases of {sorted(neurons)} in a graph this runner does not build: {other}"
+    return mine
 
 
 def lava_class(path: str):
     """neuroproc's class for a Lava class path (``lava.proc.x.y.Name`` -> ``neuroproc.proc.x.y.Name``)."""
     module, _, name = path.rpartition(".")
     return getattr(importlib.import_module("neuroproc" + module[len("lava"):]), name)
+
+
+def _neuron_class(spec: dict, models: dict) -> type:
+    """The case's neuron: the Process that is neither a RingBuffer nor a connection."""
+    if "neuron" in spec:
+        return next(c for c in models if c.__name__ == spec["neuron"])
+    return next(c for c in models if c.__name__ not in ("RingBuffer", "Dense"))
 
 
 def neuron_kwargs(spec: dict) -> dict:
@@ -58,13 +77,13 @@ def run_case(spec: dict, ref: dict, backend: str) -> dict:
     if replays(spec, backend):
         return replay_case(spec, ref, backend)
     models = {lava_class(p): lava_class(m) for p, m in spec["process_models"].items()}
-    neuron_cls = next(c for c in models if c.__name__ == spec["neuron"])
+    neuron_cls = _neuron_class(spec, models)
     steps, n_out = spec["T"], spec["n_out"]
     dense_kw = {"num_message_bits": spec["num_message_bits"]} if "num_message_bits" in spec else {}
     src = io.source.RingBuffer(data=ref["input"])
     neuron = neuron_cls(shape=(n_out,), **neuron_kwargs(spec))
     sink = io.sink.RingBuffer(shape=(n_out,), buffer=steps)
-    first, second = SECOND_INPUT.get(spec["neuron"], ("a_in", None))
+    first, second = SECOND_INPUT.get(neuron_cls.__name__, ("a_in", None))
     dense = Dense(ref["weights"], **dense_kw)
     src.s_out.connect(dense.s_in)
     dense.a_out.connect(getattr(neuron, first))
@@ -94,7 +113,7 @@ def run_case(spec: dict, ref: dict, backend: str) -> dict:
 def replay_case(spec: dict, ref: dict, backend: str) -> dict:
     """The neuron alone, fed what Lava's Dense sent it: ``a_buff`` one step late."""
     models = {lava_class(p): lava_class(m) for p, m in spec["process_models"].items()}
-    neuron_cls = next(c for c in models if c.__name__ == spec["neuron"])
+    neuron_cls = _neuron_class(spec, models)
     steps, n_out = spec["T"], spec["n_out"]
     sent = np.zeros((n_out, steps))
     sent[:, 1:] = np.asarray(ref["a_buff"]).T[:, :-1]
