@@ -7,9 +7,7 @@ bit-identically to a run that was never interrupted (same time step, Var values,
 RingBuffer contents, models, and each model's own state such as the bit-accurate Dense's
 converted-weights flag).
 
-File format (version 1)
------------------------
-One file, three parts::
+**File format, version 1.** One file, three parts::
 
     NEUROPROC-NETWORK\\n                 magic line
     {"format": ..., "version": 1, ...}\\n   JSON header: format version, neuroproc/python/numpy
