@@ -224,3 +224,10 @@ def test_a_hierarchical_network_continues_with_its_children(tmp_path):
         np.testing.assert_array_equal(got["value"], expected)
         np.testing.assert_array_equal(got["now"], expected[-1])
     assert np.unique(expected[:, 0]).size == N + M  # the value changes every step
+
+
+def test_something_that_cannot_be_pickled_is_named(tmp_path):
+    lif = LIF(shape=(1,), name="l", callback=lambda x: x)  # a parameter for a custom model
+    with pytest.raises(ValidationError, match=r"^save: the network around l::LIF holds something "
+                                              r"that cannot be stored.*picklable"):
+        save(lif, tmp_path / "l")
