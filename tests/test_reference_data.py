@@ -104,3 +104,19 @@ def test_packed_file_reads_back_as_lava_wrote_it(path):
         assert list(back) == list(original)
         for key, a in original.items():
             assert pack_reference.identical(back[key], a), key
+
+
+def test_a_raw_folder_named_by_the_environment_takes_precedence(tmp_path, monkeypatch):
+    from tests.conftest import reference_dir
+
+    monkeypatch.delenv("NEUROPROC_REFERENCE_DIR", raising=False)
+    assert reference_dir() == IN_REPO_REFERENCE
+    (tmp_path / "cases.json").write_text("{}")
+    np.savez(tmp_path / "extra_case.npz", spikes=np.eye(3, dtype=np.uint8))
+    monkeypatch.setenv("NEUROPROC_REFERENCE_DIR", str(tmp_path))
+    assert reference_dir() == tmp_path
+    back = pack_reference.load_npz(reference_dir() / "extra_case.npz")
+    assert pack_reference.identical(back["spikes"], np.eye(3, dtype=np.uint8))
+    monkeypatch.setenv("NEUROPROC_REFERENCE_DIR", str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="holds no cases.json"):
+        reference_dir()
