@@ -5,6 +5,7 @@ import difflib
 import functools
 import inspect
 import itertools
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 
 from neuroproc._validation import short_repr, suggest, who
@@ -287,10 +288,18 @@ def _checking_kwargs(init: Callable) -> Callable:
     return __init__
 
 
-@functools.lru_cache(maxsize=None)
+_DECLARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _declared_kwargs(cls: type) -> frozenset[str] | None:
     """Named parameters of every ``__init__`` from ``cls`` up to AbstractProcess; None when one of
-    them takes only ``**kwargs`` (it reads its keywords itself)."""
+    them takes only ``**kwargs`` (it reads its keywords itself). Cached per class."""
+    if cls not in _DECLARED:
+        _DECLARED[cls] = _find_declared_kwargs(cls)
+    return _DECLARED[cls]
+
+
+def _find_declared_kwargs(cls: type) -> frozenset[str] | None:
     known = set(_COMMON_KWARGS)
     for klass in cls.__mro__:
         if klass is AbstractProcess or not issubclass(klass, AbstractProcess):
