@@ -6,11 +6,12 @@ import pytest
 import scipy.sparse as sp
 
 from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProcessModel
-from neuroproc.proc.dense.process import Dense
+from neuroproc.proc.dense.process import Dense, LearningDense
+from neuroproc.proc.learning_rules import STDPLoihi
 from neuroproc.proc.io import sink, source
-from neuroproc.proc.lif.process import LIF
+from neuroproc.proc.lif.process import LIF, LearningLIF
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
-from neuroproc.proc.sparse.process import Sparse
+from neuroproc.proc.sparse.process import LearningSparse, Sparse
 from neuroproc.registry import registered_models
 from neuroproc.utils.testing import check_process_model
 
@@ -31,6 +32,11 @@ FACTORIES = {
     LIF: lambda: LIF(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2),
     Dense: lambda: Dense(np.array([[2, -4], [6, 0], [0, 8]])),
     Sparse: lambda: Sparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]]))),
+    LearningDense: lambda: LearningDense(np.array([[2, -4], [6, 0], [0, 8]]),
+                                         learning_rule=STDPLoihi(1, 1, -1, 10, 10, rng_seed=0)),
+    LearningSparse: lambda: LearningSparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]])),
+                                           learning_rule=STDPLoihi(1, 1, -1, 10, 10, rng_seed=0)),
+    LearningLIF: lambda: LearningLIF(shape=(3,), du=0, dv=0, bias_mant=[1, 2, 3], vth=2),
     Passthrough: lambda: Passthrough((2, 3)),
     LinearChain: lambda: LinearChain(np.array([[2.0, -4.0], [6.0, 0.0], [0.0, 8.0]]), delay=2),
 }

@@ -101,7 +101,13 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
             self.prepare_weights()
             self.weights_set = True
         self.a_out.send(self.a_buff)
-        self.a_buff = self.scale_accumulation(self.accumulate(self.s_in.recv()))
+        s_in = self.s_in.recv()
+        self.a_buff = self.scale_accumulation(self.accumulate(s_in))
+        self.spikes_received(s_in)
+
+    def spikes_received(self, s_in: np.ndarray) -> None:
+        """Hook: called with this step's input after the accumulation (plastic connections
+        update their traces here); nothing by default."""
 
 
 @implements(proc=Dense, protocol=LoihiProtocol)
@@ -147,9 +153,13 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
         self.sign_mode = params.get("sign_mode")
 
     def prepare_weights(self) -> None:
-        converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
-        self.weights[...] = converted
+        self.weights[...] = self.convert_weights()
         super().prepare_weights()
+
+    def convert_weights(self) -> np.ndarray:
+        """Hook: the weights the synapses hold, from the initial ones (once, on the first step)."""
+        converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
+        return converted
 
     def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
         if self.weight_exp > 0:
@@ -178,3 +188,11 @@ class PyDenseModelBitAcc(BitAccConnectionTypes, AbstractPyDenseModelBitAcc):
 def _is_integral(value) -> bool:
     arr = np.asarray(value)
     return arr.dtype.kind in "iub" or bool(np.all(arr == np.trunc(arr)))
+
+
+from neuroproc.proc.dense.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningDenseModelBitApproximate,
+    PyLearningDenseModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningDenseModelBitApproximate", "PyLearningDenseModelFloat"])

@@ -220,3 +220,11 @@ class PyLifModelBitAcc(AbstractPyLifModelFixed):
 
         return bitacc_spec(self)
 
+
+
+from neuroproc.proc.lif.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningLIFModelFixed,
+    PyLearningLifModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningLIFModelFixed", "PyLearningLifModelFloat"])

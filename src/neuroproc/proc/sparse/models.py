@@ -119,3 +119,11 @@ class PySparseModelBitAcc(BitAccConnectionTypes, AbstractPySparseModel,
 
     def _from_float_sum(self, acc: np.ndarray) -> np.ndarray:
         return acc.astype(np.int64)
+
+
+from neuroproc.proc.sparse.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningSparseModelBitApproximate,
+    PyLearningSparseModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningSparseModelBitApproximate", "PyLearningSparseModelFloat"])
