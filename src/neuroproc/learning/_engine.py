@@ -109,7 +109,7 @@ def pre_spikes_fixed(s, binary, cfg, x1, x2, tx, tau, imp_int, imp_frac):
             if spiked:
                 x1[i] = scaled
         else:
-            total = (x1[i] + scaled) & 255
+            total = (np.int64(x1[i]) + scaled) & 255
             if cfg == 2:
                 x1[i] = min(total, 127)
             else:
