@@ -449,3 +449,65 @@ def learn_sparse(fixed, t, u, skip, has, w, tag2, tag1, rows, col_ptr, x0, y0, t
             w[pos] = nw
             tag2[pos] = nd
             tag1[pos] = nt
+
+
+@njit(cache=True)
+def learn_dense_events(fixed, t, u, has, w, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, sign_mode,
+                       rng_values):
+    """:func:`learn_dense` touching only the synapses of neurons that spiked in the epoch; exact
+    when ``begin_epoch`` allows skipping and every synapse is stable (see :func:`_stable`)."""
+    T = xh.shape[0] - 1
+    outf = np.zeros(3, np.float64)
+    outi = np.zeros(3, np.int64)
+    r_syn = rng_values[SYN]
+    for i in range(tx.size):
+        for j in range(ty.size):
+            if x0[i] or y0[j]:
+                nw, nd, nt = _update(fixed, has, i, j, w[j, i], tag2[j, i], tag1[j, i], x0[i], y0[j], u, tx[i], ty[j],
+                                     T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn, outf, outi)
+                w[j, i] = nw
+                tag2[j, i] = nd
+                tag1[j, i] = nt
+
+
+@njit(cache=True)
+def learn_sparse_events(fixed, t, u, has, w, tag2, tag1, rows, col_ptr, post_ptr, post_pos, post_pre, x0, y0, tx, ty,
+                        xh, yh, pi, pf, fi, ff, sign_mode, rng_values):
+    """:func:`learn_sparse` touching only the synapses of spiking pre neurons (their CSC columns)
+    and of spiking post neurons (through the post-major index: ``post_pos[post_ptr[j]:post_ptr[j+1]]``
+    are the CSC positions of post neuron j's synapses, ``post_pre`` their pre neurons)."""
+    T = xh.shape[0] - 1
+    outf = np.zeros(3, np.float64)
+    outi = np.zeros(3, np.int64)
+    r_syn = rng_values[SYN]
+    for i in range(tx.size):
+        if x0[i]:
+            for pos in range(col_ptr[i], col_ptr[i + 1]):
+                j = np.int64(rows[pos])
+                nw, nd, nt = _update(fixed, has, i, j, w[pos], tag2[pos], tag1[pos], True, y0[j], u, tx[i], ty[j], T,
+                                     xh, yh, pi, pf, fi, ff, sign_mode, r_syn, outf, outi)
+                w[pos] = nw
+                tag2[pos] = nd
+                tag1[pos] = nt
+    for j in range(ty.size):
+        if y0[j]:
+            for k in range(post_ptr[j], post_ptr[j + 1]):
+                pos = post_pos[k]
+                i = np.int64(post_pre[k])
+                if x0[i]:
+                    continue
+                nw, nd, nt = _update(fixed, has, i, j, w[pos], tag2[pos], tag1[pos], False, True, u, tx[i], ty[j], T,
+                                     xh, yh, pi, pf, fi, ff, sign_mode, r_syn, outf, outi)
+                w[pos] = nw
+                tag2[pos] = nd
+                tag1[pos] = nt
+
+
+@njit(cache=True)
+def all_stable(fixed, has, w, tag2, tag1, sign_mode):
+    """True when every synapse is stable (see :func:`_stable`), i.e. skipping is exact."""
+    wf, df, tf = w.ravel(), tag2.ravel(), tag1.ravel()
+    for k in range(wf.size):
+        if not _stable(fixed, has, wf[k], df[k], tf[k], sign_mode):
+            return False
+    return True

@@ -23,7 +23,8 @@ __all__ = ["learning_spec"]
 _ARRAYS = ("a_buff", "weights", "tag_2", "tag_1", "x1", "x2", "y1", "y2", "y3", "x0", "y0", "tx", "ty",
            "rng_state", "rng_values", "_xh", "_yh")
 _IN = ("s_in", "s_in_bap", "s_in_y1", "s_in_y2", "s_in_y3")
-# ip: binary, graded-spike cfg, t_epoch, three-factor, decimate exponent (-1: none), sign mode
+# ip: binary, graded-spike cfg, t_epoch, three-factor, decimate exponent (-1: none), sign mode,
+# event-driven learning allowed (every synapse stable at the start of the run; see _engine._stable)
 
 
 @njit(cache=True)
@@ -59,29 +60,37 @@ def _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, 
 
 @njit(cache=True)
 def _dense(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-           yh, rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in, bap,
-           ys1, ys2, ys3):
+           yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
+           imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
         u, skip, has = _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi,
                               decay, has_decay, imps, imp_int, imp_frac)
-        eng.learn_dense(fixed, t, u, skip, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, ip[5],
-                        rng_values)
+        if skip and ip[6] != 0:
+            eng.learn_dense_events(fixed, t, u, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
+                                   ip[5], rng_values)
+        else:
+            eng.learn_dense(fixed, t, u, skip, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
+                            ip[5], rng_values)
         eng.end_epoch(x0, y0, tx, ty)
 
 
 @njit(cache=True)
 def _sparse(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-            yh, rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in, bap,
-            ys1, ys2, ys3):
+            yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
+            imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
         u, skip, has = _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi,
                               decay, has_decay, imps, imp_int, imp_frac)
-        eng.learn_sparse(fixed, t, u, skip, has, weights, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, xh, yh, pi, pf,
-                         fi, ff, ip[5], rng_values)
+        if skip and ip[6] != 0:
+            eng.learn_sparse_events(fixed, t, u, has, weights, tag2, tag1, rows, col_ptr, post_ptr, post_pos,
+                                    post_pre, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, ip[5], rng_values)
+        else:
+            eng.learn_sparse(fixed, t, u, skip, has, weights, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, xh, yh, pi,
+                             pf, fi, ff, ip[5], rng_values)
         eng.end_epoch(x0, y0, tx, ty)
 
 
@@ -95,55 +104,68 @@ def learning_early(t, a_buff, *rest):
 
 @njit(cache=True)
 def dense_float_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                     yh, rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in,
-                     bap, ys1, ys2, ys3):
+                     yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
+                     imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     k = dk.active_inputs(s_in, idx)
     dk.float_binary_step(t, a_buff, weights.T, idx[:k])
     _dense(False, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-           rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2,
-           ys3)
+           rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int,
+           imp_frac, s_in, bap, ys1, ys2, ys3)
 
 
 @njit(cache=True)
 def dense_fixed_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                     yh, rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in,
-                     bap, ys1, ys2, ys3):
+                     yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
+                     imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     if ip[0] != 0:
         k = dk.active_inputs(s_in, idx)
         dk.bitacc_binary_step(t, a_buff, weights.T, we, idx[:k])
     else:
         dk.bitacc_graded_step(t, a_buff, weights.T, we, s_in)
     _dense(True, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-           rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2,
-           ys3)
+           rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int,
+           imp_frac, s_in, bap, ys1, ys2, ys3)
 
 
 @njit(cache=True)
 def sparse_float_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                      yh, rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in,
-                      bap, ys1, ys2, ys3):
+                      yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
+                      imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     if ip[0] != 0:
         k = dk.active_inputs(s_in, idx)
         sk.float_binary_step(t, a_buff, weights, rows, col_ptr, idx, we, idx[:k])
     else:
         sk.float_graded_step(t, a_buff, weights, rows, col_ptr, idx, we, s_in)
     _sparse(False, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-            rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2,
-            ys3)
+            rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
+            imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
 
 
 @njit(cache=True)
 def sparse_fixed_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                      yh, rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in,
-                      bap, ys1, ys2, ys3):
+                      yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
+                      imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     if ip[0] != 0:
         k = dk.active_inputs(s_in, idx)
         sk.bitacc_binary_step(t, a_buff, weights, rows, col_ptr, idx, we, idx[:k])
     else:
         sk.bitacc_graded_step(t, a_buff, weights, rows, col_ptr, idx, we, s_in)
     _sparse(True, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-            rows, col_ptr, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2,
-            ys3)
+            rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
+            imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
+
+
+def _post_index(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(post_ptr, post_pos, post_pre)``: each post neuron's synapses as CSC positions and pre
+    neurons (made once per model; the structure never changes)."""
+    if getattr(m, "_post_index", None) is None:
+        rows = m.rows.astype(np.int64)
+        cols = np.repeat(np.arange(m.col_ptr.size - 1), np.diff(m.col_ptr))
+        order = np.lexsort((cols, rows))
+        ptr = np.zeros(m.shape[0] + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=m.shape[0]), out=ptr[1:])
+        m._post_index = (ptr, order.astype(np.int64), cols[order].astype(np.int32))
+    return m._post_index
 
 
 _STEPS = {(False, False): dense_float_step, (False, True): dense_fixed_step, (True, False): sparse_float_step,
@@ -161,16 +183,27 @@ def learning_spec(model) -> KernelSpec | None:
 
     def params(m):
         decay, has, imps, imp_int, imp_frac = m.trace_params()
+        pi = m.rule_tables[0]
+        targets = np.zeros(3, np.bool_)
+        targets[pi[:, 0]] = True
+        # skipping synapses is exact while every value is stable; learning keeps them so, except
+        # the bit-approximate tag_1, whose saturation value -257 is not (its next sum clips it)
+        stable = eng.all_stable(fixed, targets, m.weights.ravel(order="K"), m.tag_2.ravel(order="K"),
+                                m.tag_1.ravel(order="K"), m.learn_sign_mode)
+        events = stable and not (fixed and targets[2])
         ip = np.array([int(binary), m._graded_spike_cfg, m._t_epoch, int(m._three_factor), m.k_dec,
-                       m.learn_sign_mode], np.int64)
+                       m.learn_sign_mode, int(events)], np.int64)
         if sparse:
             big = m.weights.nbytes + m.rows.nbytes > sk.PREFETCH_ABOVE_BYTES
             rows, col_ptr = m.rows, m.col_ptr
             we = np.array([getattr(m, "weight_exp", 0), sk.LOOKAHEAD if big else 0], np.int64)
+            post = _post_index(m)
         else:
             rows, col_ptr = np.zeros(1, np.uint16), np.zeros(1, np.int64)
             we = np.array([getattr(m, "weight_exp", 0)], np.int64)
-        return (rows, col_ptr, np.zeros(n_in, np.int64), we, ip, *m.rule_tables, decay, has, imps, imp_int, imp_frac)
+            post = (np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1, np.int64))
+        return (rows, col_ptr, *post, np.zeros(n_in, np.int64), we, ip, *m.rule_tables, decay, has, imps, imp_int,
+                imp_frac)
 
     def prepare(m):
         dk._prepare(m)
