@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 from numba import njit
 
@@ -78,7 +79,7 @@ def pre_spikes_float(s, binary, cfg, x1, x2, tx, tau, imp1, imp2):
             tx[i] = tau
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _add_impulse(v, r, imp_int, imp_frac):
     v = v + imp_int + (1 if r < imp_frac else 0)
     return min(max(v, 0), 127)
@@ -189,7 +190,7 @@ def history_fixed(h, decay, has_decay, imp_int, imp_frac, tspk, r_decay, r_imp):
 
 
 # -- per epoch: synaptic updates -----------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _factor(code, tix, i, j, xh, yh, x0i, y0j, w, d, tg):
     if code == 0:
         return 1.0 if x0i else 0.0
@@ -208,15 +209,16 @@ def _factor(code, tix, i, j, xh, yh, x0i, y0j, w, d, tg):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _wrap32(v):
     return ((v + 2147483648) & 4294967295) - 2147483648
 
 
-@njit(cache=True)
-def synapse_float(out, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, prod_i, prod_f, fac_i, fac_f):
-    """``out[k]`` = the summed products of target k for synapse (post j, pre i), in rule order."""
-    seen = np.zeros(3, np.bool_)
+@njit(cache=True, inline="always")
+def synapse_float(out, seen, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, prod_i, prod_f, fac_i, fac_f):
+    """``out[k]`` = the summed products of target k for synapse (post j, pre i), in rule order
+    (``seen``: scratch of 3 bools)."""
+    seen[0] = seen[1] = seen[2] = 0
     for p in range(prod_i.shape[0]):
         tgt, dep = prod_i[p, 0], prod_i[p, 1]
         if dep == 0:
@@ -233,11 +235,11 @@ def synapse_float(out, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, prod_i,
             if fac_i[f, 1]:
                 v = np.sign(v)
             val = val * v
-        out[tgt] = out[tgt] + val if seen[tgt] else val
-        seen[tgt] = True
+        out[tgt] = out[tgt] + val if seen[tgt] != 0 else val
+        seen[tgt] = 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def saturate_float(tgt, v, sign_mode):
     if tgt == 0:
         if sign_mode == 2 and v < 0:
@@ -250,7 +252,7 @@ def saturate_float(tgt, v, sign_mode):
     return v
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def synapse_fixed(out, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, prod_i, prod_f, fac_i, fac_f):
     """``out[k]`` += the 16-bit accumulator contributions of target k (``out`` starts at var << 7)."""
     for p in range(prod_i.shape[0]):
@@ -278,7 +280,7 @@ def synapse_fixed(out, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, prod_i,
         out[tgt] = min(max(out[tgt] + r, ACC_MIN), ACC_MAX)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def finish_fixed(tgt, acc, sign_mode, r_syn):
     """Saturate the accumulator, round it stochastically to 8 bits, shift back, saturate."""
     if tgt == 0:
@@ -302,7 +304,7 @@ def finish_fixed(tgt, acc, sign_mode, r_syn):
     return min(max(v, lo), hi)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _stable(fixed, has, w, d, tg, sign_mode):
     """True when a synapse whose products are all 0 keeps its values exactly (so it may be
     skipped): its values already lie where saturation and rounding leave them."""
@@ -322,36 +324,65 @@ def _stable(fixed, has, w, d, tg, sign_mode):
     return True
 
 
-@njit(cache=True)
-def _update(fixed, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn,
-            outf, outi):
-    """New (w, d, t) of one synapse, from the values before the phase."""
+@njit(cache=True, inline="always")
+def _update_fixed(out, seen, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn):
+    """New (w, d, t) of one synapse, bit-approximate (``out``: int64 scratch of 3)."""
     nw, nd, nt = np.float64(w), np.float64(d), np.float64(tg)
-    if fixed:
-        outi[0] = np.int64(w) << 7
-        outi[1] = np.int64(d) << 7
-        outi[2] = np.int64(tg) << 7
-        synapse_fixed(outi, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff)
-        if has[0]:
-            nw = np.float64(finish_fixed(0, outi[0], sign_mode, r_syn))
-        if has[1]:
-            nd = np.float64(finish_fixed(1, outi[1], sign_mode, r_syn))
-        if has[2]:
-            nt = np.float64(finish_fixed(2, outi[2], sign_mode, r_syn))
-    else:
-        synapse_float(outf, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff)
-        if has[0]:
-            nw = saturate_float(0, w + outf[0], sign_mode)
-        if has[1]:
-            nd = saturate_float(1, d + outf[1], sign_mode)
-        if has[2]:
-            nt = tg + outf[2]
+    out[0] = np.int64(w) << 7
+    out[1] = np.int64(d) << 7
+    out[2] = np.int64(tg) << 7
+    synapse_fixed(out, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff)
+    if has[0]:
+        nw = np.float64(finish_fixed(0, out[0], sign_mode, r_syn))
+    if has[1]:
+        nd = np.float64(finish_fixed(1, out[1], sign_mode, r_syn))
+    if has[2]:
+        nt = np.float64(finish_fixed(2, out[2], sign_mode, r_syn))
     return nw, nd, nt
+
+
+@njit(cache=True, inline="always")
+def _update_float(out, seen, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn):
+    """New (w, d, t) of one synapse, float (``out``: float64 scratch of 3)."""
+    nw, nd, nt = np.float64(w), np.float64(d), np.float64(tg)
+    synapse_float(out, seen, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff)
+    if has[0]:
+        nw = saturate_float(0, w + out[0], sign_mode)
+    if has[1]:
+        nd = saturate_float(1, d + out[1], sign_mode)
+    if has[2]:
+        nt = tg + out[2]
+    return nw, nd, nt
+
+
+def update(out, seen, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn):
+    """New (w, d, t) of one synapse from the values before the phase: bit-approximate when the
+    scratch ``out`` is an integer array, float otherwise. Chosen when numba compiles the caller
+    (an overload), so each loop holds one arithmetic only."""
+    fn = _update_fixed if out.dtype.kind == "i" else _update_float
+    return fn(out, seen, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn)
+
+
+if not numba.config.DISABLE_JIT:
+    from numba.core import types
+    from numba.extending import overload
+
+    @overload(update, inline="always")
+    def _update_overload(out, seen, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff,
+                         sign_mode, r_syn):
+        fn = _update_fixed if isinstance(out.dtype, types.Integer) else _update_float
+
+        def impl(out, seen, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff, sign_mode,
+                 r_syn):
+            return fn(out, seen, has, i, j, w, d, tg, x0i, y0j, u, txi, tyj, T, xh, yh, pi, pf, fi, ff, sign_mode,
+                      r_syn)
+
+        return impl
 
 
 @njit(cache=True)
 def begin_epoch(fixed, t, three_factor, k_dec, x1, x2, y1, y2, y3, x0, y0, tx, ty, decay, has_decay, imps,
-                imp_int, imp_frac, xh, yh, pi, rng_state, rng_values):
+                imp_int, imp_frac, xh, yh, pi, fi, rng_state, rng_values):
     """First half of a learning phase (``t % t_epoch == 0``): random stream, dependencies, trace
     histories, traces. Returns ``(u, skip, has)``: the u dependency's value, whether synapses
     without an active dependency may be skipped, and which targets the rules have."""
@@ -392,9 +423,16 @@ def begin_epoch(fixed, t, three_factor, k_dec, x1, x2, y1, y2, y3, x0, y0, tx, t
         has[pi[p, 0]] = True
         if pi[p, 1] == 2 and u != 0:
             any_u = True
-    # a synapse without an active dependency keeps its values (if they are stable), unless the
-    # float traces hold NaN (0 * NaN is NaN)
-    skip = not any_u and not (not fixed and (np.isnan(xh).any() or np.isnan(yh).any()))
+    # a synapse without an active dependency keeps its values (if they are stable), unless a float
+    # trace the rules use holds NaN (0 * NaN is NaN; traces of tau 0 are NaN but mostly unused)
+    skip = not any_u
+    if not fixed and skip:
+        for f in range(fi.shape[0]):
+            code = fi[f, 0]
+            if 2 <= code <= 3 and np.isnan(xh[:, code - 2]).any():
+                skip = False
+            if 4 <= code <= 6 and np.isnan(yh[:, code - 4]).any():
+                skip = False
     return u, skip, has
 
 
@@ -409,12 +447,11 @@ def end_epoch(x0, y0, tx, ty):
 
 
 @njit(cache=True)
-def learn_dense(fixed, t, u, skip, has, w, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, sign_mode,
+def learn_dense(fixed, out, seen, t, u, skip, has, w, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, sign_mode,
                 rng_values):
-    """Apply the rules to every synapse of ``(n_out, n_in)`` matrices."""
+    """Apply the rules to every synapse of ``(n_out, n_in)`` matrices (``out``: the scratch
+    whose dtype picks the arithmetic, see :func:`update`; ``seen``: int64 scratch of 3)."""
     T = xh.shape[0] - 1
-    outf = np.zeros(3, np.float64)
-    outi = np.zeros(3, np.int64)
     r_syn = rng_values[SYN]
     for i in range(tx.size):
         x0i = x0[i]
@@ -422,20 +459,18 @@ def learn_dense(fixed, t, u, skip, has, w, tag2, tag1, x0, y0, tx, ty, xh, yh, p
             wv, dv, tv = w[j, i], tag2[j, i], tag1[j, i]
             if skip and not x0i and not y0[j] and _stable(fixed, has, wv, dv, tv, sign_mode):
                 continue
-            nw, nd, nt = _update(fixed, has, i, j, wv, dv, tv, x0i, y0[j], u, tx[i], ty[j], T, xh, yh, pi, pf, fi,
-                                 ff, sign_mode, r_syn, outf, outi)
+            nw, nd, nt = update(out, seen, has, i, j, wv, dv, tv, x0i, y0[j], u, tx[i], ty[j], T, xh, yh, pi, pf, fi,
+                                 ff, sign_mode, r_syn)
             w[j, i] = nw
             tag2[j, i] = nd
             tag1[j, i] = nt
 
 
 @njit(cache=True)
-def learn_sparse(fixed, t, u, skip, has, w, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
-                 sign_mode, rng_values):
+def learn_sparse(fixed, out, seen, t, u, skip, has, w, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, xh, yh, pi, pf,
+                 fi, ff, sign_mode, rng_values):
     """Apply the rules to the stored synapses (values in CSC order)."""
     T = xh.shape[0] - 1
-    outf = np.zeros(3, np.float64)
-    outi = np.zeros(3, np.int64)
     r_syn = rng_values[SYN]
     for i in range(tx.size):
         x0i = x0[i]
@@ -444,51 +479,48 @@ def learn_sparse(fixed, t, u, skip, has, w, tag2, tag1, rows, col_ptr, x0, y0, t
             wv, dv, tv = w[pos], tag2[pos], tag1[pos]
             if skip and not x0i and not y0[j] and _stable(fixed, has, wv, dv, tv, sign_mode):
                 continue
-            nw, nd, nt = _update(fixed, has, i, j, wv, dv, tv, x0i, y0[j], u, tx[i], ty[j], T, xh, yh, pi, pf, fi,
-                                 ff, sign_mode, r_syn, outf, outi)
+            nw, nd, nt = update(out, seen, has, i, j, wv, dv, tv, x0i, y0[j], u, tx[i], ty[j], T, xh, yh, pi, pf, fi,
+                                 ff, sign_mode, r_syn)
             w[pos] = nw
             tag2[pos] = nd
             tag1[pos] = nt
 
 
 @njit(cache=True)
-def learn_dense_events(fixed, t, u, has, w, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, sign_mode,
+def learn_dense_events(out, seen, t, u, has, w, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, sign_mode,
                        rng_values):
     """:func:`learn_dense` touching only the synapses of neurons that spiked in the epoch; exact
     when ``begin_epoch`` allows skipping and every synapse is stable (see :func:`_stable`)."""
     T = xh.shape[0] - 1
-    outf = np.zeros(3, np.float64)
-    outi = np.zeros(3, np.int64)
     r_syn = rng_values[SYN]
     for i in range(tx.size):
         for j in range(ty.size):
             if x0[i] or y0[j]:
-                nw, nd, nt = _update(fixed, has, i, j, w[j, i], tag2[j, i], tag1[j, i], x0[i], y0[j], u, tx[i], ty[j],
-                                     T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn, outf, outi)
+                nw, nd, nt = update(out, seen, has, i, j, w[j, i], tag2[j, i], tag1[j, i], x0[i], y0[j], u, tx[i], ty[j],
+                                     T, xh, yh, pi, pf, fi, ff, sign_mode, r_syn)
                 w[j, i] = nw
                 tag2[j, i] = nd
                 tag1[j, i] = nt
 
 
 @njit(cache=True)
-def learn_sparse_events(fixed, t, u, has, w, tag2, tag1, rows, col_ptr, post_ptr, post_pos, post_pre, x0, y0, tx, ty,
-                        xh, yh, pi, pf, fi, ff, sign_mode, rng_values):
+def learn_sparse_events(out, seen, t, u, has, w, tag2, tag1, rows, col_ptr, post_ptr, post_pos, post_pre, x0, y0, tx,
+                        ty, xh, yh, pi, pf, fi, ff, sign_mode, rng_values):
     """:func:`learn_sparse` touching only the synapses of spiking pre neurons (their CSC columns)
     and of spiking post neurons (through the post-major index: ``post_pos[post_ptr[j]:post_ptr[j+1]]``
     are the CSC positions of post neuron j's synapses, ``post_pre`` their pre neurons)."""
     T = xh.shape[0] - 1
-    outf = np.zeros(3, np.float64)
-    outi = np.zeros(3, np.int64)
     r_syn = rng_values[SYN]
+    need = _needed(has, fi)
     for i in range(tx.size):
         if x0[i]:
             for pos in range(col_ptr[i], col_ptr[i + 1]):
                 j = np.int64(rows[pos])
-                nw, nd, nt = _update(fixed, has, i, j, w[pos], tag2[pos], tag1[pos], True, y0[j], u, tx[i], ty[j], T,
-                                     xh, yh, pi, pf, fi, ff, sign_mode, r_syn, outf, outi)
-                w[pos] = nw
-                tag2[pos] = nd
-                tag1[pos] = nt
+                dv = tag2[pos] if need[1] else tag2[0]
+                tv = tag1[pos] if need[2] else tag1[0]
+                nw, nd, nt = update(out, seen, has, i, j, w[pos], dv, tv, True, y0[j], u, tx[i], ty[j], T, xh, yh, pi,
+                                    pf, fi, ff, sign_mode, r_syn)
+                _store(has, w, tag2, tag1, pos, nw, nd, nt)
     for j in range(ty.size):
         if y0[j]:
             for k in range(post_ptr[j], post_ptr[j + 1]):
@@ -496,11 +528,32 @@ def learn_sparse_events(fixed, t, u, has, w, tag2, tag1, rows, col_ptr, post_ptr
                 i = np.int64(post_pre[k])
                 if x0[i]:
                     continue
-                nw, nd, nt = _update(fixed, has, i, j, w[pos], tag2[pos], tag1[pos], False, True, u, tx[i], ty[j], T,
-                                     xh, yh, pi, pf, fi, ff, sign_mode, r_syn, outf, outi)
-                w[pos] = nw
-                tag2[pos] = nd
-                tag1[pos] = nt
+                dv = tag2[pos] if need[1] else tag2[0]
+                tv = tag1[pos] if need[2] else tag1[0]
+                nw, nd, nt = update(out, seen, has, i, j, w[pos], dv, tv, False, True, u, tx[i], ty[j], T, xh, yh, pi,
+                                    pf, fi, ff, sign_mode, r_syn)
+                _store(has, w, tag2, tag1, pos, nw, nd, nt)
+
+
+@njit(cache=True)
+def _needed(has, fi):
+    """Which synaptic variables (w, d, t) a phase reads: its targets and its factors."""
+    need = has.copy()
+    for f in range(fi.shape[0]):
+        if 7 <= fi[f, 0] <= 9:
+            need[fi[f, 0] - 7] = True
+    return need
+
+
+@njit(cache=True, inline="always")
+def _store(has, w, tag2, tag1, pos, nw, nd, nt):
+    """Write back only the targets of the rules (the other values did not change)."""
+    if has[0]:
+        w[pos] = nw
+    if has[1]:
+        tag2[pos] = nd
+    if has[2]:
+        tag1[pos] = nt
 
 
 @njit(cache=True)

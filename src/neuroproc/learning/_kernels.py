@@ -52,44 +52,44 @@ def _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, 
 
 
 @njit(cache=True)
-def _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi, decay, has_decay,
-           imps, imp_int, imp_frac):
+def _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi, fi, decay,
+           has_decay, imps, imp_int, imp_frac):
     return eng.begin_epoch(fixed, t, ip[3] != 0, ip[4], x1, x2, y1, y2, y3, x0, y0, tx, ty, decay, has_decay, imps,
-                           imp_int, imp_frac, xh, yh, pi, rng_state, rng_values)
+                           imp_int, imp_frac, xh, yh, pi, fi, rng_state, rng_values)
 
 
 @njit(cache=True)
-def _dense(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
+def _dense(fixed, out, seen, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
            yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
            imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
         u, skip, has = _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi,
-                              decay, has_decay, imps, imp_int, imp_frac)
+                              fi, decay, has_decay, imps, imp_int, imp_frac)
         if skip and ip[6] != 0:
-            eng.learn_dense_events(fixed, t, u, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
+            eng.learn_dense_events(out, seen, t, u, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
                                    ip[5], rng_values)
         else:
-            eng.learn_dense(fixed, t, u, skip, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
+            eng.learn_dense(fixed, out, seen, t, u, skip, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
                             ip[5], rng_values)
         eng.end_epoch(x0, y0, tx, ty)
 
 
 @njit(cache=True)
-def _sparse(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
+def _sparse(fixed, out, seen, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
             yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
             imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
         u, skip, has = _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi,
-                              decay, has_decay, imps, imp_int, imp_frac)
+                              fi, decay, has_decay, imps, imp_int, imp_frac)
         if skip and ip[6] != 0:
-            eng.learn_sparse_events(fixed, t, u, has, weights, tag2, tag1, rows, col_ptr, post_ptr, post_pos,
+            eng.learn_sparse_events(out, seen, t, u, has, weights, tag2, tag1, rows, col_ptr, post_ptr, post_pos,
                                     post_pre, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, ip[5], rng_values)
         else:
-            eng.learn_sparse(fixed, t, u, skip, has, weights, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, xh, yh, pi,
+            eng.learn_sparse(fixed, out, seen, t, u, skip, has, weights, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, xh, yh, pi,
                              pf, fi, ff, ip[5], rng_values)
         eng.end_epoch(x0, y0, tx, ty)
 
@@ -108,7 +108,7 @@ def dense_float_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0,
                      imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     k = dk.active_inputs(s_in, idx)
     dk.float_binary_step(t, a_buff, weights.T, idx[:k])
-    _dense(False, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
+    _dense(False, np.zeros(3), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
            rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int,
            imp_frac, s_in, bap, ys1, ys2, ys3)
 
@@ -122,7 +122,7 @@ def dense_fixed_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0,
         dk.bitacc_binary_step(t, a_buff, weights.T, we, idx[:k])
     else:
         dk.bitacc_graded_step(t, a_buff, weights.T, we, s_in)
-    _dense(True, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
+    _dense(True, np.zeros(3, np.int64), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
            rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int,
            imp_frac, s_in, bap, ys1, ys2, ys3)
 
@@ -136,7 +136,7 @@ def sparse_float_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0
         sk.float_binary_step(t, a_buff, weights, rows, col_ptr, idx, we, idx[:k])
     else:
         sk.float_graded_step(t, a_buff, weights, rows, col_ptr, idx, we, s_in)
-    _sparse(False, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
+    _sparse(False, np.zeros(3), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
             rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
             imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
 
@@ -150,7 +150,7 @@ def sparse_fixed_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0
         sk.bitacc_binary_step(t, a_buff, weights, rows, col_ptr, idx, we, idx[:k])
     else:
         sk.bitacc_graded_step(t, a_buff, weights, rows, col_ptr, idx, we, s_in)
-    _sparse(True, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
+    _sparse(True, np.zeros(3, np.int64), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
             rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
             imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
 

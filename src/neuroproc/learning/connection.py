@@ -137,13 +137,15 @@ class PyLearningConnection:
         u, skip, targets = eng.begin_epoch(self.FIXED, self.time_step, self._three_factor, self.k_dec, self.x1,
                                            self.x2, self.y1, self.y2, self.y3, self.x0, self.y0, self.tx, self.ty,
                                            decay, has, imps, imp_int, imp_frac, self._xh, self._yh, pi,
-                                           self.rng_state, self.rng_values)
+                                           fi, self.rng_state, self.rng_values)
+        out = np.zeros(3, np.int64 if self.FIXED else np.float64)  # its dtype picks the arithmetic
+        seen = np.zeros(3, np.int64)
         if self.SPARSE:
-            eng.learn_sparse(self.FIXED, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
+            eng.learn_sparse(self.FIXED, out, seen, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
                              self.rows, self.col_ptr, self.x0, self.y0, self.tx, self.ty, self._xh, self._yh, pi,
                              pf, fi, ff, self.learn_sign_mode, self.rng_values)
         else:
-            eng.learn_dense(self.FIXED, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
+            eng.learn_dense(self.FIXED, out, seen, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
                             self.x0, self.y0, self.tx, self.ty, self._xh, self._yh, pi, pf, fi, ff,
                             self.learn_sign_mode, self.rng_values)
         eng.end_epoch(self.x0, self.y0, self.tx, self.ty)
