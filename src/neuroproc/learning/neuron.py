@@ -26,15 +26,15 @@ class LearningNeuronModel:
         super().__init__(proc_params)
         self._shape = self.proc_params["shape"]
         self._learning_rule = self.proc_params.get("learning_rule")
-        self._spikes = None
+        self.s_out_buff = None
 
     def spiking_activation(self):
-        self._spikes = super().spiking_activation()
-        return self._spikes
+        self.s_out_buff = super().spiking_activation()
+        return self.s_out_buff
 
     def run_spk(self) -> None:
         super().run_spk()
-        self.s_out_bap.send(self._spikes)
+        self.s_out_bap.send(self.s_out_buff)
         self.s_out_y1.send(self.y1)
         self.s_out_y2.send(self.y2)
         self.s_out_y3.send(self.y3)
