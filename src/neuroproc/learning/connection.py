@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuroproc._validation import who as who_of
+from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.learning import _engine as eng
 from neuroproc.learning.constants import W_TRACE_FRACTIONAL_PART, GradedSpikeCfg
 from neuroproc.learning.learning_rule import Loihi3FLearningRule
@@ -72,6 +74,11 @@ class PyLearningConnection:
                                                            ConnVarRandom())
         else:
             self.rng_state, self.rng_values = np.zeros((5, 6), np.uint64), np.zeros(5, np.float64)
+
+    @classmethod
+    def linear_map(cls, proc) -> LinearMap:
+        """The fold stage's hook: a plastic connection is never merged into a weight product."""
+        return LinearMap("s_in", "a_out", refused=f"{who_of(proc)} learns: its weights change during the run")
 
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
