@@ -206,14 +206,27 @@ def test_bitacc_model_refuses_values_it_cannot_represent():
                           ({"du": 0.5}, "needs whole numbers"), ({"u": [0.5, 1]}, "whole numbers"),
                           ({"vth": 2**40}, r"vth in \[0, 33554431\], unsigned, and vth << 6 must "
                                            r"fit int32"), ({"vth": -1}, r"vth in \[0, "),
-                          ({"bias_mant": 40000}, r"bias_mant in \[-4096, 4095\], a signed 13-bit"),
-                          ({"bias_mant": [-4097, 0]}, r"bias_mant in \[-4096, 4095\]"),
+                          ({"bias_mant": 40000}, r"bias_mant in \[-32768, 32767\], Lava's int16 Var"),
+                          ({"bias_mant": [-40000, 0]}, r"bias_mant in \[-32768, 32767\]"),
                           ({"bias_exp": 40}, r"bias_exp in \[-7, 7\]"),
                           ({"u": 2**24}, r"u in \[-8388608, 8388608\]"),
                           ({"v": [0, -(2**23) - 1]}, r"v in \[-8388608, 8388607\]")]:
         lif = LIF(shape=(2,), **kwargs)
         with pytest.raises(ValidationError, match=match):
             lif.run(RunSteps(1), BITACC.run_cfg())
+        lif.stop()
+
+
+def test_bitacc_bias_beyond_13_bits_warns_and_is_used_as_lava_does():
+    # Lava's own STDP tests drive LIFs with bias_mant 20000-25000 (its int16 Var holds them)
+    from neuroproc.exceptions import PrecisionWarning
+
+    lif = LIF(shape=(1,), du=0, dv=0, vth=10000, bias_mant=25000)
+    try:
+        with pytest.warns(PrecisionWarning, match=r"13 bits, \[-4096, 4095\]"):
+            lif.run(RunSteps(1), BITACC.run_cfg())
+        assert lif.v.get()[0] == 25000
+    finally:
         lif.stop()
 
 

@@ -149,7 +149,7 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
         "u": (-(1 << 23), 1 << 23, "a 24-bit signed state (Lava's wrap may leave +2**23)"),
         "v": (-(1 << 23), (1 << 23) - 1, "a 24-bit signed state"),
         "vth": (0, (1 << 25) - 1, "unsigned, and vth << 6 must fit int32"),
-        "bias_mant": (-(1 << 12), (1 << 12) - 1, "a signed 13-bit mantissa"),
+        "bias_mant": (-(1 << 15), (1 << 15) - 1, "Lava's int16 Var"),
         "bias_exp": (-7, 7, "a 3-bit exponent (Lava shifts right for negative values)"),
     }
     VTH_MAX = (1 << 17) - 1
@@ -186,6 +186,13 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
             raise ValidationError(
                 f"{who}: {cls.__name__} needs {name} in [{lo}, {hi}], {what} (got "
                 f"{short_repr(value)}). Scale the parameter into range, or use the float model.")
+        if name == "bias_mant" and arr.size and (arr.min() < -(1 << 12) or arr.max() > (1 << 12) - 1):
+            # Lava's own tests drive neurons with bias_mant 20000-25000 (its int16 Var holds them)
+            warnings.warn(
+                f"{who}: {cls.__name__}: Loihi's bias mantissa has 13 bits, [-4096, 4095] (got "
+                f"{short_repr(value)}); Lava's CPU model uses the int16 value as given, and so does "
+                "this one. Use bias_exp for larger biases on hardware.",
+                PrecisionWarning, stacklevel=2)
         if name == "vth" and arr.size and arr.max() > cls.VTH_MAX:
             warnings.warn(
                 f"{who}: {cls.__name__} holds vth in 17 bits, [0, {cls.VTH_MAX}] (got "
@@ -413,3 +420,11 @@ class PyTernLifModelFixed(TernaryMixin, AbstractPyLifModelFixed):
         from neuroproc.proc.lif._kernels import ternary_fixed_spec
 
         return ternary_fixed_spec(self)
+
+
+from neuroproc.proc.lif.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningLIFModelFixed,
+    PyLearningLifModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningLIFModelFixed", "PyLearningLifModelFloat"])

@@ -271,3 +271,8 @@ def is_integral(value) -> bool:
     if arr.dtype.kind != "f":
         return False
     return bool(np.all(np.isfinite(arr)) and np.all(arr == np.trunc(arr)))
+
+
+from neuroproc.proc.lif.learning_process import LearningLIF  # noqa: E402  (built on LIF)
+
+__all__ = sorted([*__all__, "LearningLIF"])
