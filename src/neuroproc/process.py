@@ -1,8 +1,10 @@
 """AbstractProcess: what a component is (its Vars and Ports), and the run/pause/stop facade."""
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from neuroproc._validation import short_repr, suggest, who
 from neuroproc.exceptions import RuntimeStateError, ValidationError
@@ -13,6 +15,8 @@ __all__ = ["AbstractProcess", "Collection", "ProcessParameters"]
 
 _counter = itertools.count()
 _MISSING = object()
+#: keywords every Process accepts besides its own parameters (Lava passes log_config)
+_COMMON_KWARGS = frozenset({"name", "log_config"})
 
 
 class ProcessParameters(Mapping):
@@ -104,7 +108,20 @@ class AbstractProcess:
 
     Keyword arguments become ``proc_params`` for the models; ``name`` names the Process (a
     unique default is given). Assign Vars and Ports as attributes after ``super().__init__``.
+
+    A keyword that nothing takes is refused when the constructor returns, with a suggestion
+    (``LIF(vth_=2.0)``: "Did you mean 'vth'?"), instead of being stored and never used. Taken
+    are: the named parameters of every ``__init__`` of the class and its bases, ``name``,
+    ``log_config``, and any attribute (Var, Port, or plain) the constructor assigned under that
+    name. A class whose ``__init__`` takes only ``**kwargs`` reads them itself, as Lava's
+    tutorials do; its keywords are not checked.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_checks_kwargs", False):
+            cls.__init__ = _checking_kwargs(init)
 
     def __init__(self, **kwargs):
         name = kwargs.get("name")
@@ -206,8 +223,9 @@ class AbstractProcess:
             raise RuntimeStateError(f"{self.who}.run: the network has no runtime yet, so its first "
                                     "run needs a run_cfg (got None). Pass e.g. "
                                     "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
-        Runtime.create(self, run_cfg, backend=backend)
-        return self._runtime
+        rt = Runtime.create(self, run_cfg, backend=backend)
+        rt.pinned = True
+        return rt
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:
         """Run the network around this Process for ``condition`` (``RunSteps`` or ``RunContinuous``).
@@ -278,3 +296,56 @@ class AbstractProcess:
                 stack.extend(p.out_connections)
             elif p.process is not None:
                 yield p.process
+
+
+def _checking_kwargs(init: Callable) -> Callable:
+    """Wrap a Process ``__init__``: once the outermost constructor returns, refuse unknown keywords."""
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        outer = "_constructing" not in self.__dict__
+        if outer:
+            object.__setattr__(self, "_constructing", True)
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            if outer:
+                object.__delattr__(self, "_constructing")
+        if outer and kwargs:
+            _check_kwargs(self, kwargs)
+
+    __init__._checks_kwargs = True  # type: ignore[attr-defined]
+    return __init__
+
+
+@functools.lru_cache(maxsize=None)
+def _declared_kwargs(cls: type) -> frozenset[str] | None:
+    """Named parameters of every ``__init__`` from ``cls`` up to AbstractProcess; None when one of
+    them takes only ``**kwargs`` (it reads its keywords itself)."""
+    known = set(_COMMON_KWARGS)
+    for klass in cls.__mro__:
+        if klass is AbstractProcess or not issubclass(klass, AbstractProcess):
+            continue
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        params = list(inspect.signature(init).parameters.values())[1:]
+        named = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        if not named and any(p.kind is p.VAR_KEYWORD for p in params):
+            return None
+        known.update(named)
+    return frozenset(known)
+
+
+def _check_kwargs(proc: AbstractProcess, kwargs: dict) -> None:
+    known = _declared_kwargs(type(proc))
+    if known is None:
+        return
+    for key, value in kwargs.items():
+        if key in known or key in proc.__dict__:
+            continue
+        names = sorted(known | set(proc.vars.member_names))
+        raise ValidationError(
+            f"{who(proc)}: unknown keyword {key!r}, which would be stored and never used (got "
+            f"{key}={short_repr(value)}).{suggest(key, names, n=2)} {type(proc).__name__} takes: "
+            f"{', '.join(names)}.")

@@ -27,7 +27,7 @@ from neuroproc.exceptions import RuntimeStateError, ShapeError, ValidationError
 from neuroproc.run_conditions import RunContinuous, RunSteps
 from neuroproc.runtime import _guard
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "model_state"]
 
 _CONTINUOUS_CHUNK = 1000
 
@@ -41,6 +41,8 @@ class Runtime:
         self.run_cfg = run_cfg
         #: the backend name asked for ('auto', 'python', 'compiled')
         self.requested_backend = requested_backend or backend.name
+        #: later runs must ask for this RunConfig and backend (set by the run/create_runtime facade)
+        self.pinned = False
         self.time_step = 0
         self.procs = list(executable.flat.selection.procs)
         self._thread: threading.Thread | None = None
@@ -227,9 +229,27 @@ class Runtime:
                 self._thread = None
             if not self._stopped:
                 self._end_reason = "stop() was called"
+                self._keep_final_state()
                 self._teardown(detach=True)
         self._raise_pending()
         self._detach()
+
+    def run_state(self) -> dict:
+        """Where the run stands, for ``neuroproc.utils.serialization``: time step, backend, fold,
+        the Process it was compiled from, and each leaf model's own state (``model_state``)."""
+        run_cfg = self.exe.flat.selection.run_cfg
+        return {"time_step": self.time_step, "backend": self.backend.name,
+                "fold": getattr(run_cfg, "fold", "exact"), "start": self.procs[0],
+                "model_state": [(e.proc, model_state(e)) for e in self.exe.entries]}
+
+    def _keep_final_state(self) -> None:
+        # a stopped network can still be saved and continued elsewhere: keep where it stood
+        try:
+            state = self.run_state()
+        except Exception:  # a model that broke its own state: nothing to continue from
+            return
+        for p in self.procs:
+            p._final_run = state
 
     def _teardown(self, detach: bool = True) -> None:
         if self._stopped:
@@ -312,3 +332,15 @@ def _refuse_merged(rt, var, action: str) -> None:
         f"create_runtime() until stop()): fold='linear' merged {owner} into {who(chain)}, so {owner} "
         f"does not run and its Vars have no value in the run. Run with fold='exact' or fold=False to "
         f"keep the state of {owner}, {after}.")
+
+
+def model_state(entry) -> dict:
+    """What a model keeps between steps besides its Vars: its own attributes (flags such as
+    ``weights_set``, values fixed on the first step), without ports, parameters and time step."""
+    from neuroproc.py_ports import AbstractPyPort
+
+    proc = entry.proc
+    skip = {"proc_params", "time_step"} | set(proc.vars.member_names)
+    skip |= {port.name for port in proc._all_ports()}
+    return {k: v for k, v in vars(entry.model).items()
+            if k not in skip and not isinstance(v, AbstractPyPort)}

@@ -8,11 +8,13 @@ delay that lets recurrent loops run), receive ``s_in``, accumulate, and keep the
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from neuroproc._validation import check_finite_numbers, short_repr
+from neuroproc._validation import check_finite_numbers, short_repr, who
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.exceptions import ValidationError
+from neuroproc.exceptions import PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.dense.process import MAX_MESSAGE_BITS, Dense
 from neuroproc.py_ports import PyInPort, PyOutPort
@@ -146,7 +148,19 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
         self.num_weight_bits = int(params.get("num_weight_bits", 8))
         self.sign_mode = params.get("sign_mode")
 
+    #: Loihi stores 8 weight bits plus a sign: weights outside are clipped (with a warning)
+    WEIGHT_RANGE = (-256, 255)
+
     def prepare_weights(self) -> None:
+        lo, hi = self.WEIGHT_RANGE
+        w = np.asarray(self.weights)
+        if w.size and (w.min() < lo or w.max() > hi):
+            warnings.warn(
+                f"{who(getattr(self.proc_params, '_owner', None), 'weights')} ({type(self).__name__}): weights "
+                f"in [{w.min()}, {w.max()}] exceed Loihi's 8 bits plus sign and are clipped to "
+                f"[{lo}, {hi}] as Lava does (got {short_repr(w)}). Scale them into range and keep "
+                "their magnitude with weight_exp.",
+                PrecisionWarning, stacklevel=2)
         converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
         self.weights[...] = converted
         super().prepare_weights()

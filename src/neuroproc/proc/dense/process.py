@@ -61,6 +61,13 @@ class Dense(AbstractProcess):
     -----
     Vars: ``weights`` (n_out, n_in), ``a_buff`` (n_out,), ``num_message_bits`` (1,).
     Ports: ``s_in`` (n_in,), ``a_out`` (n_out,).
+
+    ``num_message_bits`` is fixed once the network is compiled: the models pick binary or graded
+    arithmetic when they are built, so ``set`` on it then raises ``RuntimeStateError`` (Lava's
+    python model would switch mid-run; its compiled counterpart could not).
+
+    The bit-accurate model clips weights outside Loihi's 8 bits plus sign ([-256, 255]) as Lava
+    does, and says so with a :class:`~neuroproc.exceptions.PrecisionWarning`.
     """
 
     def __init__(self, weights, *, weight_exp: int = 0, num_weight_bits: int = 8,
@@ -76,7 +83,8 @@ class Dense(AbstractProcess):
         self.a_out = OutPort(shape=(n_out,))
         self.weights = Var(shape=w.shape, init=weights)
         self.a_buff = Var(shape=(n_out,), init=0)
-        self.num_message_bits = Var(shape=(1,), init=num_message_bits)
+        # the models choose binary or graded arithmetic (and the compiled kernel) when built
+        self.num_message_bits = Var(shape=(1,), init=num_message_bits, fixed_after_compile=True)
 
 
 def check_weight_matrix(owner, weights) -> np.ndarray:

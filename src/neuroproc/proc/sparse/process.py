@@ -64,7 +64,8 @@ class Sparse(AbstractProcess):
         self.weights = Var(shape=(csc.nnz,), init=0)
         self.weights.init = csc.data  # our own copy already (made by _canonical_csc): not a second one
         self.a_buff = Var(shape=(n_out,), init=0)
-        self.num_message_bits = Var(shape=(1,), init=num_message_bits)
+        # the models choose binary or graded arithmetic (and the compiled kernel) when built
+        self.num_message_bits = Var(shape=(1,), init=num_message_bits, fixed_after_compile=True)
 
     @property
     def shape(self) -> tuple[int, int]:
