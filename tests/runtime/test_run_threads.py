@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from neuroproc import DeadlockError, Loihi1SimCfg, RunContinuous, RunSteps, RuntimeStateError
-from tests.runtime.faultnets import BACKENDS, cfg, emitter_net, lif_net
+from tests.runtime.faultnets import BACKENDS, Deaf, cfg, emitter_net, lif_net
 
 PY = Loihi1SimCfg(backend="python")
 LONG = 10**8  # never reached: every test ends these runs early
@@ -144,6 +144,18 @@ def test_a_full_channel_lets_the_receiver_catch_up():
     ch = sink.runtime.backend.channels[0]
     assert len(ch.queue) == 0 and ch.capacity == 64
     sink.stop()
+
+
+@pytest.mark.parametrize("backend", ["python", "auto"])
+def test_a_kernel_that_ignores_a_connected_port_runs_where_the_channel_bound_holds(backend):
+    # the fused loop has no channels: it must not run on where the python backend stops
+    lif, _ = lif_net()
+    deaf = Deaf(name="deaf")
+    lif.s_out.connect(deaf.a_in)
+    with pytest.raises(DeadlockError, match=r"LIF\.s_out waits for room in its full channel to deaf::Deaf\.a_in") as info:
+        lif.run(condition=RunSteps(100), run_cfg=cfg(backend))
+    assert "time step 65" in str(info.value)
+    assert deaf.n.get()[0] == 65  # deaf itself never waits: it finished step 65
 
 
 _EXIT_SCRIPT = """
