@@ -114,6 +114,7 @@ def test_run_with_another_run_config_names_what_differs(backend):
     lif.run(condition=RunSteps(2), run_cfg=cfg(backend))
     lif.run(condition=RunSteps(2), run_cfg=cfg(backend))  # an equal RunConfig continues
     lif.run(condition=RunSteps(2))
+    lif.run(condition=RunSteps(2), run_cfg=cfg("auto"))  # 'auto' fits whichever backend runs
     with pytest.raises(RuntimeStateError, match=r"select_tag='fixed_pt' \(compiled with 'floating_pt'\).*"
                                                 r"build a new network"):
         lif.run(condition=RunSteps(2), run_cfg=cfg(backend, tag="fixed_pt"))
@@ -123,7 +124,7 @@ def test_run_with_another_run_config_names_what_differs(backend):
     with pytest.raises(RuntimeStateError, match="class Loihi2SimCfg"):
         from neuroproc import Loihi2SimCfg
         lif.run(condition=RunSteps(2), run_cfg=Loihi2SimCfg(select_tag="floating_pt", backend=backend))
-    assert lif.runtime.time_step == 6
+    assert lif.runtime.time_step == 8
     lif.stop()
 
 

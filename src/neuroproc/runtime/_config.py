@@ -4,7 +4,8 @@ The models, the folding and the backend are chosen when the network is compiled 
 ``create_runtime``); honouring another RunConfig later would mean rebuilding the network at step
 0 or mixing two selections, so a different one raises :class:`RuntimeStateError` naming what
 differs. Passing no ``run_cfg``, the same object or an equal one (same class, same settings)
-continues the run. A runtime built otherwise than by ``run``/``create_runtime`` (``load`` rebuilds
+continues the run; so does a RunConfig with ``backend='auto'`` (whatever backend runs fits it).
+A runtime built otherwise than by ``run``/``create_runtime`` (``load`` rebuilds
 one with the models the network was saved with) is not pinned to a RunConfig and takes any.
 """
 from __future__ import annotations
@@ -50,8 +51,10 @@ def check_same_config(rt, run_cfg, backend, where: str) -> None:
     diffs = []
     if run_cfg is not None and run_cfg is not rt.run_cfg and rt.run_cfg is not None:
         diffs = _differences(rt.run_cfg, run_cfg)
-    wanted = backend if backend is not None else getattr(run_cfg, "backend", None)
-    if wanted is not None and wanted not in (rt.requested_backend, rt.backend.name):
+    # 'auto' leaves the choice to the runtime, so any backend already chosen satisfies it;
+    # ``backend=`` without a run_cfg only chooses the backend of a runtime still to be built
+    wanted = (backend if backend is not None else getattr(run_cfg, "backend", None)) if run_cfg is not None else None
+    if wanted not in (None, "auto") and wanted not in (rt.requested_backend, rt.backend.name):
         diffs.append(f"backend={wanted!r} (running on {rt.backend.name!r})")
     if diffs:
         raise RuntimeStateError(
