@@ -1,20 +1,24 @@
 """Fuzz graphs of library Processes (RingBuffer, Dense, LIF, Monitor), which both backends run.
 
 Oracle: the python backend's single run. The compiled backend's single run, and split runs on
-both backends (some non-blocking, some continued after ``pause``-free splits with a ``set`` of a
-Var in between, applied identically to a second python run) must give the same Monitor traces
-and Var values bit for bit. A few templates (chain; recurrent with fan-in; fan-out to two
+both backends (some non-blocking, some with a ``set`` of a Var in between, applied identically
+on both) must give the same Monitor traces and Var values bit for bit. Some specs ask for more
+steps than the Monitors hold: both backends must then raise the Monitor's SimulationError at the
+first step that does not fit, blocking or not, and keep the state readable. Some run
+``RunContinuous`` on the compiled backend (no Monitor), pause it, and must equal a python run
+of as many steps. A few templates (chain; recurrent with fan-in; fan-out to two
 populations that meet again) keep the number of distinct fused loops (numba compilations) small;
 sizes, weights, parameters, data, steps and splits are random.
 """
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from neuroproc import Loihi1SimCfg, Monitor, NeuroprocError, RunSteps
+from neuroproc import Loihi1SimCfg, Monitor, NeuroprocError, RunContinuous, RunSteps, SimulationError
 from neuroproc.proc import io
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.lif.process import LIF
@@ -28,8 +32,10 @@ class LibSpec:
     template: str
     tag: str
     steps: int
-    #: (num_steps, blocking, {"lif0.v"/"dense0.weights": value} set before the run)
+    #: (num_steps, blocking, whether lif0.v is set before the run)
     splits: list = field(default_factory=list)
+    #: "runs" (whole and split), "overflow" (Monitors hold fewer steps than run), "continuous"
+    mode: str = "runs"
 
 
 def generate_lib(seed: int) -> LibSpec:
@@ -40,7 +46,8 @@ def generate_lib(seed: int) -> LibSpec:
         k = rng.randint(1, left)
         splits.append((k, rng.random() < 0.7, rng.random() < 0.3 and bool(splits)))
         left -= k
-    return LibSpec(seed, rng.choice(TEMPLATES), rng.choice(("floating_pt", "fixed_pt")), steps, splits)
+    mode = rng.choice(("runs", "runs", "runs", "overflow", "continuous"))
+    return LibSpec(seed, rng.choice(TEMPLATES), rng.choice(("floating_pt", "fixed_pt")), steps, splits, mode)
 
 
 def _lif(rng, n, fixed, name):
@@ -85,6 +92,8 @@ def build_lib(spec: LibSpec):
     sink = io.sink.RingBuffer(shape=(n0,), buffer=max(spec.steps, 1), name="sink")
     lif0.s_out.connect(sink.a_in)
     procs["sink"] = sink
+    if spec.mode == "continuous":
+        return lif0, None, procs
     mon = Monitor(name="mon")
     for name in ("lif0", "lif1"):
         if name in procs:
@@ -94,7 +103,7 @@ def build_lib(spec: LibSpec):
 
 
 def _result(mon, procs):
-    out = {f"mon.{p}.{k}": a for p, d in mon.get_data().items() for k, a in d.items()}
+    out = {f"mon.{p}.{k}": a for p, d in mon.get_data().items() for k, a in d.items()} if mon else {}
     for name, proc in procs.items():
         for var in proc.vars:
             out[f"{name}.{var.name}"] = var.get()
@@ -138,9 +147,58 @@ def _diff(a, b) -> str | None:
     return None
 
 
+def _overflow(spec, backend, blocking):
+    """Run one step more than the Monitors hold: the error must come, at that step."""
+    anchor, mon, procs = build_lib(spec)
+    cfg = Loihi1SimCfg(select_tag=spec.tag, backend=backend)
+    try:
+        try:
+            anchor.run(condition=RunSteps(spec.steps + 1, blocking=blocking), run_cfg=cfg)
+            if not blocking:
+                anchor.wait()
+        except SimulationError as exc:
+            if exc.time_step != spec.steps + 1 or "Monitor" not in str(exc):
+                return "wrong", f"{backend}: {exc}"
+            try:
+                _result(mon, procs)
+            except Exception as err:  # noqa: BLE001
+                return "crash", f"{backend}: state not readable after the error: {err!r}"
+            return None
+        return "lost", f"{backend} (blocking={blocking}): {spec.steps + 1} steps into {spec.steps} rows"
+    finally:
+        anchor.stop()
+
+
+def _continuous(spec):
+    anchor, _, procs = build_lib(spec)
+    anchor.run(condition=RunContinuous(), run_cfg=Loihi1SimCfg(select_tag=spec.tag, backend="compiled"))
+    time.sleep(0.002)
+    anchor.pause()
+    steps = anchor.runtime.time_step
+    got = _result(None, procs)
+    anchor.stop()
+    ref_anchor, _, ref_procs = build_lib(spec)
+    if steps:
+        ref_anchor.run(condition=RunSteps(steps), run_cfg=Loihi1SimCfg(select_tag=spec.tag, backend="python"))
+    ref = _result(None, ref_procs)
+    ref_anchor.stop()
+    d = _diff(ref, got)
+    return ("wrong", f"compiled RunContinuous paused at {steps} vs python: {d}") if d else None
+
+
 def run_lib(spec: LibSpec) -> tuple[str, str]:
     """Verdict for ``spec``: python whole vs compiled whole vs split runs on both backends."""
     try:
+        if spec.mode == "overflow":
+            for backend in ("python", "compiled"):
+                for blocking in (True, False):
+                    bad = _overflow(spec, backend, blocking)
+                    if bad:
+                        return bad
+            return "ok", ""
+        if spec.mode == "continuous":
+            bad = _continuous(spec)
+            return bad or ("ok", "")
         _, ref = _run(spec, "python", split=False)
         name, comp = _run(spec, "compiled", split=False)
         if name != "compiled":

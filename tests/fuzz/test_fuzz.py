@@ -12,7 +12,7 @@ from tests.fuzz.libgraphs import generate_lib, run_lib
 from tests.fuzz.runner import run_graph
 
 USER_BATCHES, USER_BATCH = 6, 50
-LIB_BATCHES, LIB_BATCH = 3, 10
+LIB_BATCHES, LIB_BATCH = 2, 12
 
 
 @pytest.mark.parametrize("batch", range(USER_BATCHES))
