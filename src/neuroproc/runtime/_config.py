@@ -51,10 +51,10 @@ def check_same_config(rt, run_cfg, backend, where: str) -> None:
     diffs = []
     if run_cfg is not None and run_cfg is not rt.run_cfg and rt.run_cfg is not None:
         diffs = _differences(rt.run_cfg, run_cfg)
-    # 'auto' leaves the choice to the runtime, so any backend already chosen satisfies it;
-    # ``backend=`` without a run_cfg only chooses the backend of a runtime still to be built
-    wanted = (backend if backend is not None else getattr(run_cfg, "backend", None)) if run_cfg is not None else None
-    if wanted not in (None, "auto") and wanted not in (rt.requested_backend, rt.backend.name):
+    wanted = backend if backend is not None else getattr(run_cfg, "backend", None)
+    # 'auto' leaves the choice to neuroproc, so it fits whatever backend the network runs on
+    # (e.g. the python backend a traffic meter asked for)
+    if wanted not in (None, "auto", rt.requested_backend, rt.backend.name):
         diffs.append(f"backend={wanted!r} (running on {rt.backend.name!r})")
     if diffs:
         raise RuntimeStateError(

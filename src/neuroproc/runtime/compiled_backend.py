@@ -37,10 +37,15 @@ class Unsupported(Exception):
     """The network cannot be fused; the message says why."""
 
 
-def _is_monitor(model) -> bool:
-    from neuroproc.proc.monitor.models import PyMonitorModel
+def _recordings(model) -> list | None:
+    """The model's recording hook (``recordings()``, see :mod:`neuroproc.runtime.kernels`), or
+    None for a model that does not only record."""
+    hook = getattr(model, "recordings", None)
+    return None if hook is None else list(hook())
 
-    return isinstance(model, PyMonitorModel)
+
+def _is_monitor(model) -> bool:
+    return _recordings(model) is not None
 
 
 class _Plan:
@@ -110,12 +115,13 @@ def plan_compiled(exe) -> _Plan:
     for e in exe.entries:
         if not _is_monitor(e.model):
             continue
-        for p in e.proc._probes:
-            if p["kind"] == "port":
-                port = getattr(e.proc, p["port"])
+        for rec in _recordings(e.model):
+            p = {"data": rec.data, "num_steps": rec.num_steps, "label": rec.label}
+            if rec.kind == "port":
+                port = getattr(e.proc, rec.port)
                 plan.monitors.append((e, p, "port", port))
             else:
-                var = homes.get(id(getattr(e.proc, p["port"])))
+                var = homes.get(id(getattr(e.proc, rec.port)))
                 holder = entry_of[id(var.process)]
                 if not isinstance(getattr(holder.model, var.name), np.ndarray):
                     raise Unsupported(f"Monitor probe of {var.who}: not an array Var")
@@ -291,7 +297,7 @@ class CompiledBackend:
             phase = "run_spk" if kind == "port" else "run_post_mgmt"
             raise SimulationError(
                 f"{who(mon.proc)} ({mon.model_cls.__name__}) failed in {phase} at time step {t + 1}: "
-                f"IndexError: Monitor probe of {probe['proc_name']}.{probe['name']} holds "
+                f"IndexError: Monitor probe of {probe['label']} holds "
                 f"{probe['num_steps']} steps; time step {t + 1} does not fit. Probe with a larger num_steps.",
                 process=mon.proc, model=mon.model_cls, phase=phase, time_step=t + 1)
         return t
