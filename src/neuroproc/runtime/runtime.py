@@ -234,7 +234,6 @@ class Runtime:
                 if self._error is None:
                     self._keep_final_state()
                 self._end_reason = "stop() was called"
-                self._keep_final_state()
                 self._teardown(detach=True)
         self._raise_pending()
         self._detach()
