@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from neuroproc._validation import short_repr, who
-from neuroproc.exceptions import SimulationError
+from neuroproc.exceptions import CompilationError, SimulationError
 from neuroproc.runtime._codegen import Codegen, load
 from neuroproc.runtime.channels import VarAccessor
 
@@ -71,7 +71,13 @@ def plan_compiled(exe) -> _Plan:
             raise Unsupported(f"{who(e.proc)} ({e.model_cls.__name__}) is an async model")
         if _is_monitor(e.model):
             continue
-        spec = e.model.kernel()
+        try:
+            spec = e.model.kernel()
+        except Exception as exc:
+            raise CompilationError(
+                f"{who(e.proc)} ({e.model_cls.__name__}): its kernel() raised {type(exc).__name__}: "
+                f"{exc}. Fix the model's kernel(), or let it return None to run the model on the "
+                "python backend.") from exc
         if spec is None:
             missing.append(f"{who(e.proc)} ({e.model_cls.__name__})")
         else:
@@ -224,8 +230,8 @@ class CompiledBackend:
         self.source = gen.build(self._params)
         self._getters = [g for _, g in gen.args]
         t0 = time.perf_counter()
-        self.fused, self.source_path = load(self.source, gen.globals)
-        self.fused(0, 0, *self._arrays())  # compile now (or load machine code from the disk cache)
+        # compile now (or load the machine code from the disk cache)
+        self.fused, self.source_path = load(self.source, gen.globals, lambda f: f(0, 0, *self._arrays()))
         stats = getattr(self.fused, "stats", None)
         self.stats = {"compile_s": time.perf_counter() - t0,
                       "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},
