@@ -165,9 +165,13 @@ class _Pickler(pickle.Pickler):
     """Pickles a Process graph: Vars with their current values, no runtime."""
 
     def persistent_id(self, obj: Any) -> str | None:
+        from neuroproc.model import AbstractProcessModel
         from neuroproc.runtime.runtime import Runtime
 
-        return "runtime" if isinstance(obj, Runtime) else None
+        if isinstance(obj, Runtime):
+            return "runtime"
+        # the model instance a run left on its Process (``proc.model``) belongs to that run
+        return "model" if isinstance(obj, AbstractProcessModel) else None
 
     def reducer_override(self, obj: Any) -> Any:
         if not isinstance(obj, Var):
@@ -255,8 +259,8 @@ def _read_header(path: Path, line: bytes) -> dict:
 
 class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> Any:
-        if pid == "runtime":
-            return None  # the runtime is rebuilt by _restore
+        if pid in ("runtime", "model"):
+            return None  # the runtime and its models are rebuilt by _restore
         raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
