@@ -172,7 +172,7 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
         super().check_var_value(name, value, who)
-        if name == "weights" and not _is_integral(value):
+        if name == "weights" and not _is_integral(value) and not _lava_layer_active():
             raise ValidationError(
                 f"{who}: {cls.__name__} needs whole-number weights (got {short_repr(value)}). "
                 "Scale and round them first, e.g. np.round(w * 2**k).astype(int), or use the "
@@ -366,6 +366,14 @@ def delay_linear_map(model_cls, proc) -> LinearMap:
             f"{who(proc)}: its delay ({d}) or its a_buff reaches beyond max_delay ({buf.shape[1] - 1})"))
     return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
                      pending=buf[:, :d + 1].T.copy())
+
+
+def _lava_layer_active() -> bool:
+    """Under ``neuroproc.compat.lava`` a Lava program gets Lava's behaviour: fractional weights of
+    a bit-accurate connection are cast toward zero (its int32 weights Var), not refused."""
+    from neuroproc.compat.lava._behaviour import active
+
+    return active()
 
 
 def _is_integral(value) -> bool:
