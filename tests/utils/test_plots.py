@@ -80,6 +80,43 @@ def test_raster_plot_into_given_axes_and_empty_figure():
     assert len(empty.axes) == 1
 
 
+def test_raster_plot_takes_monitor_layout_by_time_axis_or_from_get_data():
+    from neuroproc import Loihi1SimCfg, Monitor, RunSteps
+    from neuroproc.proc.lif.process import LIF
+
+    monitor_layout = SPIKES.T  # (num_steps, num_neurons), as a Monitor records
+    assert drawn_points(raster_plot(monitor_layout, time_axis=0).axes[0]) == POINTS
+    assert drawn_points(raster_plot({"lif": {"s_out": monitor_layout}}).axes[0]) == POINTS
+    assert drawn_points(raster_plot({"s_out": monitor_layout}).axes[0]) == POINTS
+    # a real Monitor, probing the spikes of 3 LIF neurons of which only neuron 1 is driven
+    lif = LIF(shape=(3,), bias_mant=np.array([0.0, 0.6, 0.0]), vth=1.0, du=0.0, dv=0.0)
+    mon = Monitor()
+    mon.probe(lif.s_out, 6)
+    lif.run(RunSteps(6), Loihi1SimCfg())
+    try:
+        data = mon.get_data()
+        recorded = data[lif.name]["s_out"]
+        spiking = {(t, n) for t, n in zip(*np.nonzero(recorded))}
+        assert spiking and {n for _, n in spiking} == {1}
+        assert drawn_points(raster_plot(data).axes[0]) == spiking
+        assert drawn_points(raster_plot(mon).axes[0]) == spiking
+    finally:
+        lif.stop()
+
+
+def test_raster_plot_refuses_ambiguous_monitor_data_and_bad_time_axis():
+    two = {"lif": {"s_out": SPIKES.T, "v": SPIKES.T}}
+    with pytest.raises(ValueError, match=r"raster_plot: the Monitor data holds 2 recordings "
+                                         r"\(got data\['lif'\]\['s_out'\], data\['lif'\]\['v'\]\)"
+                                         r"\. Pass one of them"):
+        raster_plot(two)
+    with pytest.raises(ValueError, match=r"raster_plot: time_axis must be 0 .* \(got 2\)"):
+        raster_plot(SPIKES, time_axis=2)
+    with pytest.raises(ValueError, match=r"shape \(num_steps, num_neurons\) \(got shape "
+                                         r"\(2, 3, 4\)\)"):
+        raster_plot(np.zeros((2, 3, 4)), time_axis=0)
+
+
 def test_raster_plot_errors():
     with pytest.raises(ValueError, match=r"raster_plot: spikes must be a 2-D array .*"
                                          r"\(got shape \(5,\)\)"):
