@@ -28,7 +28,7 @@ def short_repr(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str:
+def suggest(word: object, candidates: Iterable[object]) -> str:
     """`` Did you mean 'x'?`` for the closest candidate, or an empty string."""
     match = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.5)
     return f" Did you mean {match[0]!r}?" if match else ""

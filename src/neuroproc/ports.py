@@ -8,6 +8,8 @@ its way; the compiler folds them into the channel.
 """
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 
 from neuroproc._validation import as_shape, short_repr, who
@@ -24,6 +26,8 @@ __all__ = [
     "VarPort",
     "VirtualPort",
 ]
+
+_VP = TypeVar("_VP", bound="VirtualPort")
 
 
 def _as_list(ports):
@@ -126,7 +130,7 @@ class AbstractIOPort(AbstractPort):
     def _is_source(self) -> bool:
         return isinstance(self, OutPort)
 
-    def _virtual(self, port: VirtualPort) -> VirtualPort:
+    def _virtual(self, port: _VP) -> _VP:
         port.process = self.process
         port.name = f"{self.name}.{type(port).__name__}"
         port._source_side = self._is_source()

@@ -122,7 +122,7 @@ class FoldedSelection(Selection):
 
     @property
     def unfolded_leaves(self) -> list:
-        return [p for p in Selection.leaves.fget(self) if id(p) not in self._added]
+        return [p for p in super().leaves if id(p) not in self._added]
 
     @property
     def _added(self) -> set:
@@ -324,7 +324,7 @@ def _fold_linear_chains(sel: FoldedSelection, flat, mode) -> None:
     for e in edges:
         out_edges.setdefault(id(e.src), []).append(e)
         in_edges.setdefault(id(e.dst), []).append(e)
-    watched = {}  # id(Dense) -> what reaches one of its Vars from outside
+    watched: dict[int, str] = {}  # id(Dense) -> what reaches one of its Vars from outside
     for r in flat.ref_links:
         watched.setdefault(id(r.var.process), r.ref.who)
     for p in sel.procs:
@@ -345,7 +345,7 @@ def _fold_linear_chains(sel: FoldedSelection, flat, mode) -> None:
             else:
                 nxt[id(a)], links[id(a)] = b, e
     heads = [k for k in nxt if k not in {id(b) for b in nxt.values()}]
-    in_chain = set()
+    in_chain: set[int] = set()
     for k in heads:
         chain = [dense[k]]
         while id(chain[-1]) in nxt:

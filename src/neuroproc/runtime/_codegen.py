@@ -14,7 +14,9 @@ import inspect
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +30,7 @@ def _fingerprint(fn) -> str:
     the fused machine code, so the disk cache must not outlive them)."""
     py = getattr(fn, "py_func", fn)
     try:
-        data = Path(inspect.getsourcefile(py)).read_bytes()
+        data = Path(inspect.getsourcefile(py) or "").read_bytes()  # no file: IsADirectoryError
     except (TypeError, OSError):
         data = marshal.dumps(py.__code__)
     return hashlib.sha1(data + py.__qualname__.encode()).hexdigest()[:12]
@@ -46,7 +48,7 @@ class Codegen:
 
     def __init__(self, plan):
         self.plan = plan
-        self.args: list[tuple[str, object]] = []  # (name, getter)
+        self.args: list[tuple[str, Callable[[], Any]]] = []  # (name, getter)
         self._names: dict = {}
         self.globals: dict = {}
         self.lines: list[str] = []
@@ -158,6 +160,7 @@ def load(source: str, globals_: dict):
         tmp.write_text(source)
         os.replace(tmp, path)
     spec = importlib.util.spec_from_file_location(f"neuroproc_fused.{name}", path)
+    assert spec is not None and spec.loader is not None  # a .py path always has a loader
     module = importlib.util.module_from_spec(spec)
     module.__dict__.update(globals_)
     spec.loader.exec_module(module)

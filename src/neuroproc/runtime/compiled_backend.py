@@ -20,6 +20,7 @@ reason; ``make_backend`` then falls back to the python backend and says so.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,7 @@ class _Plan:
     def __init__(self, exe):
         self.exe = exe
         self.kernels = {}       # id(entry) -> KernelSpec
-        self.order = []         # entries in step order
+        self.order: Any = []    # entries in step order
         self.out_bufs = {}      # id(port) -> array
         self.in_bufs = {}       # id(port) -> (array, [src out arrays] or None when aliased)
         self.monitors = []      # (entry, data attr name, kind, source) for every probe
@@ -104,7 +105,7 @@ def plan_compiled(exe) -> _Plan:
                 port = getattr(e.proc, p["port"])
                 plan.monitors.append((e, p, "port", port))
             else:
-                var = homes.get(id(getattr(e.proc, p["port"])))
+                var: Any = homes.get(id(getattr(e.proc, p["port"])))
                 holder = entry_of[id(var.process)]
                 if not isinstance(getattr(holder.model, var.name), np.ndarray):
                     raise Unsupported(f"Monitor probe of {var.who}: not an array Var")
@@ -170,7 +171,7 @@ def _dependencies(exe, plan) -> tuple[list, dict]:
     impose no order."""
     kernel_entries = [e for e in exe.entries if id(e) in plan.kernels]
     index = {id(e.proc): i for i, e in enumerate(kernel_entries)}
-    deps = {i: set() for i in range(len(kernel_entries))}
+    deps: dict[int, set[int]] = {i: set() for i in range(len(kernel_entries))}
     for ch in exe.channels:
         s, d = index.get(id(ch.src.process)), index.get(id(ch.dst.process))
         if s is None or d is None:
@@ -186,7 +187,8 @@ def _dependencies(exe, plan) -> tuple[list, dict]:
 
 def _order(entries, deps, strict: bool = True) -> list | None:
     """Kahn's algorithm, stable in entry order. A loop raises Unsupported (``strict``) or gives None."""
-    done, order = set(), []
+    done: set[int] = set()
+    order: list[int] = []
     while len(order) < len(entries):
         ready = [i for i in range(len(entries)) if i not in done and deps[i] <= done]
         if not ready:

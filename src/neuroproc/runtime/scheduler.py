@@ -11,6 +11,7 @@ one of them waits on an empty channel: that is a deadlock, reported at once.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import greenlet
 
@@ -49,8 +50,8 @@ class Scheduler:
     def __init__(self, entries):
         self.tasks = [_Task(e) for e in entries]
         self.ready: deque = deque()
-        self.current: _Task | None = None
-        self._hub = None
+        self.current: Any = None  # the _Task being run (None between phases)
+        self._hub: Any = None
         self.time_step = 0
         self._pending = 0
 

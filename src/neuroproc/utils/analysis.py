@@ -18,6 +18,7 @@ transpose is the likely fix.
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -59,9 +60,9 @@ def _check_int(value: object, who: str, name: str, minimum: int,
     return int(value)
 
 
-def _check_float(value: object, who: str, name: str, *, allow_zero: bool) -> float:
+def _check_float(value: Any, who: str, name: str, *, allow_zero: bool) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) \
-        and np.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+        and np.isfinite(float(value)) and (float(value) >= 0 if allow_zero else float(value) > 0)
     if not ok:
         bound = ">= 0" if allow_zero else "> 0"
         raise ValidationError(f"{who}: {name} must be a finite number {bound} (got {value!r}). "

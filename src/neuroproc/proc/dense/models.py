@@ -51,6 +51,10 @@ class BitAccConnectionTypes:
 class AbstractPyDenseModel(PyLoihiProcessModel):
     """Shared Dense step; subclasses fix the types and may override the hooks."""
 
+    a_out: PyOutPort
+    a_buff: np.ndarray
+    weights: np.ndarray
+
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, bool, precision=1)
     num_message_bits: np.ndarray = LavaPyType(np.ndarray, int, precision=5)
 

@@ -34,6 +34,9 @@ class RingBuffer(AbstractProcess):
 class AbstractPyReceiveModel(PyLoihiProcessModel):
     """Shared behaviour; subclasses fix the types."""
 
+    data: np.ndarray
+    a_in: PyInPort
+
     def kernel(self):
         from neuroproc.proc.io._kernels import sink_spec
 

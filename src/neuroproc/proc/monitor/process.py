@@ -33,6 +33,7 @@ class Monitor(AbstractProcess):
             raise RuntimeStateError(f"{who(self)}.probe: the network is already compiled. "
                                     "Add probes before the first run.")
         i = len(self._probes)
+        port: RefPort | InPort
         if isinstance(target, Var):
             port = RefPort(shape=target.shape)
             setattr(self, f"ref_port_{i}", port)
