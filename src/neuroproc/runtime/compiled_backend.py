@@ -28,6 +28,7 @@ from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import SimulationError
 from neuroproc.runtime._codegen import Codegen, load
 from neuroproc.runtime.channels import VarAccessor
+from neuroproc.runtime.progress import compile_notice
 
 __all__ = ["CompiledBackend", "Unsupported", "plan_compiled"]
 
@@ -221,7 +222,8 @@ class CompiledBackend:
         self._getters = [g for _, g in gen.args]
         t0 = time.perf_counter()
         self.fused, self.source_path = load(self.source, gen.globals)
-        self.fused(0, 0, *self._arrays())  # compile now (or load machine code from the disk cache)
+        with compile_notice(self.fused, f"the fused loop of {len(self.plan.order)} models"):
+            self.fused(0, 0, *self._arrays())  # compile now (or load machine code from the disk cache)
         stats = getattr(self.fused, "stats", None)
         self.stats = {"compile_s": time.perf_counter() - t0,
                       "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},

@@ -13,6 +13,7 @@ import numpy as np
 from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import RuntimeStateError, ShapeError, ValidationError
 from neuroproc.run_conditions import RunContinuous, RunSteps
+from neuroproc.runtime import progress
 
 __all__ = ["Runtime"]
 
@@ -90,7 +91,7 @@ class Runtime:
                 while not self._pause.is_set():
                     self.time_step = backend.run_steps(self.time_step, _CONTINUOUS_CHUNK, self._pause.is_set)
             else:
-                self.time_step = backend.run_steps(self.time_step, n, self._pause.is_set)
+                self.time_step = progress.run_steps(backend, self.time_step, n, self._pause.is_set)
             backend.end()
         except BaseException:
             self._teardown()
