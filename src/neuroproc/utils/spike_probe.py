@@ -41,7 +41,7 @@ class SpikeTrains:
 
     Parameters
     ----------
-    spikes : array_like, shape (num_steps, *shape)
+    spikes : array_like, shape (num_steps, \\*shape)
         Row ``k`` is time step ``first_step + k``.
     dt : float
         Duration of one step, ``> 0``; times, intervals and rates are in this unit.
