@@ -152,7 +152,9 @@ class AbstractProcess:
                 return
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r})"
+        shape = _declared_shape(self)
+        return f"{type(self).__name__}(name={self.name!r}" + (
+            "" if shape is None else f", shape={shape}") + ")"
 
     @property
     def who(self) -> str:
@@ -246,3 +248,12 @@ class AbstractProcess:
                 stack.extend(p.out_connections)
             elif p.process is not None:
                 yield p.process
+
+
+def _declared_shape(proc: AbstractProcess) -> tuple[int, ...] | None:
+    """The shape a Process declares (a ``shape`` attribute or parameter), for its repr."""
+    try:
+        shape = proc.shape if hasattr(type(proc), "shape") else proc.proc_params.get("shape")
+        return None if shape is None else tuple(int(s) for s in shape)
+    except Exception:  # a repr must not raise: a Process without a usable shape shows none
+        return None

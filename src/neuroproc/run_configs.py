@@ -53,7 +53,7 @@ class RunConfig:
         raise NotImplementedError(f"{type(self).__name__} must implement select(proc, proc_models).")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(backend={self.backend!r})"
 
 
 class AbstractLoihiSimRunCfg(RunConfig):
@@ -71,7 +71,7 @@ class AbstractLoihiSimRunCfg(RunConfig):
         self.exception_proc_model_map = dict(exception_proc_model_map or {})
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(select_tag={self.select_tag!r})"
+        return f"{type(self).__name__}(select_tag={self.select_tag!r}, backend={self.backend!r})"
 
     def select(self, proc, proc_models: list[type]) -> type:
         chosen = self._from_exception_map(proc)
