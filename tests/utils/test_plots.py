@@ -4,18 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from neuroproc.utils.plots import (  # noqa: E402
+from neuroproc.utils.plots import (
     plot_activation_hist,
     plot_auto_covariance,
     plot_rates,
@@ -34,9 +26,15 @@ POINTS = {(1, 0), (4, 0), (0, 1), (0, 3), (1, 3), (2, 3)}
 
 
 @pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+def plt():
+    # pyplot is imported by the tests that run, not at collection (it takes ~0.7 s of CPU)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    yield pyplot
+    pyplot.close("all")
 
 
 def drawn_points(ax):
@@ -45,6 +43,8 @@ def drawn_points(ax):
 
 def test_raster_plot_puts_every_spike_at_its_step_and_neuron():
     fig = raster_plot(SPIKES)
+    from matplotlib.figure import Figure
+
     assert isinstance(fig, Figure) and len(fig.axes) == 1
     ax = fig.axes[0]
     assert drawn_points(ax) == POINTS
@@ -65,13 +65,15 @@ def test_raster_plot_overlays_on_given_figure():
     again = raster_plot(second_spikes, fig=first, color="b", alpha=0.3, marker="o")
     assert again is first and len(first.axes) == 1
     first_line, second_line = first.axes[0].lines
+    from matplotlib.colors import to_rgba
+
     assert to_rgba(first_line.get_color()) == to_rgba("orange")
     assert to_rgba(second_line.get_color()) == to_rgba("b")
     assert second_line.get_alpha() == 0.3 and second_line.get_marker() == "o"
     np.testing.assert_array_equal(second_line.get_xydata(), [[3, 2]])
 
 
-def test_raster_plot_into_given_axes_and_empty_figure():
+def test_raster_plot_into_given_axes_and_empty_figure(plt):
     fig, (ax1, ax2) = plt.subplots(1, 2)
     assert raster_plot(SPIKES, ax=ax2) is fig
     assert not ax1.lines and drawn_points(ax2) == POINTS
@@ -128,6 +130,8 @@ def test_raster_plot_errors():
 def test_plot_traces_selected_neurons():
     data = np.arange(12.0).reshape(4, 3)  # (num_steps=4, num_neurons=3)
     ax = plot_traces(data, neurons=[0, 2], ylabel="v", title="Voltage")
+    from matplotlib.axes import Axes
+
     assert isinstance(ax, Axes) and len(ax.lines) == 2
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 1, 2, 3])
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), [0, 3, 6, 9])

@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
 from neuroproc.exceptions import ShapeError, ValidationError
 
@@ -96,6 +95,8 @@ def bin_spikes(spikes: npt.ArrayLike, window: int) -> np.ndarray:
     x = _as_2d(spikes, "bin_spikes", "spikes")
     w = _check_int(window, "bin_spikes", "window", 1)
     # An FIR filter with taps ones(w) is the full convolution truncated to num_steps.
+    from scipy.signal import lfilter  # imported here: scipy.signal alone takes 0.5 s to import
+
     return lfilter(np.ones(w), 1.0, x.astype(float), axis=1)
 
 
@@ -327,6 +328,8 @@ def lowpass_filter(spikes: npt.ArrayLike, tau: float, dt: float = 1.0) -> np.nda
     if tau == 0.0:
         return x / dt
     a = np.exp(-dt / tau)
+    from scipy.signal import lfilter
+
     return lfilter([(1.0 - a) / dt], [1.0, -a], x, axis=1)
 
 
