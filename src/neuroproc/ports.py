@@ -142,7 +142,12 @@ class AbstractIOPort(AbstractPort):
 
 
 class OutPort(AbstractIOPort):
-    """Sends messages; fan-out copies each message to every connected InPort."""
+    """Where a Process sends messages (spikes, graded values) of its ``shape`` each time step.
+
+    ``connect`` it to InPorts of other Processes (fan-out copies each message to every one of
+    them) or, inside a sub-process model, to an OutPort of the parent Process. The shapes must
+    match; ``reshape``, ``flatten``, ``transpose`` and ``concat_with`` give views that adapt them.
+    """
 
     def connect(self, ports) -> None:
         """Connect to peer InPorts, or (child to parent) to the parent's OutPorts."""
@@ -158,7 +163,11 @@ class OutPort(AbstractIOPort):
 
 
 class InPort(AbstractIOPort):
-    """Receives messages; fan-in from several OutPorts is summed."""
+    """Where a Process receives messages of its ``shape``; messages from several OutPorts
+    connected to it (fan-in) are summed.
+
+    A sub-process model passes a parent's InPort on to a child's with ``connect``.
+    """
 
     def connect(self, ports) -> None:
         """Pass messages on to child InPorts (hierarchical pass-through)."""

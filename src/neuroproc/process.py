@@ -253,7 +253,8 @@ class AbstractProcess:
 def _declared_shape(proc: AbstractProcess) -> tuple[int, ...] | None:
     """The shape a Process declares (a ``shape`` attribute or parameter), for its repr."""
     try:
-        shape = proc.shape if hasattr(type(proc), "shape") else proc.proc_params.get("shape")
+        declared = getattr(type(proc), "shape", None)  # a property or class attribute
+        shape = getattr(proc, "shape") if declared is not None else proc.proc_params.get("shape")
         return None if shape is None else tuple(int(s) for s in shape)
     except Exception:  # a repr must not raise: a Process without a usable shape shows none
         return None
