@@ -200,3 +200,11 @@ def test_importing_plots_does_not_import_pyplot():
     code = ("import sys, neuroproc.utils.plots; "
             "sys.exit('matplotlib.pyplot' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_raster_plot_figsize_sizes_a_new_figure_only(plt):
+    assert tuple(raster_plot(SPIKES, figsize=(4, 2)).get_size_inches()) == (4.0, 2.0)
+    fig = plt.figure()
+    with pytest.raises(ValueError, match=r"raster_plot: figsize sizes a new figure \(got figsize "
+                                         r"and fig\)\. Pass one of them\."):
+        raster_plot(SPIKES, fig=fig, figsize=(4, 2))

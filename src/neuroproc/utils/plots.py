@@ -89,8 +89,8 @@ def _as_neurons_by_steps(spikes: Any, time_axis: int) -> np.ndarray:
 
 def raster_plot(spikes: npt.ArrayLike | Mapping | Any, stride: int = 1,
                 fig: Figure | None = None, ax: Axes | None = None, color: Any = "b",
-                alpha: float = 1.0, marker: str = "|", markersize: float | None = None, *,
-                time_axis: int = 1) -> Figure:
+                alpha: float = 1.0, marker: str = "|", markersize: float | None = None,
+                figsize: tuple[float, float] | None = None, *, time_axis: int = 1) -> Figure:
     """Raster plot: one marker per spike, time step on x, neuron index on y.
 
     Works like ``lava.utils.plots.raster_plot``: pass the Figure it returned as ``fig`` to
@@ -117,6 +117,8 @@ def raster_plot(spikes: npt.ArrayLike | Mapping | Any, stride: int = 1,
     color, alpha, marker, markersize
         Passed to ``Axes.plot`` for the markers (a small ``markersize`` keeps a dense raster of
         hundreds of neurons readable; None uses matplotlib's default).
+    figsize : (float, float), optional
+        Width and height in inches of the new figure (not with ``fig`` or ``ax``).
     time_axis : {1, 0}
         Which axis of an array ``spikes`` counts time steps.
 
@@ -129,7 +131,8 @@ def raster_plot(spikes: npt.ArrayLike | Mapping | Any, stride: int = 1,
     ShapeError
         ``spikes`` is not 2-D.
     ValidationError
-        ``time_axis`` is not 0 or 1, or Monitor output holds several recordings.
+        ``time_axis`` is not 0 or 1, Monitor output holds several recordings, or ``figsize``
+        comes with ``fig`` or ``ax``.
 
     Examples
     --------
@@ -151,11 +154,14 @@ def raster_plot(spikes: npt.ArrayLike | Mapping | Any, stride: int = 1,
     """
     x = _as_neurons_by_steps(spikes, time_axis)
     stride = _check_stride(stride)
+    if figsize is not None and (fig is not None or ax is not None):
+        raise ValidationError("raster_plot: figsize sizes a new figure (got figsize and "
+                              f"{'fig' if fig is not None else 'ax'}). Pass one of them.")
     if ax is None:
         if fig is None:
             import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=(10, 5))
+            fig = plt.figure(figsize=(10, 5) if figsize is None else figsize)
         ax = fig.axes[0] if fig.axes else fig.add_subplot()
     neuron, step = np.nonzero(x[::stride])
     ax.plot(step, neuron * stride, linestyle="none", marker=marker, color=color, alpha=alpha,
