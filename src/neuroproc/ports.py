@@ -163,11 +163,7 @@ class OutPort(AbstractIOPort):
 
 
 class InPort(AbstractIOPort):
-    """Where a Process receives messages of its ``shape``; messages from several OutPorts
-    connected to it (fan-in) are summed.
-
-    A sub-process model passes a parent's InPort on to a child's with ``connect``.
-    """
+    """Receives messages; fan-in from several OutPorts is summed."""
 
     def connect(self, ports) -> None:
         """Pass messages on to child InPorts (hierarchical pass-through)."""
