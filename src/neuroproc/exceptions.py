@@ -4,15 +4,18 @@
 
     NeuroprocError
     ├── ValidationError (ValueError)        bad argument, shape, dtype or value
-    │   └── ShapeError                      shapes that do not fit
+    │   ├── ShapeError                      shapes that do not fit
+    │   └── VarIndexError (IndexError)      an index outside a Var's shape
     ├── PortConnectionError (ValueError)    wrong port kinds, duplicate connections
     ├── SelectionError (LookupError)        no ProcessModel fits a Process
+    ├── NotProbedError (KeyError)           Monitor data asked for something it did not record
     ├── CompilationError (RuntimeError)     a network that cannot be built
     ├── RuntimeStateError (RuntimeError)    an action the runtime's state does not allow
     ├── SimulationError (RuntimeError)      model code raised; names process, model, phase, step
     └── DeadlockError (RuntimeError)        every unfinished model waits on an empty channel
 
     NeuroprocWarning (UserWarning)
+    └── PrecisionWarning                    a fixed-point model clips a value, as Lava does
 
 Each error also inherits the builtin it refines, so ``except ValueError`` keeps working.
 Messages follow ``<who>: <what is wrong> (got <value>). <how to fix>.``
@@ -24,12 +27,15 @@ __all__ = [
     "DeadlockError",
     "NeuroprocError",
     "NeuroprocWarning",
+    "NotProbedError",
     "PortConnectionError",
+    "PrecisionWarning",
     "RuntimeStateError",
     "SelectionError",
     "ShapeError",
     "SimulationError",
     "ValidationError",
+    "VarIndexError",
 ]
 
 
@@ -45,12 +51,23 @@ class ShapeError(ValidationError):
     """Shapes do not fit together."""
 
 
+class VarIndexError(ValidationError, IndexError):
+    """An index (``idx`` of ``Var.get`` / ``Var.set``) outside the Var's shape."""
+
+
 class PortConnectionError(NeuroprocError, ValueError):
     """Ports that cannot be connected, or are connected twice."""
 
 
 class SelectionError(NeuroprocError, LookupError):
     """A RunConfig found no (or no unique) ProcessModel for a Process."""
+
+
+class NotProbedError(NeuroprocError, KeyError):
+    """Monitor data was asked for a Process, Var or port that the Monitor did not record."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted, as a repr
+        return str(self.args[0]) if self.args else ""
 
 
 class CompilationError(NeuroprocError, RuntimeError):
@@ -83,3 +100,7 @@ class DeadlockError(NeuroprocError, RuntimeError):
 
 class NeuroprocWarning(UserWarning):
     """Warnings issued by neuroproc."""
+
+
+class PrecisionWarning(NeuroprocWarning):
+    """A fixed-point model clips a value to what the hardware stores, as Lava does silently."""

@@ -122,7 +122,7 @@ class AbstractLoihiSimRunCfg(RunConfig):
         listed = ", ".join(_describe(m) for m in candidates)
         all_tags = sorted({t for m in candidates for t in getattr(m, "tags", [])})
         return (f"{self!r} found no model for {who(proc)}. Candidates: {listed}."
-                f"{suggest(self.select_tag, all_tags)}")
+                f"{suggest(str(self.select_tag), all_tags)}")
 
 
 def _describe(model) -> str:

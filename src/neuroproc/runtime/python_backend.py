@@ -97,9 +97,9 @@ class PythonBackend:
         for t in self.async_tasks:
             t.model.time_step = time_step
         sched.run_phase(sync, LoihiProtocol.SPK)
-        for method, items in self.guarded:
+        for (guard, _), (method, items) in zip(_PHASES, self.guarded):
             if items:
-                due = [t for t, guard in items if guard()]
+                due = sched.guards(items, guard)
                 if due:
                     sched.run_phase(due, method)
 
