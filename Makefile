@@ -10,17 +10,18 @@ DOCS_STAMP := $(VENV)/.installed-docs
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,typecheck]'
 	touch $(STAMP)
 
 $(DOCS_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,docs]'
+	$(PY) -m pip install --quiet -e '.[test,typecheck,docs]'
 	touch $(DOCS_STAMP)
 
 demo: $(STAMP)
 	MPLBACKEND=Agg $(PY) tutorials/run_notebook.py tutorials/ei_network.ipynb --figures figures
 
-test: $(STAMP)
+# the type check first (a few seconds), then the suite; CI (.ci/run) runs this target
+test: typecheck
 	MPLBACKEND=Agg $(PY) -m pytest -q
 
 # mypy over src/neuroproc with the [tool.mypy] settings of pyproject.toml
@@ -28,7 +29,7 @@ typecheck: $(STAMP)
 	$(PY) -m mypy
 
 # Build the wheel as a user's pip would (isolated build environment) and fail on any
-# deprecation warning from the build backend.
+# deprecation warning from the build backend (tests/test_packaging.py checks the same).
 wheel: $(STAMP)
 	rm -rf build/wheel && mkdir -p build/wheel
 	$(PY) -m pip wheel . --no-deps -v -w build/wheel > build/wheel/build.log 2>&1 \

@@ -171,9 +171,18 @@ class AbstractProcess:
                 return
 
     def __repr__(self) -> str:
-        shape = _declared_shape(self)
+        shape = self._declared_shape()
         return f"{type(self).__name__}(name={self.name!r}" + (
             "" if shape is None else f", shape={shape}") + ")"
+
+    def _declared_shape(self) -> tuple[int, ...] | None:
+        """The shape the Process declares (a ``shape`` attribute or parameter), for its repr."""
+        try:
+            declared = getattr(type(self), "shape", None)  # a property or class attribute
+            shape = getattr(self, "shape") if declared is not None else self.proc_params.get("shape")
+            return None if shape is None else tuple(int(s) for s in shape)
+        except Exception:  # a repr must not raise: a Process without a usable shape shows none
+            return None
 
     @property
     def who(self) -> str:
@@ -351,13 +360,3 @@ def _check_kwargs(proc: AbstractProcess, kwargs: dict) -> None:
             f"{who(proc)}: unknown keyword {key!r}, which would be stored and never used (got "
             f"{key}={short_repr(value)}).{suggest(key, names, n=2)} {type(proc).__name__} takes: "
             f"{', '.join(names)}.")
-
-
-def _declared_shape(proc: AbstractProcess) -> tuple[int, ...] | None:
-    """The shape a Process declares (a ``shape`` attribute or parameter), for its repr."""
-    try:
-        declared = getattr(type(proc), "shape", None)  # a property or class attribute
-        shape = getattr(proc, "shape") if declared is not None else proc.proc_params.get("shape")
-        return None if shape is None else tuple(int(s) for s in shape)
-    except Exception:  # a repr must not raise: a Process without a usable shape shows none
-        return None

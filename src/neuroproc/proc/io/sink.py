@@ -34,13 +34,13 @@ class RingBuffer(AbstractProcess):
 class AbstractPyReceiveModel(PyLoihiProcessModel):
     """Shared behaviour; subclasses fix the types."""
 
-    data: np.ndarray
-    a_in: PyInPort
-
     def kernel(self):
         from neuroproc.proc.io._kernels import sink_spec
 
         return sink_spec()
+
+    data: np.ndarray  # declared with their types by the subclasses
+    a_in: PyInPort
 
     def run_spk(self) -> None:
         data = self.data
