@@ -10,7 +10,7 @@ SRC = Path(neuroproc.__file__).parent
 
 # lower layers must not import higher ones (the single upward call is imported lazily)
 LAYERS = [
-    {"exceptions", "_validation"},
+    {"exceptions", "_validation", "_ids"},
     {"variable", "ports", "resources", "sync"},
     {"process", "model", "decorators", "registry", "py_ports"},
     {"run_conditions", "run_configs"},

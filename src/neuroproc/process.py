@@ -4,14 +4,17 @@ from __future__ import annotations
 import functools
 import inspect
 import itertools
+import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
+from neuroproc._ids import ProcessServer
 from neuroproc._validation import short_repr, suggest, who
-from neuroproc.exceptions import RuntimeStateError, ValidationError
+from neuroproc.exceptions import AliasError, RuntimeStateError, ValidationError
 from neuroproc.ports import AbstractPort, InPort, OutPort, RefPort, VarPort, VirtualPort
 from neuroproc.variable import Var
 
-__all__ = ["AbstractProcess", "Collection", "ProcessParameters"]
+__all__ = ["AbstractProcess", "Collection", "LogConfig", "ProcessParameters", "ProcessServer"]
 
 _counter = itertools.count()
 _MISSING = object()
@@ -25,8 +28,9 @@ class ProcessParameters(Mapping):
     ``params[key] = value`` adds a new key; changing an existing one needs ``overwrite``.
     """
 
-    def __init__(self, initial: dict | None = None, owner=None):
-        self._parameters: dict = dict(initial or {})
+    def __init__(self, initial: dict | None = None, owner=None, *, initial_parameters: dict | None = None):
+        # ``initial_parameters`` is Lava's spelling; the dict is used as given, as Lava does
+        self._parameters: dict = initial_parameters if initial_parameters is not None else dict(initial or {})
         self._owner = owner
 
     def __getitem__(self, key):
@@ -59,6 +63,23 @@ class ProcessParameters(Mapping):
         return f"ProcessParameters({list(self._parameters)})"
 
 
+@dataclass
+class LogConfig:
+    """Logging options a Process accepts as ``log_config`` (Lava's fields and defaults)."""
+
+    file: str = ""
+    level: int = logging.WARNING
+    level_console: int = logging.ERROR
+    logs_to_file: bool = False
+    format: str = "%(asctime)s:%(levelname)s: %(name)s - %(message)s"
+    date_format: str = "%m/%d/%Y %I:%M:%S%p"
+
+    def __post_init__(self) -> None:
+        if self.logs_to_file and not self.file:
+            raise ValidationError(f"LogConfig: logs_to_file=True needs a file name (got file={self.file!r}). "
+                                  "Pass file='run.log'.")
+
+
 class Collection:
     """Named members of one kind (Vars, InPorts, ...) with attribute access and iteration."""
 
@@ -69,6 +90,23 @@ class Collection:
 
     def add(self, name: str, member) -> None:
         self._members[name] = member
+
+    def add_members(self, members: Mapping) -> None:
+        """Add several ``name: member`` pairs."""
+        for name, member in members.items():
+            self.add(name, member)
+
+    def is_empty(self) -> bool:
+        return not self._members
+
+    def has(self, obj) -> bool:
+        """True when ``obj`` is one of the members."""
+        return any(m is obj for m in self._members.values())
+
+    @property
+    def name(self) -> str:
+        """What the members are (``"Var"``, ``"InPort"``, ...)."""
+        return self._kind
 
     @property
     def members(self) -> list:
@@ -131,6 +169,8 @@ class AbstractProcess:
             raise ValidationError(f"{type(self).__name__}: name must be a non-empty str "
                                   f"(got {short_repr(name)}).")
         object.__setattr__(self, "_initialized", True)
+        #: globally unique, in creation order (``ProcessServer``)
+        self.id: int = ProcessServer().register(self)
         self.name = name
         self.proc_params = ProcessParameters(kwargs, owner=self)
         self.vars = Collection(self, "Var")
@@ -144,6 +184,13 @@ class AbstractProcess:
         #: the stopped Runtime this Process belonged to (a stopped network never runs again)
         self._ended = None
         self._model_class = None
+        #: the model instance the last run built for this Process (python backend), or None
+        self._model = None
+        log_config = kwargs.get("log_config")
+        if log_config is not None and not isinstance(log_config, LogConfig):
+            raise ValidationError(f"{type(self).__name__}: log_config must be a LogConfig "
+                                  f"(got {short_repr(log_config)}).")
+        self._log_config = log_config or LogConfig()
 
     # -- declaring members -------------------------------------------------------------------------
     def __setattr__(self, key, value):
@@ -153,6 +200,9 @@ class AbstractProcess:
                     f"{type(self).__name__}.{key}: call super().__init__(**kwargs) before assigning "
                     "Vars and Ports in __init__.")
             self._register(key, value)
+        elif isinstance(value, AbstractProcess) and self.__dict__.get("_initialized", False) \
+                and key != "parent_proc" and value is not self:
+            self.procs.add(key, value)
         object.__setattr__(self, key, value)
 
     def _register(self, key: str, member) -> None:
@@ -193,6 +243,50 @@ class AbstractProcess:
         """The ProcessModel class selected for this Process by the last compile (or None)."""
         return self._model_class
 
+    @property
+    def model(self):
+        """The model instance built for this Process by the running runtime (or None)."""
+        return self._model
+
+    @model.setter
+    def model(self, model) -> None:
+        self._model = model
+
+    @property
+    def is_compiled(self) -> bool:
+        """True once a compile has selected a model for this Process."""
+        return self._model_class is not None
+
+    @property
+    def log_config(self) -> LogConfig:
+        return self._log_config
+
+    def register_sub_procs(self, procs: Mapping) -> None:
+        """Make ``procs`` (name -> Process) children of this Process."""
+        for name, p in procs.items():
+            if not isinstance(p, AbstractProcess):
+                raise ValidationError(f"{self.who}.register_sub_procs: {name!r} is not a Process "
+                                      f"(got {short_repr(p)}).")
+            p.parent_proc = self
+            self.procs.add(name, p)
+
+    def validate_var_aliases(self) -> None:
+        """Raise ``AliasError`` when a Var of this Process aliases a Var outside its sub-Processes."""
+        for var in self.vars:
+            other = var.aliased_var
+            if other is not None and (other.process is None or not other.process.is_sub_proc_of(self)):
+                raise AliasError(f"{var.who} aliases {other.who}, which is not in a sub-Process of "
+                                 f"{self.who}. Alias Vars of the Processes a sub-process model builds.")
+
+    def is_sub_proc_of(self, proc) -> bool:
+        """True when ``proc`` is this Process's parent, grand-parent, ..."""
+        parent = self.parent_proc
+        while parent is not None:
+            if parent is proc:
+                return True
+            parent = parent.parent_proc
+        return False
+
     # -- execution facade: the runtime is imported lazily (the one upward call) ------------------------
     def compile(self, run_cfg):
         """Build the executable for the network around this Process (no run)."""
@@ -203,7 +297,10 @@ class AbstractProcess:
         if run_cfg is None:
             raise ValidationError(f"{self.who}.compile: run_cfg is required (got None). Pass e.g. "
                                   "Loihi1SimCfg(select_tag='floating_pt').")
-        return compile_network(self, run_cfg)
+        exe = compile_network(self, run_cfg)
+        for entry in exe.entries:
+            entry.proc._model = entry.model
+        return exe
 
     def create_runtime(self, run_cfg=None, backend=None):
         """Compile and set up the runtime without running a step (``get``/``set`` then work).
@@ -231,10 +328,12 @@ class AbstractProcess:
                 "again (got run() after stop()). Build a new network (new Processes) to run again; "
                 "get() still returns the Vars' last values.")
         if run_cfg is None:
-            raise RuntimeStateError(f"{self.who}.run: the network has no runtime yet, so its first "
+            raise ValidationError(f"{self.who}.run: the network has no runtime yet, so its first "
                                     "run needs a run_cfg (got None). Pass e.g. "
                                     "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
-        Runtime.create(self, run_cfg, backend=backend)
+        rt = Runtime.create(self, run_cfg, backend=backend)
+        for entry in rt.exe.entries:
+            entry.proc._model = entry.model
         return self._runtime
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:

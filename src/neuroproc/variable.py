@@ -1,12 +1,15 @@
 """Var: a named piece of Process state with a shape and an initial value."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from neuroproc._ids import VarServer
 from neuroproc._validation import as_shape, short_repr, who
-from neuroproc.exceptions import RuntimeStateError, ShapeError, ValidationError, VarIndexError
+from neuroproc.exceptions import AliasError, RuntimeStateError, ShapeError, ValidationError, VarIndexError
 
-__all__ = ["Var"]
+__all__ = ["Var", "VarServer"]
 
 
 class Var:
@@ -41,11 +44,13 @@ class Var:
         self.init = _copy(init)
         self.shareable = bool(shareable)
         self.name = name
+        #: globally unique, in creation order (``VarServer``)
+        self.id: int = VarServer().register(self)
         self.process = None
         self.aliased_var: Var | None = None
         #: RefPorts that read or write this Var (filled by RefPort.connect_var)
         self._ref_ports: list = []
-        self._var_port = None
+        self._var_port: Any = None  # the VarPort exposing this Var, if any
 
     # -- identity -------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -63,6 +68,9 @@ class Var:
         if other.shape != self.shape:
             raise ShapeError(f"{self.who} (shape {self.shape}) cannot alias {other.who} "
                              f"(shape {other.shape}): shapes must match.")
+        if other.shareable != self.shareable:
+            raise AliasError(f"{self.who} (shareable={self.shareable}) cannot alias {other.who} "
+                             f"(shareable={other.shareable}): both must be shareable or neither.")
         self.aliased_var = other
 
     def resolve(self) -> Var:

@@ -130,7 +130,7 @@ def test_run_after_stop_or_error_is_refused_never_restarted(backend, how):
 
 def test_first_run_without_run_cfg_says_what_is_missing():
     lif, _ = lif_net()
-    with pytest.raises(RuntimeStateError, match=r"first run needs a run_cfg \(got None\)"):
+    with pytest.raises(ValidationError, match=r"first run needs a run_cfg \(got None\)"):
         lif.run(condition=RunSteps(1))
 
 

@@ -162,11 +162,14 @@ class Runtime:
         try:
             backend.begin(n)
             if n is None:
-                while not self._pause.is_set():
+                while not self._pause.is_set() and getattr(backend, "requested", None) is None:
                     self.time_step = backend.run_steps(self.time_step, _CONTINUOUS_CHUNK, self._pause.is_set)
             else:
                 self.time_step = progress.run_steps(backend, self.time_step, n, self._pause.is_set)
             backend.end()
+            if getattr(backend, "requested", None) == "stop":  # a model asked (Lava's _req_stop)
+                self._end_reason = "a model requested stop"
+                self._teardown()
         except BaseException as exc:
             self._end_reason = f"its run raised {type(exc).__name__}"
             # a background error is raised later by the caller's next call: until then the
