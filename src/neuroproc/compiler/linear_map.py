@@ -69,7 +69,7 @@ def chain_product(maps: list[LinearMap]) -> np.ndarray:
 
 def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
     """What the chain sends in its first ``sum(delay)`` steps: each map's pending messages carried
-    through the rest of the chain as the maps themselves would (``W.dot(v)``, map after map)."""
+    through the rest of the chain as the maps themselves would (``W @ v``, map after map)."""
     total = sum(m.delay for m in maps)
     n_out = maps[-1].matrix.shape[0]
 
