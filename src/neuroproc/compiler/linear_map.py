@@ -60,7 +60,8 @@ def _dense(m) -> np.ndarray:
 
 
 def chain_product(maps: list[LinearMap]) -> np.ndarray:
-    """``W_k @ ... @ W_1`` in float64, multiplied from the input side."""
+    """The product of the chain's weight matrices in float64, multiplied from the input side
+    (``W_2 @ W_1`` for two maps)."""
     weights = _dense(maps[0].matrix)
     for m in maps[1:]:
         weights = _dense(m.matrix) @ weights
