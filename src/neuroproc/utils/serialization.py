@@ -175,8 +175,8 @@ class _Pickler(pickle.Pickler):
 
         if isinstance(obj, Runtime):
             return "runtime"
-        # the model instance a run left on its Process (``proc.model``) belongs to that run; a
-        # sub-process model stays: it holds the children, whose models the load selects again
+        # the leaf model instance a run left on its Process (``proc.model``) belongs to that run;
+        # a sub-process model is kept: it holds the children the saved network was built from
         if isinstance(obj, AbstractProcessModel) and not isinstance(obj, AbstractSubProcessModel):
             return "model"
         return None
