@@ -110,7 +110,8 @@ def test_unknown_tag_lists_candidates_and_suggests():
     with pytest.raises(SelectionError) as info:
         pick(Loihi1SimCfg(select_tag="fixd_pt"), t)
     msg = str(info.value)
-    assert msg.startswith("Loihi1SimCfg(select_tag='fixd_pt') found no model for lif1::Thing. Candidates: ")
+    assert msg.startswith("Loihi1SimCfg(select_tag='fixd_pt', backend='auto') found no model for "
+                          "lif1::Thing. Candidates: ")
     assert "PyThingFloat [floating_pt]" in msg and "PyThingFixed [fixed_pt, bit_accurate_loihi]" in msg
     assert msg.endswith("Did you mean 'fixed_pt'?")
 

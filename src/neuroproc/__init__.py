@@ -5,6 +5,7 @@ model per Process; the runtime steps them in lock-step through FIFO channels.
 """
 from __future__ import annotations
 
+from neuroproc._version import __version__
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import (
     CompilationError,
@@ -38,7 +39,6 @@ from neuroproc.sync import AsyncProtocol, LoihiProtocol
 from neuroproc.traffic import count_traffic
 from neuroproc.variable import Var
 
-__version__ = "0.1.0"
 
 __all__ = [
     "AbstractProcess",

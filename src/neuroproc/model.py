@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from neuroproc._validation import cast_to_dtype, short_repr
 
@@ -24,8 +26,9 @@ __all__ = [
     "PyLoihiProcessModel",
 ]
 
+_T = TypeVar("_T")
 
-@dataclass(frozen=True)
+
 class LavaPyType:
     """How a Var or Port appears in a Python model.
 
@@ -36,10 +39,19 @@ class LavaPyType:
     """
 
     cls: type
-    d_type: object = float
+    d_type: DTypeLike = float
     precision: int | None = None
 
-    def build_value(self, init, shape, what: str, share: bool = False):
+    if TYPE_CHECKING:
+        # Models declare ``v: np.ndarray = LavaPyType(np.ndarray, float)``: the annotation is the
+        # type the attribute has inside a running model, the value is the declaration. To a type
+        # checker, the call therefore gives an instance of ``cls``. (The frozen dataclass is
+        # applied below the class so that the dataclass plugin does not replace this signature.)
+        def __new__(  # type: ignore[misc]  # deliberately not a LavaPyType, see above
+                klass, cls: type[_T], d_type: DTypeLike = ..., precision: int | None = ...) -> _T: ...
+
+    def build_value(self, init: Any, shape: tuple[int, ...], what: str,
+                    share: bool = False) -> Any:
         """The model-side value of a Var from its initial value.
 
         With ``share``, an ``init`` array that already has the declared dtype and the shape, in
@@ -59,6 +71,9 @@ class LavaPyType:
         dt = getattr(self.d_type, "__name__", self.d_type)
         prec = "" if self.precision is None else f", precision={self.precision}"
         return f"LavaPyType({getattr(self.cls, '__name__', self.cls)}, {dt}{prec})"
+
+
+dataclass(frozen=True)(LavaPyType)  # in place: adds __init__, __eq__, __hash__, frozen fields
 
 
 class AbstractProcessModel:

@@ -8,6 +8,8 @@ its way; the compiler folds them into the channel.
 """
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 
 from neuroproc._validation import as_shape, short_repr, who
@@ -36,6 +38,8 @@ __all__ = [
     "VarPort",
     "VirtualPort",
 ]
+
+_VP = TypeVar("_VP", bound="VirtualPort")
 
 
 def _as_list(ports):
@@ -196,7 +200,7 @@ class AbstractIOPort(AbstractPort):
     def _is_source(self) -> bool:
         return isinstance(self, OutPort)
 
-    def _virtual(self, port: VirtualPort) -> VirtualPort:
+    def _virtual(self, port: _VP) -> _VP:
         port.process = self.process
         port.name = f"{self.name}.{type(port).__name__}"
         port._source_side = self._is_source()
@@ -208,7 +212,12 @@ class AbstractIOPort(AbstractPort):
 
 
 class OutPort(AbstractIOPort):
-    """Sends messages; fan-out copies each message to every connected InPort."""
+    """Where a Process sends messages (spikes, graded values) of its ``shape`` each time step.
+
+    ``connect`` it to InPorts of other Processes (fan-out copies each message to every one of
+    them) or, inside a sub-process model, to an OutPort of the parent Process. The shapes must
+    match; ``reshape``, ``flatten``, ``transpose`` and ``concat_with`` give views that adapt them.
+    """
 
     def connect(self, ports) -> None:
         """Connect to peer InPorts, or (child to parent) to the parent's OutPorts."""

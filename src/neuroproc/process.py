@@ -162,7 +162,7 @@ class AbstractProcess:
         super().__init_subclass__(**kwargs)
         init = cls.__dict__.get("__init__")
         if init is not None and not getattr(init, "_checks_kwargs", False):
-            cls.__init__ = _checking_kwargs(init)
+            setattr(cls, "__init__", _checking_kwargs(init))  # mypy refuses assigning to a method
 
     def __init__(self, **kwargs):
         name = kwargs.get("name")
@@ -224,7 +224,18 @@ class AbstractProcess:
                 return
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r})"
+        shape = self._declared_shape()
+        return f"{type(self).__name__}(name={self.name!r}" + (
+            "" if shape is None else f", shape={shape}") + ")"
+
+    def _declared_shape(self) -> tuple[int, ...] | None:
+        """The shape the Process declares (a ``shape`` attribute or parameter), for its repr."""
+        try:
+            declared = getattr(type(self), "shape", None)  # a property or class attribute
+            shape = getattr(self, "shape") if declared is not None else self.proc_params.get("shape")
+            return None if shape is None else tuple(int(s) for s in shape)
+        except Exception:  # a repr must not raise: a Process without a usable shape shows none
+            return None
 
     @property
     def who(self) -> str:
@@ -448,7 +459,8 @@ def _find_declared_kwargs(cls: type) -> frozenset[str] | None:
 
 
 def _check_kwargs(proc: AbstractProcess, kwargs: dict) -> None:
-    known = _declared_kwargs(type(proc))
+    cls: type = type(proc)  # as a plain type: mypy does not see type[AbstractProcess] as hashable
+    known = _declared_kwargs(cls)
     if known is None:
         return
     names = sorted(known | set(proc.vars.member_names))

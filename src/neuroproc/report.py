@@ -20,6 +20,7 @@ channel's ``counter`` stays ``None``, which costs one attribute test per message
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -157,7 +158,7 @@ class DeploymentReport:
 
     def as_dict(self) -> dict:
         """Plain data: ``{"processes": [...], "channels": [...], "var_access": [...], "fold": {...}}``."""
-        out = {k: [asdict(r) for r in getattr(self, k)] for k in ("processes", "channels", "var_access")}
+        out: dict[str, Any] = {k: [asdict(r) for r in getattr(self, k)] for k in ("processes", "channels", "var_access")}
         out["fold"] = None if self.fold is None else self.fold.as_dict()
         return out
 

@@ -54,7 +54,7 @@ class RunConfig:
         raise NotImplementedError(f"{type(self).__name__} must implement select(proc, proc_models).")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(backend={self.backend!r})"
 
 
 class AbstractLoihiSimRunCfg(RunConfig):
@@ -72,7 +72,7 @@ class AbstractLoihiSimRunCfg(RunConfig):
         self.exception_proc_model_map = dict(exception_proc_model_map or {})
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(select_tag={self.select_tag!r})"
+        return f"{type(self).__name__}(select_tag={self.select_tag!r}, backend={self.backend!r})"
 
     def select(self, proc, proc_models: list[type]) -> type:
         chosen = self._from_exception_map(proc)
@@ -129,7 +129,7 @@ class AbstractLoihiSimRunCfg(RunConfig):
         listed = ", ".join(_describe(m) for m in candidates)
         all_tags = sorted({t for m in candidates for t in getattr(m, "tags", [])})
         return (f"{self!r} found no model for {who(proc)}. Candidates: {listed}."
-                f"{suggest(self.select_tag, all_tags)}")
+                f"{suggest(str(self.select_tag), all_tags)}")
 
 
 def _describe(model) -> str:
@@ -138,11 +138,36 @@ def _describe(model) -> str:
 
 
 class Loihi1SimCfg(AbstractLoihiSimRunCfg):
-    """Simulate a Loihi 1 network on the CPU."""
+    """Simulate a Loihi 1 network on the CPU: pick one model per Process by the rules above.
+
+    Parameters
+    ----------
+    custom_sync_domains : list, optional
+        Accepted for compatibility with Lava; every model runs in one Loihi-protocol domain.
+    select_tag : str, optional
+        Prefer models with this tag, e.g. ``'floating_pt'`` or ``'fixed_pt'`` (bit-accurate).
+    select_sub_proc_model : bool
+        Among tagged candidates, prefer sub-process models (hierarchy) over Python models.
+    exception_proc_model_map : dict, optional
+        ``{ProcessClass: ModelClass}`` entries that override every other rule.
+    loglevel : int, optional
+        Accepted for compatibility with Lava; neuroproc logs to the ``neuroproc`` logger.
+    backend : {'auto', 'python', 'compiled'}
+        Runtime backend (see :class:`RunConfig`).
+    fold : {'exact', 'linear', False}
+        What the compiler folds away (see :class:`RunConfig`).
+
+    Examples
+    --------
+    >>> Loihi1SimCfg(select_tag="fixed_pt", backend="python")
+    Loihi1SimCfg(select_tag='fixed_pt', backend='python')
+    """
 
 
 class Loihi2SimCfg(AbstractLoihiSimRunCfg):
-    """Simulate a Loihi 2 network on the CPU."""
+    """Simulate a Loihi 2 network on the CPU; the same rules and parameters as
+    :class:`Loihi1SimCfg` (models choose their Loihi generation through tags and ``@requires``).
+    """
 
 
 def check_fold(fold, owner: str = "RunConfig") -> bool | str:

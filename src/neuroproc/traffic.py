@@ -68,7 +68,7 @@ class TrafficRow:
 
 
 def _row(label: str, cross, counts: StepCounts, axis_idx=None) -> TrafficRow:
-    vals = []
+    vals: list = []
     for arr in (counts.messages, counts.nonzero, counts.bytes):
         a = arr if axis_idx is None else arr[axis_idx]
         vals += [int(a.sum()), float(a.mean()) if a.size else 0.0, int(a.max()) if a.size else 0]

@@ -1,6 +1,8 @@
 """Var: a named piece of Process state with a shape and an initial value."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from neuroproc._ids import VarServer
@@ -48,7 +50,7 @@ class Var:
         self.aliased_var: Var | None = None
         #: RefPorts that read or write this Var (filled by RefPort.connect_var)
         self._ref_ports: list = []
-        self._var_port = None
+        self._var_port: Any = None  # the VarPort exposing this Var, if any
 
     # -- identity -------------------------------------------------------------------------------
     def __repr__(self) -> str:

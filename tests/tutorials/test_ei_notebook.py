@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.tutorials.figure_labels import unlabelled_axes
+
 TUTORIALS = Path(__file__).resolve().parents[2] / "tutorials"
 NOTEBOOK = TUTORIALS / "ei_network.ipynb"
 FIXED_KEYS = ("vth_exc", "vth_inh", "bias_mant_exc", "bias_mant_inh", "bias_exp_exc",
@@ -29,7 +31,10 @@ def _runner():
 @pytest.fixture(scope="module")
 def ns(refdir, tmp_path_factory):
     """The namespace of one headless run of the notebook (only when the references exist)."""
-    namespace = _runner().run_notebook(NOTEBOOK, figures_dir=tmp_path_factory.mktemp("figures"))
+    with unlabelled_axes() as unlabelled:
+        namespace = _runner().run_notebook(NOTEBOOK,
+                                           figures_dir=tmp_path_factory.mktemp("figures"))
+    namespace["__unlabelled__"] = unlabelled
     assert namespace["REFERENCE"] is not None, "the notebook did not find the reference folder"
     return namespace
 
@@ -89,7 +94,21 @@ def test_models_selected_by_the_custom_run_configs(ns):
         (PyLifModelBitAcc, PyDenseModelBitAcc)
 
 
-def test_every_figure_was_drawn(ns):
+def test_every_figure_was_drawn_with_labelled_axes(ns):
     figures = ns["__figures__"]
     assert len(figures) == 10
     assert all(p.stat().st_size > 10_000 for p in figures)
+    assert ns["__unlabelled__"] == []
+
+
+def test_the_float_and_fixed_comparison_measures_where_the_runs_part(ns):
+    float_spk, fixed_spk = ns["spikes_critical"] != 0, ns["spikes_fixed"] != 0
+    # recomputed here from the two spike arrays, step by step
+    any_spike = [t for t in range(float_spk.shape[1]) if float_spk[:, t].any() or fixed_spk[:, t].any()]
+    differ = [t for t in range(float_spk.shape[1]) if (float_spk[:, t] != fixed_spk[:, t]).any()]
+    assert ns["first_spike"] == any_spike[0] and ns["first"] == differ[0]
+    assert ns["first"] > ns["first_spike"]  # the first volley is the same in both runs
+    per_neuron = [next((t for t in range(float_spk.shape[1])
+                        if float_spk[n, t] != fixed_spk[n, t]), float_spk.shape[1])
+                  for n in range(float_spk.shape[0])]
+    np.testing.assert_array_equal(ns["first_div"], per_neuron)

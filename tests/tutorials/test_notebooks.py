@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.tutorials.figure_labels import unlabelled_axes
+
 ROOT = Path(__file__).resolve().parents[2] / "tutorials"
 NOTEBOOKS = sorted(ROOT.glob("*.ipynb"))
 # the E/I tutorial runs in test_ei_notebook.py, which also checks its numbers against Lava
@@ -28,9 +30,11 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("notebook", QUICK, ids=lambda p: p.stem)
 def test_notebook_runs(notebook, tmp_path):
     t0 = time.perf_counter()
-    ns = _runner().run_notebook(notebook, figures_dir=tmp_path)
+    with unlabelled_axes() as unlabelled:
+        ns = _runner().run_notebook(notebook, figures_dir=tmp_path)
     elapsed = time.perf_counter() - t0
     assert ns["__figures__"], f"{notebook.name} drew no figure"
+    assert not unlabelled, f"{notebook.name}: every axis of every figure needs a label"
     assert all(p.stat().st_size > 1000 for p in ns["__figures__"])
     print(f"{notebook.name}: {elapsed:.1f} s")
 

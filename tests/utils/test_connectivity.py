@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import correlate2d
 
 from neuroproc import Loihi1SimCfg, RunSteps, ShapeError, ValidationError
 from neuroproc.proc.dense.process import Dense
@@ -22,6 +21,14 @@ from neuroproc.utils.connectivity import (
 )
 
 RNG = np.random.default_rng(42)
+
+
+def correlate2d(*args, **kwargs):
+    from scipy.signal import correlate2d as scipy_correlate2d  # not at collection: slow import
+
+    return scipy_correlate2d(*args, **kwargs)
+
+
 # inputs and kernels are O(1) and a window sums at most 36 products: a few ulps of O(10) values
 TOL = 1e-13
 

@@ -4,18 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from neuroproc.utils.plots import (  # noqa: E402
+from neuroproc.utils.plots import (
     plot_activation_hist,
     plot_auto_covariance,
     plot_rates,
@@ -34,9 +26,15 @@ POINTS = {(1, 0), (4, 0), (0, 1), (0, 3), (1, 3), (2, 3)}
 
 
 @pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+def plt():
+    # pyplot is imported by the tests that run, not at collection (it takes ~0.7 s of CPU)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    yield pyplot
+    pyplot.close("all")
 
 
 def drawn_points(ax):
@@ -45,6 +43,8 @@ def drawn_points(ax):
 
 def test_raster_plot_puts_every_spike_at_its_step_and_neuron():
     fig = raster_plot(SPIKES)
+    from matplotlib.figure import Figure
+
     assert isinstance(fig, Figure) and len(fig.axes) == 1
     ax = fig.axes[0]
     assert drawn_points(ax) == POINTS
@@ -65,19 +65,58 @@ def test_raster_plot_overlays_on_given_figure():
     again = raster_plot(second_spikes, fig=first, color="b", alpha=0.3, marker="o")
     assert again is first and len(first.axes) == 1
     first_line, second_line = first.axes[0].lines
+    from matplotlib.colors import to_rgba
+
     assert to_rgba(first_line.get_color()) == to_rgba("orange")
     assert to_rgba(second_line.get_color()) == to_rgba("b")
     assert second_line.get_alpha() == 0.3 and second_line.get_marker() == "o"
     np.testing.assert_array_equal(second_line.get_xydata(), [[3, 2]])
 
 
-def test_raster_plot_into_given_axes_and_empty_figure():
+def test_raster_plot_into_given_axes_and_empty_figure(plt):
     fig, (ax1, ax2) = plt.subplots(1, 2)
     assert raster_plot(SPIKES, ax=ax2) is fig
     assert not ax1.lines and drawn_points(ax2) == POINTS
     empty = plt.figure()
     raster_plot(SPIKES, fig=empty)
     assert len(empty.axes) == 1
+
+
+def test_raster_plot_takes_monitor_layout_by_time_axis_or_from_get_data():
+    from neuroproc import Loihi1SimCfg, Monitor, RunSteps
+    from neuroproc.proc.lif.process import LIF
+
+    monitor_layout = SPIKES.T  # (num_steps, num_neurons), as a Monitor records
+    assert drawn_points(raster_plot(monitor_layout, time_axis=0).axes[0]) == POINTS
+    assert drawn_points(raster_plot({"lif": {"s_out": monitor_layout}}).axes[0]) == POINTS
+    assert drawn_points(raster_plot({"s_out": monitor_layout}).axes[0]) == POINTS
+    # a real Monitor, probing the spikes of 3 LIF neurons of which only neuron 1 is driven
+    lif = LIF(shape=(3,), bias_mant=np.array([0.0, 0.6, 0.0]), vth=1.0, du=0.0, dv=0.0)
+    mon = Monitor()
+    mon.probe(lif.s_out, 6)
+    lif.run(RunSteps(6), Loihi1SimCfg())
+    try:
+        data = mon.get_data()
+        recorded = data[lif.name]["s_out"]
+        spiking = {(t, n) for t, n in zip(*np.nonzero(recorded))}
+        assert spiking and {n for _, n in spiking} == {1}
+        assert drawn_points(raster_plot(data).axes[0]) == spiking
+        assert drawn_points(raster_plot(mon).axes[0]) == spiking
+    finally:
+        lif.stop()
+
+
+def test_raster_plot_refuses_ambiguous_monitor_data_and_bad_time_axis():
+    two = {"lif": {"s_out": SPIKES.T, "v": SPIKES.T}}
+    with pytest.raises(ValueError, match=r"raster_plot: the Monitor data holds 2 recordings "
+                                         r"\(got data\['lif'\]\['s_out'\], data\['lif'\]\['v'\]\)"
+                                         r"\. Pass one of them"):
+        raster_plot(two)
+    with pytest.raises(ValueError, match=r"raster_plot: time_axis must be 0 .* \(got 2\)"):
+        raster_plot(SPIKES, time_axis=2)
+    with pytest.raises(ValueError, match=r"shape \(num_steps, num_neurons\) \(got shape "
+                                         r"\(2, 3, 4\)\)"):
+        raster_plot(np.zeros((2, 3, 4)), time_axis=0)
 
 
 def test_raster_plot_errors():
@@ -91,6 +130,8 @@ def test_raster_plot_errors():
 def test_plot_traces_selected_neurons():
     data = np.arange(12.0).reshape(4, 3)  # (num_steps=4, num_neurons=3)
     ax = plot_traces(data, neurons=[0, 2], ylabel="v", title="Voltage")
+    from matplotlib.axes import Axes
+
     assert isinstance(ax, Axes) and len(ax.lines) == 2
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), [0, 1, 2, 3])
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), [0, 3, 6, 9])
@@ -159,3 +200,11 @@ def test_importing_plots_does_not_import_pyplot():
     code = ("import sys, neuroproc.utils.plots; "
             "sys.exit('matplotlib.pyplot' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_raster_plot_figsize_sizes_a_new_figure_only(plt):
+    assert tuple(raster_plot(SPIKES, figsize=(4, 2)).get_size_inches()) == (4.0, 2.0)
+    fig = plt.figure()
+    with pytest.raises(ValueError, match=r"raster_plot: figsize sizes a new figure \(got figsize "
+                                         r"and fig\)\. Pass one of them\."):
+        raster_plot(SPIKES, fig=fig, figsize=(4, 2))

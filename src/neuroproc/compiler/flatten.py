@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from neuroproc._validation import who
 from neuroproc.exceptions import CompilationError
 from neuroproc.ports import InPort, OutPort, RefPort, VarPort, VirtualPort
+
+if TYPE_CHECKING:
+    from neuroproc.compiler.select import Selection
 
 __all__ = ["Edge", "FlatGraph", "RefLink", "flatten"]
 
@@ -76,7 +80,7 @@ class RefLink:
 class FlatGraph:
     """Leaves with their models, the channels between them, RefPort links and Var homes."""
 
-    selection: object
+    selection: Selection
     leaves: list
     edges: list
     ref_links: list

@@ -130,7 +130,7 @@ class FoldedSelection(Selection):
 
     @property
     def unfolded_leaves(self) -> list:
-        return [p for p in Selection.leaves.fget(self) if id(p) not in self._added]
+        return [p for p in super().leaves if id(p) not in self._added]
 
     @property
     def _added(self) -> set:

@@ -60,7 +60,8 @@ def _dense(m) -> np.ndarray:
 
 
 def chain_product(maps: list[LinearMap]) -> np.ndarray:
-    """``W_k @ ... @ W_1`` in float64, multiplied from the input side."""
+    """The product of the chain's weight matrices in float64, multiplied from the input side
+    (``W_2 @ W_1`` for two maps)."""
     weights = _dense(maps[0].matrix)
     for m in maps[1:]:
         weights = _dense(m.matrix) @ weights
@@ -69,7 +70,7 @@ def chain_product(maps: list[LinearMap]) -> np.ndarray:
 
 def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
     """What the chain sends in its first ``sum(delay)`` steps: each map's pending messages carried
-    through the rest of the chain as the maps themselves would (``W.dot(v)``, map after map)."""
+    through the rest of the chain as the maps themselves would (``W @ v``, map after map)."""
     total = sum(m.delay for m in maps)
     n_out = maps[-1].matrix.shape[0]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -10,6 +11,9 @@ from neuroproc.exceptions import CompilationError, NeuroprocError
 from neuroproc.model import AbstractPyProcessModel, LavaPyType, PyAsyncProcessModel
 from neuroproc.py_ports import PyInPort, PyOutPort, PyRefPort
 
+if TYPE_CHECKING:
+    from neuroproc.compiler.flatten import Edge, FlatGraph
+
 __all__ = ["ChannelSpec", "Executable", "ModelEntry", "plan"]
 
 
@@ -17,9 +21,9 @@ __all__ = ["ChannelSpec", "Executable", "ModelEntry", "plan"]
 class ChannelSpec:
     """One FIFO channel: messages leave ``src`` as ``dtype`` and reach ``dst`` after ``transform``."""
 
-    edge: object
+    edge: Edge
     dtype: np.dtype
-    transform: object = None
+    transform: Any = None
 
     @property
     def src(self):
@@ -54,10 +58,10 @@ class ModelEntry:
 class Executable:
     """Everything a backend needs to run the network."""
 
-    flat: object
+    flat: FlatGraph
     entries: list
     channels: list
-    run_cfg: object = None
+    run_cfg: Any = None
 
     @property
     def proc_builders(self) -> dict:

@@ -42,7 +42,8 @@ ACC_MIN = -(2 ** 15) - 1
 
 def rule_tables(learning_rule) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(prod_i, prod_f, fac_i, fac_f)`` of a LoihiLearningRule, products grouped by target."""
-    prods, facs = [], []
+    prods: list[tuple] = []
+    facs: list[tuple] = []
     for target, series in learning_rule.active_product_series.items():
         for p in series.products:
             f0 = len(facs)

@@ -26,6 +26,8 @@ and after the post spikes), the synaptic stream once per learning phase.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from neuroproc._validation import who as who_of
@@ -42,10 +44,37 @@ __all__ = ["LearningConnectionModelBitApproximate", "LearningConnectionModelFloa
 
 _TRACE_VARS = ("x1", "x2", "y1", "y2", "y3")
 
+if TYPE_CHECKING:  # the mixin always sits before a Python connection model in the bases
+    from neuroproc.model import PyLoihiProcessModel as _ConnectionBase
+else:
+    _ConnectionBase = object
 
-class PyLearningConnection:
+
+class PyLearningConnection(_ConnectionBase):
     """Trace bookkeeping and the learning phase of a plastic connection model (a mixin placed
     before the Dense/Sparse model in the bases). Subclasses set ``FIXED``."""
+
+    # declared (with their types) by the subclasses and the connection model the mixin joins
+    weights: np.ndarray
+    tag_1: np.ndarray
+    tag_2: np.ndarray
+    x0: np.ndarray
+    y0: np.ndarray
+    tx: np.ndarray
+    ty: np.ndarray
+    x1: np.ndarray
+    x2: np.ndarray
+    y1: np.ndarray
+    y2: np.ndarray
+    y3: np.ndarray
+    s_in_bap: Any
+    s_in_y1: Any
+    s_in_y2: Any
+    s_in_y3: Any
+    rows: np.ndarray
+    col_ptr: np.ndarray
+    num_message_bits: np.ndarray
+    num_weight_bits: Any
 
     FIXED = False
     #: storage of weights and tags: False for (n_out, n_in) matrices, True for CSC values

@@ -14,6 +14,7 @@ post-synaptic neuron (ports ``s_in_y1..y3``) and fixes their impulses to 0 and t
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -29,8 +30,8 @@ _TRACE_PARAMS = ("x1_impulse", "x1_tau", "x2_impulse", "x2_tau", "y1_impulse", "
                  "y2_tau", "y3_impulse", "y3_tau")
 
 
-def _number(cls_name: str, key: str, value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.number)) or not np.isfinite(value):
+def _number(cls_name: str, key: str, value: Any, what: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.number)) or not np.isfinite(float(value)):
         raise ValidationError(f"{cls_name}.{key}: expected a finite number (got {short_repr(value)}). "
                               f"Pass a {what}.")
     if value < 0:
@@ -53,6 +54,8 @@ class LoihiLearningRule:
     rng_seed : int, optional
         Seed of the bit-approximate model's random numbers; drawn at random when None.
     """
+
+    _t_epoch: int  # set through the t_epoch property
 
     def __init__(self, dw: str | None = None, dd: str | None = None, dt: str | None = None,
                  x1_impulse: float = 0.0, x1_tau: float = 0.0, x2_impulse: float = 0.0, x2_tau: float = 0.0,

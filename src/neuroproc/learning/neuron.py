@@ -8,6 +8,8 @@ computes the traces (see the R-STDP tutorial).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from neuroproc.model import LavaPyType
@@ -16,17 +18,32 @@ from neuroproc.py_ports import PyInPort, PyOutPort
 __all__ = ["LearningNeuronModel", "LearningNeuronModelFixed", "LearningNeuronModelFloat"]
 
 
-class LearningNeuronModel:
+if TYPE_CHECKING:  # the mixin always sits before a Python LIF model in the bases
+    from neuroproc.proc.lif.models import AbstractPyLifModel as _NeuronBase
+else:
+    _NeuronBase = object
+
+
+class LearningNeuronModel(_NeuronBase):
     """Keeps ``proc_params['learning_rule']`` and ``['shape']`` as ``_learning_rule``, ``_shape``;
     after the neuron's step sends its spikes on ``s_out_bap`` and ``y1..y3`` on ``s_out_y1..y3``
     (Lava's models send nothing there, so a Lava network that connects them cannot run; here
     ``s_out_bap`` feeds a two-factor rule directly)."""
 
+    # declared (with their types) by the subclasses
+    s_out_bap: Any
+    s_out_y1: Any
+    s_out_y2: Any
+    s_out_y3: Any
+    y1: np.ndarray
+    y2: np.ndarray
+    y3: np.ndarray
+
     def __init__(self, proc_params=None) -> None:
         super().__init__(proc_params)
         self._shape = self.proc_params["shape"]
         self._learning_rule = self.proc_params.get("learning_rule")
-        self.s_out_buff = None
+        self.s_out_buff: np.ndarray | None = None
 
     def spiking_activation(self):
         self.s_out_buff = super().spiking_activation()

@@ -175,6 +175,7 @@ class ProductSeries:
             elif isinstance(item, Bracket):
                 mant *= item.sign
                 if item.var is None:
+                    assert item.literal is not None  # a constant bracket holds its literal
                     mant *= item.literal.mantissa
                     exp += item.literal.exponent
                 else:

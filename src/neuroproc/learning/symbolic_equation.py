@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from neuroproc.exceptions import ValidationError
 from neuroproc.learning import string_symbols as sym
@@ -135,7 +136,7 @@ class SymbolicEquation:
     def terms(self) -> tuple[Term, ...]:
         return self._terms
 
-    def fail(self, col: int, what: str, hint: str) -> None:
+    def fail(self, col: int, what: str, hint: str) -> NoReturn:
         """Raise a ValidationError about column ``col`` of this rule."""
         _fail(self._target, self._rule, col, what, hint)
 
@@ -237,7 +238,7 @@ class SymbolicEquation:
         self.fail(tok.col, f"unknown factor {name!r}", _FACTOR_HINT)
 
     def _parse_inner(self, col: int, is_sgn: bool) -> Bracket:
-        atoms = []
+        atoms: list[tuple[int, Literal | Name]] = []
         first = True
         while True:
             tok = self._peek()
@@ -291,6 +292,6 @@ def _show(tok: Token) -> str:
     return "the end of the rule" if tok.kind == "end" else repr(tok.text)
 
 
-def _fail(target: str, rule: str, col: int, what: str, hint: str):
+def _fail(target: str, rule: str, col: int, what: str, hint: str) -> NoReturn:
     caret = " " * (col - 1) + "^"
     raise ValidationError(f"{target}: {what} at column {col}. {hint}.\n    {rule}\n    {caret}")

@@ -14,7 +14,9 @@ import importlib.util
 import inspect
 import marshal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +31,7 @@ def _fingerprint(fn) -> str:
     the fused machine code, so the disk cache must not outlive them)."""
     py = getattr(fn, "py_func", fn)
     try:
-        data = Path(inspect.getsourcefile(py)).read_bytes()
+        data = Path(inspect.getsourcefile(py) or "").read_bytes()  # no file: IsADirectoryError
     except (TypeError, OSError):
         data = marshal.dumps(py.__code__)
     return hashlib.sha1(data + py.__qualname__.encode()).hexdigest()[:12]
@@ -40,7 +42,7 @@ class Codegen:
 
     def __init__(self, plan):
         self.plan = plan
-        self.args: list[tuple[str, object]] = []  # (name, getter)
+        self.args: list[tuple[str, Callable[[], Any]]] = []  # (name, getter)
         self._names: dict = {}
         self.globals: dict = {}
         self.lines: list[str] = []

@@ -20,6 +20,7 @@ reason; ``make_backend`` then falls back to the python backend and says so.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import CompilationError, SimulationError
 from neuroproc.runtime._codegen import Codegen, load
 from neuroproc.runtime.channels import VarAccessor
+from neuroproc.runtime.progress import compile_notice
 
 __all__ = ["CompiledBackend", "Unsupported", "plan_compiled"]
 
@@ -54,7 +56,7 @@ class _Plan:
     def __init__(self, exe):
         self.exe = exe
         self.kernels = {}       # id(entry) -> KernelSpec
-        self.order = []         # entries in step order
+        self.order: Any = []    # entries in step order
         self.out_bufs = {}      # id(port) -> array
         self.in_bufs = {}       # id(port) -> (array, [src out arrays] or None when aliased)
         self.monitors = []      # (entry, data attr name, kind, source) for every probe
@@ -115,13 +117,13 @@ def plan_compiled(exe) -> _Plan:
     for e in exe.entries:
         if not _is_monitor(e.model):
             continue
-        for rec in _recordings(e.model):
+        for rec in _recordings(e.model) or ():
             p = {"data": rec.data, "num_steps": rec.num_steps, "label": rec.label}
             if rec.kind == "port":
                 port = getattr(e.proc, rec.port)
                 plan.monitors.append((e, p, "port", port))
             else:
-                var = homes.get(id(getattr(e.proc, rec.port)))
+                var: Any = homes.get(id(getattr(e.proc, rec.port)))
                 holder = entry_of[id(var.process)]
                 if not isinstance(getattr(holder.model, var.name), np.ndarray):
                     raise Unsupported(f"Monitor probe of {var.who}: not an array Var")
@@ -187,7 +189,7 @@ def _dependencies(exe, plan) -> tuple[list, dict]:
     impose no order."""
     kernel_entries = [e for e in exe.entries if id(e) in plan.kernels]
     index = {id(e.proc): i for i, e in enumerate(kernel_entries)}
-    deps = {i: set() for i in range(len(kernel_entries))}
+    deps: dict[int, set[int]] = {i: set() for i in range(len(kernel_entries))}
     for ch in exe.channels:
         s, d = index.get(id(ch.src.process)), index.get(id(ch.dst.process))
         if s is None or d is None:
@@ -203,7 +205,8 @@ def _dependencies(exe, plan) -> tuple[list, dict]:
 
 def _order(entries, deps, strict: bool = True) -> list | None:
     """Kahn's algorithm, stable in entry order. A loop raises Unsupported (``strict``) or gives None."""
-    done, order = set(), []
+    done: set[int] = set()
+    order: list[int] = []
     while len(order) < len(entries):
         ready = [i for i in range(len(entries)) if i not in done and deps[i] <= done]
         if not ready:
@@ -235,8 +238,14 @@ class CompiledBackend:
         self.source = gen.build(self._params)
         self._getters = [g for _, g in gen.args]
         t0 = time.perf_counter()
-        # compile now (or load the machine code from the disk cache)
-        self.fused, self.source_path = load(self.source, gen.globals, lambda f: f(0, 0, *self._arrays()))
+        # compile now (or load the machine code from the disk cache), saying so when it takes long
+        what = f"the fused loop of {len(self.plan.order)} models"
+
+        def first_call(fused) -> None:
+            with compile_notice(fused, what):
+                fused(0, 0, *self._arrays())
+
+        self.fused, self.source_path = load(self.source, gen.globals, first_call)
         stats = getattr(self.fused, "stats", None)
         self.stats = {"compile_s": time.perf_counter() - t0,
                       "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},

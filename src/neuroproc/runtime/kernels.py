@@ -95,7 +95,7 @@ class Recording:
     kind: str
     #: the model's in-port or ref-port
     port: str
-    #: the model's array attribute, shape (num_steps, *shape); row t - 1 holds step t
+    #: the model's array attribute, of shape ``(num_steps, *shape)``; row ``t - 1`` holds step t
     data: str
     num_steps: int
     #: what is recorded, for messages (e.g. ``"lif.v"``)

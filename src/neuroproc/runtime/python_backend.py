@@ -5,6 +5,8 @@ scheduler. Guards that a model does not override are skipped without being calle
 """
 from __future__ import annotations
 
+from typing import Any
+
 from neuroproc.model import AbstractPyProcessModel, PyLoihiProcessModel
 from neuroproc.runtime.channels import Channel, VarAccessor
 from neuroproc.runtime.scheduler import Scheduler
@@ -29,7 +31,7 @@ def _lava_pre_gate(scheduler, guarded) -> list:
     askers = [(t, g, pre_of[id(t)]) for t, g in lrn_items if id(t) in pre_of]
     if not askers:
         return []
-    due_at = [-1, False]
+    due_at: list[Any] = [-1, False]
 
     def asks(t, guard: str, fn) -> bool:
         # a guard that raises fails the run naming that guard and its own model
@@ -125,7 +127,7 @@ class PythonBackend:
                                                      channels=by_src.get(id(port), [])))
             for port in e.proc.ref_ports:
                 lpt = e.port_types[port.name]
-                target = None
+                target: Any = None
                 var = refs.get(id(port))
                 if var is not None:
                     home_entry, home_var = homes[id(var)]

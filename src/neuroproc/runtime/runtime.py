@@ -25,7 +25,7 @@ import numpy as np
 from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import RuntimeStateError, ShapeError, ValidationError
 from neuroproc.run_conditions import RunContinuous, RunSteps
-from neuroproc.runtime import _guard
+from neuroproc.runtime import _guard, progress
 
 __all__ = ["Runtime", "model_state"]
 
@@ -167,7 +167,7 @@ class Runtime:
                 while not self._pause.is_set() and getattr(backend, "requested", None) is None:
                     self.time_step = backend.run_steps(self.time_step, _CONTINUOUS_CHUNK, self._pause.is_set)
             else:
-                self.time_step = backend.run_steps(self.time_step, n, self._pause.is_set)
+                self.time_step = progress.run_steps(backend, self.time_step, n, self._pause.is_set)
             backend.end()
             if getattr(backend, "requested", None) == "stop":  # a model asked (Lava's _req_stop)
                 self._end_reason = "a model requested stop"

@@ -17,6 +17,7 @@ greenlet's normal end.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import greenlet
 
@@ -57,8 +58,8 @@ class Scheduler:
     def __init__(self, entries):
         self.tasks = [_Task(e) for e in entries]
         self.ready: deque = deque()
-        self.current: _Task | None = None
-        self._hub = None
+        self.current: Any = None  # the _Task being run (None between phases)
+        self._hub: Any = None
         self.time_step = 0
         self._pending = 0
 

@@ -34,7 +34,7 @@ def _check_spec(name: Any, spec: Any) -> np.ndarray:
     val = np.asarray(spec["val"], dtype=float) if ok else np.empty(0)
     bits = spec["bits"] if ok else None
     if not (ok and spec["signed"] in ("s", "u") and isinstance(bits, numbers.Integral)
-            and not isinstance(bits, bool) and bits >= 1 and np.asarray(spec["shift"]).size
+            and not isinstance(bits, bool) and int(bits) >= 1 and np.asarray(spec["shift"]).size
             and val.size and np.all(np.isfinite(val))):
         shown = {k: v for k, v in spec.items() if k != "val"} if ok else spec
         raise ValidationError(f"find_scaling_function: params[{name!r}] is malformed (got {shown!r}"

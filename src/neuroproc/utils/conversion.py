@@ -33,16 +33,16 @@ def _f(y: Any) -> Any:
     return np.exp(y ** 2) * (1 + erf(y))
 
 
-def _positive(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0 \
-            or not np.isfinite(value):
+def _positive(value: Any, name: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) > 0 \
+            or not np.isfinite(float(value)):
         raise ValidationError(f"convert_rate_to_lif_params: {name} must be a finite number > 0 "
                          f"(got {value!r}). Use the rate network's parameters, e.g. 0.01.")
     return value
 
 
 def _count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
         raise ValidationError(f"convert_rate_to_lif_params: {name} must be an int >= 1 (got "
                          f"{value!r}). Pass the number of neurons of the population.")
     return int(value)
@@ -132,6 +132,8 @@ def convert_rate_to_lif_params(**rate_params: Any) -> dict[str, Any]:
     dv_exc, du_exc = 1 * dr_exc, 7 * dr_exc
     dv_inh, du_inh = 1 * dr_inh, 7 * dr_inh
     vth = 1
+    rel_exc: float
+    rel_inh: float
     if rate_bias_exc >= rate_bias_inh:
         rel_exc, rel_inh = rate_bias_exc / rate_bias_inh, 1
     else:

@@ -53,7 +53,7 @@ def _sign_mode(sign_mode: Any, who: str) -> SignMode:
 
 def _num_weight_bits(num_weight_bits: Any, who: str) -> int:
     if (isinstance(num_weight_bits, bool) or not isinstance(num_weight_bits, numbers.Integral)
-            or not 1 <= num_weight_bits <= MAX_WEIGHT_BITS):
+            or not 1 <= int(num_weight_bits) <= MAX_WEIGHT_BITS):
         raise ValidationError(f"{who}: num_weight_bits must be an int in 1..{MAX_WEIGHT_BITS} "
                          f"(got {num_weight_bits!r}). Loihi weights have at most 8 bits.")
     return int(num_weight_bits)

@@ -10,8 +10,8 @@ creates a new figure, and returns what it drew into, so calls can be layered.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -48,34 +48,91 @@ def _check_stride(stride: object) -> int:
     return int(stride)
 
 
-def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = None,
-                ax: Axes | None = None, color: Any = "b", alpha: float = 1.0,
-                marker: str = "|", markersize: float | None = None,
-                figsize: tuple[float, float] | None = None) -> Figure:
+def _monitor_recording(data: Any) -> np.ndarray:
+    """The single array in ``Monitor.get_data()`` output (or in one of its inner dicts)."""
+    found: list[tuple[str, Any]] = []
+
+    def walk(d: Mapping, path: str) -> None:
+        for k, v in d.items():
+            if isinstance(v, Mapping):
+                walk(v, f"{path}[{k!r}]")
+            else:
+                found.append((f"{path}[{k!r}]", v))
+
+    walk(data, "data")
+    if len(found) != 1:
+        names = ", ".join(n for n, _ in found) or "none"
+        raise ValidationError(f"raster_plot: the Monitor data holds {len(found)} recordings "
+                              f"(got {names}). Pass one of them, e.g. "
+                              f"raster_plot(data['lif']['s_out'], time_axis=0).")
+    return np.asarray(found[0][1])
+
+
+def _as_neurons_by_steps(spikes: Any, time_axis: int) -> np.ndarray:
+    if isinstance(time_axis, (bool, np.bool_)) or time_axis not in (0, 1):
+        raise ValidationError(f"raster_plot: time_axis must be 0 (rows are time steps, as a "
+                              f"Monitor records) or 1 (columns are time steps, as a RingBuffer "
+                              f"sink records) (got {time_axis!r}). Pass time_axis=0 or 1.")
+    if callable(getattr(spikes, "get_data", None)):  # a Monitor itself
+        spikes = spikes.get_data()
+    if isinstance(spikes, Mapping):
+        x = _monitor_recording(spikes)
+        return x.reshape(x.shape[0], -1).T  # Monitor layout: (num_steps, *shape)
+    x = np.asarray(spikes)
+    if x.ndim != 2:
+        layout = "(num_neurons, num_steps)" if time_axis == 1 else "(num_steps, num_neurons)"
+        raise ShapeError(f"raster_plot: spikes must be a 2-D array of shape {layout} (got "
+                         f"shape {x.shape}). Reshape it, e.g. x.reshape(len(x), -1) for "
+                         f"Monitor data of a multi-dimensional port.")
+    return x if time_axis == 1 else x.T
+
+
+def raster_plot(spikes: npt.ArrayLike | Mapping | Any, stride: int = 1,
+                fig: Figure | None = None, ax: Axes | None = None, color: Any = "b",
+                alpha: float = 1.0, marker: str = "|", markersize: float | None = None,
+                figsize: tuple[float, float] | None = None, *, time_axis: int = 1) -> Figure:
     """Raster plot: one marker per spike, time step on x, neuron index on y.
 
     Works like ``lava.utils.plots.raster_plot``: pass the Figure it returned as ``fig`` to
     draw a second raster over the first (e.g. two runs in different colours).
 
+    The two places spikes come from record them in opposite layouts, and the shape of an
+    array cannot tell which one it has: a RingBuffer sink gives ``(num_neurons, num_steps)``
+    (Lava's layout, the default here), a Monitor gives ``(num_steps, num_neurons)``. So pass
+    Monitor arrays with ``time_axis=0``, or pass what ``Monitor.get_data()`` returned (or the
+    Monitor itself) when it holds one recording: that layout is then known.
+
     Parameters
     ----------
-    spikes : array_like, shape (num_neurons, num_steps)
-        A neuron spikes at step ``t`` when ``spikes[n, t] != 0``.
+    spikes : array_like, dict or Monitor
+        An array of shape ``(num_neurons, num_steps)`` (``time_axis=1``) or ``(num_steps,
+        num_neurons)`` (``time_axis=0``), or Monitor output holding exactly one recording.
+        A neuron spikes at step ``t`` when its entry at ``t`` is not 0.
     stride : int
         Draw neurons ``0, stride, 2 * stride, ...`` (at their own index on y).
     fig : matplotlib.figure.Figure, optional
         Draw into the first Axes of this figure (created if it has none).
     ax : matplotlib.axes.Axes, optional
         Draw into these Axes; takes precedence over ``fig``.
-    figsize : (float, float), optional
-        Width and height in inches of the new figure (not with ``fig`` or ``ax``).
     color, alpha, marker, markersize
         Passed to ``Axes.plot`` for the markers (a small ``markersize`` keeps a dense raster of
         hundreds of neurons readable; None uses matplotlib's default).
+    figsize : (float, float), optional
+        Width and height in inches of the new figure (not with ``fig`` or ``ax``).
+    time_axis : {1, 0}
+        Which axis of an array ``spikes`` counts time steps.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ShapeError
+        ``spikes`` is not 2-D.
+    ValidationError
+        ``time_axis`` is not 0 or 1, Monitor output holds several recordings, or ``figsize``
+        comes with ``fig`` or ``ax``.
 
     Examples
     --------
@@ -85,12 +142,17 @@ def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = Non
            [2., 0.],
            [1., 1.]])
     >>> import matplotlib.pyplot as plt; plt.close(fig)
+
+    Monitor data, ``(num_steps, num_neurons)``, draws the same raster:
+
+    >>> fig = raster_plot({"lif": {"s_out": np.array([[1, 0], [0, 1], [1, 0]])}})
+    >>> fig.axes[0].lines[0].get_xydata()
+    array([[0., 0.],
+           [2., 0.],
+           [1., 1.]])
+    >>> plt.close(fig)
     """
-    x = np.asarray(spikes)
-    if x.ndim != 2:
-        raise ShapeError(f"raster_plot: spikes must be a 2-D array of shape (num_neurons, "
-                         f"num_steps) (got shape {x.shape}). Reshape it, e.g. "
-                         f"x[np.newaxis, :] for one neuron.")
+    x = _as_neurons_by_steps(spikes, time_axis)
     stride = _check_stride(stride)
     if figsize is not None and (fig is not None or ax is not None):
         raise ValidationError("raster_plot: figsize sizes a new figure (got figsize and "
@@ -107,7 +169,7 @@ def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = Non
     ax.set_xlim(-1, x.shape[1])
     ax.set_xlabel("Time step")
     ax.set_ylabel("Neuron")
-    return ax.figure
+    return cast("Figure", ax.figure)
 
 
 def plot_traces(data: npt.ArrayLike, ax: Axes | None = None,

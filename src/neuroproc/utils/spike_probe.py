@@ -13,6 +13,8 @@ port's ``shape`` (``isi`` lists neurons in flat, C order).
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -23,7 +25,7 @@ from neuroproc.utils import analysis
 __all__ = ["SpikeTrains", "spike_trains"]
 
 
-def _check_dt(dt: object, who: str) -> float:
+def _check_dt(dt: Any, who: str) -> float:
     ok = isinstance(dt, (int, float, np.integer, np.floating)) and not isinstance(dt, (bool, np.bool_)) \
         and np.isfinite(dt) and dt > 0
     if not ok:
@@ -39,7 +41,7 @@ class SpikeTrains:
 
     Parameters
     ----------
-    spikes : array_like, shape (num_steps, *shape)
+    spikes : array_like, shape (num_steps, \\*shape)
         Row ``k`` is time step ``first_step + k``.
     dt : float
         Duration of one step, ``> 0``; times, intervals and rates are in this unit.

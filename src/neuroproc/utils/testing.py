@@ -17,6 +17,7 @@ import numpy as np
 from neuroproc.exceptions import RuntimeStateError
 from neuroproc.model import AbstractProcessModel, AbstractSubProcessModel, LavaPyType
 from neuroproc.ports import InPort, OutPort, RefPort, VarPort
+from neuroproc.process import AbstractProcess
 from neuroproc.proc.io import sink, source
 from neuroproc.py_ports import PyInPort, PyOutPort, PyRefPort, PyVarPort
 from neuroproc.run_conditions import RunSteps
@@ -28,7 +29,7 @@ _FIXED_TAGS = ("fixed_pt", "bit_accurate_loihi")
 _PORT_KINDS = ((InPort, PyInPort), (OutPort, PyOutPort), (RefPort, PyRefPort), (VarPort, PyVarPort))
 
 
-def check_process_model(proc_factory: Callable[[], object], model_cls: type,
+def check_process_model(proc_factory: Callable[[], AbstractProcess], model_cls: type,
                         num_steps: int = 3, backend: str = "python") -> None:
     """Check that ``model_cls`` implements the Process that ``proc_factory()`` builds.
 
@@ -134,7 +135,7 @@ def _valid_dtype(d_type) -> bool:
 def _connect_helpers(proc, steps: int, fixed: bool) -> dict:
     """Sources on unconnected InPorts, sinks on unconnected OutPorts; their models by class."""
     rng = np.random.default_rng(0)
-    used = {}
+    used: dict[type, type] = {}
     for port in proc.in_ports:
         if not port.in_connections:
             data = (rng.random(port.shape + (steps,)) < 0.5).astype(np.int32 if fixed else float)

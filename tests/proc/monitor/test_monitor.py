@@ -1,15 +1,11 @@
 """Monitor: several probes, Var timing (end of step), port probes, overflow, plot."""
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from neuroproc import Loihi1SimCfg, Monitor, RunSteps, SimulationError, ValidationError  # noqa: E402
-from tests.nets import Counter, Relay  # noqa: E402
+from neuroproc import Loihi1SimCfg, Monitor, RunSteps, SimulationError, ValidationError
+from tests.nets import Counter, Relay
 
 
 def test_one_monitor_many_targets():
@@ -45,6 +41,11 @@ def test_probe_errors_and_plot():
     src = Counter()
     mon.probe(src.count, 3)
     src.run(condition=RunSteps(3), run_cfg=Loihi1SimCfg())
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # here, not at collection: pyplot takes seconds to import
+
     fig, ax = plt.subplots()
     lines = mon.plot(ax, src.count)
     np.testing.assert_array_equal(lines[0].get_ydata(), [1, 2, 3])

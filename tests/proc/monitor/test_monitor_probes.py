@@ -105,7 +105,7 @@ def test_missing_keys_raise_a_named_key_error():
     mon = Monitor(name="m")
     mon.probe(src.count, 2)
     data = mon.get_data()
-    with pytest.raises(NotProbedError, match=r"m::Monitor recorded nothing of Relay\(name='relay'\)"):
+    with pytest.raises(NotProbedError, match=r"m::Monitor recorded nothing of Relay\(name='relay', shape=\(2,\)\)"):
         data[relay]
     with pytest.raises(KeyError, match=r"recorded src::Counter, another Process with the name 'src'"):
         data[other]

@@ -27,6 +27,11 @@ A_BITS = 24
 class AbstractPyConvModel(PyLoihiProcessModel):
     """Shared Conv step; subclasses fix the types and the ``clamp_precision`` hook."""
 
+    s_in: PyInPort
+    a_out: PyOutPort
+    a_buf: np.ndarray
+    weight: np.ndarray
+
     kernel_size: np.ndarray = LavaPyType(np.ndarray, np.int8, precision=8)
     stride: np.ndarray = LavaPyType(np.ndarray, np.int8, precision=8)
     padding: np.ndarray = LavaPyType(np.ndarray, np.int8, precision=8)

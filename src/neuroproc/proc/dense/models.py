@@ -60,6 +60,10 @@ class BitAccConnectionTypes:
 class AbstractPyDenseModel(PyLoihiProcessModel):
     """Shared Dense step; subclasses fix the types and may override the hooks."""
 
+    a_out: PyOutPort
+    a_buff: np.ndarray
+    weights: np.ndarray
+
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, bool, precision=1)
     num_message_bits: np.ndarray = LavaPyType(np.ndarray, int, precision=5)
 
@@ -253,6 +257,8 @@ class AbstractPyDelayModel(AbstractPyDenseModel):
     column 0, shift the columns down by one and add. Lava rolls the *flattened* buffer; because
     column 0 is cleared first, that equals the per-row shift done here.
     """
+
+    delays: np.ndarray
 
     #: the largest delay the model accepts (None: any); checked on the first step, as in Lava
     max_delay_allowed: int | None = None

@@ -171,7 +171,7 @@ def check_weight_matrix(owner, weights) -> np.ndarray:
 
 
 def _int_in(owner, key: str, value, lo: int, hi: int, why: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= int(value) <= hi:
         raise ValidationError(f"{who(owner, key)}: expected an int in [{lo}, {hi}] "
                               f"(got {short_repr(value)}). {why}.")
     return int(value)

@@ -40,6 +40,9 @@ class AbstractPyReceiveModel(PyLoihiProcessModel):
 
         return sink_spec()
 
+    data: np.ndarray  # declared with their types by the subclasses
+    a_in: PyInPort
+
     def run_spk(self) -> None:
         data = self.data
         data[..., (self.time_step - 1) % data.shape[-1]] = self.a_in.recv()

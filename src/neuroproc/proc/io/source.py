@@ -39,6 +39,9 @@ class RingBuffer(AbstractProcess):
 class AbstractPySendModel(PyLoihiProcessModel):
     """Shared behaviour; subclasses fix the types."""
 
+    data: np.ndarray
+    s_out: PyOutPort
+
     def kernel(self):
         from neuroproc.proc.io._kernels import source_spec
 

@@ -36,5 +36,8 @@ class RewardModulatedSTDP(Loihi3FLearningRule):
         dt = (f"{self.learning_rate} * {self.A_minus} * x0 * y1 + "
               f"{self.learning_rate} * {self.A_plus} * y0 * x1 - "
               f"u0 * t * {self.eligibility_trace_decay_tau}")
-        super().__init__(*args, dw=" u0 * t * y2 ", dt=dt, x1_impulse=pre_trace_kernel_magnitude,
+        if args:  # they would land on dw, dd, ... before the keywords below: name them instead
+            raise TypeError(f"{type(self).__name__}: extra positional arguments collide with the "
+                            f"rule's own dw and trace parameters (got {args!r}). Pass them by keyword.")
+        super().__init__(dw=" u0 * t * y2 ", dt=dt, x1_impulse=pre_trace_kernel_magnitude,
                          x1_tau=pre_trace_decay_tau, **kwargs)

@@ -39,5 +39,8 @@ class STDPLoihi(Loihi2FLearningRule):
         self.tau_minus = tau_minus
         dw = (f"{self.learning_rate} * {self.A_minus} * x0 * y1 +"
               f"{self.learning_rate} * {self.A_plus} * y0 * x1")
-        super().__init__(*args, dw=dw, x1_impulse=kwargs.pop("x1_impulse", 16), x1_tau=tau_plus,
+        if args:  # they would land on dw, dd, ... before the keywords below: name them instead
+            raise TypeError(f"{type(self).__name__}: extra positional arguments collide with the "
+                            f"rule's own dw and trace parameters (got {args!r}). Pass them by keyword.")
+        super().__init__(dw=dw, x1_impulse=kwargs.pop("x1_impulse", 16), x1_tau=tau_plus,
                          y1_impulse=kwargs.pop("y1_impulse", 16), y1_tau=tau_minus, **kwargs)

@@ -44,6 +44,10 @@ class AbstractPyLifModel(PyLoihiProcessModel):
     Subclasses fix the types and implement the two abstract hooks.
     """
 
+    a_in: PyInPort
+    s_out: PyOutPort
+    v: np.ndarray
+
     def subthr_dynamics(self, activation_in: np.ndarray) -> None:
         """Update ``u`` and ``v`` in place from the summed input of this step."""
         raise NotImplementedError(f"{type(self).__name__} must implement subthr_dynamics().")

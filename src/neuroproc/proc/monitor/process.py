@@ -42,6 +42,7 @@ class Monitor(AbstractProcess):
                                     "the first run, or build a new network with a new Monitor.")
         self._check_target(target)
         i = len(self._probes)
+        port: RefPort | InPort
         if isinstance(target, Var):
             ref = RefPort(shape=target.shape)
             setattr(self, f"ref_port_{i}", ref)

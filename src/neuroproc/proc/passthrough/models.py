@@ -29,6 +29,9 @@ __all__ = [
 class AbstractPyPassthroughModel(PyLoihiProcessModel):
     """Identity step: ``s_out.send(s_in.recv())``; subclasses fix the types."""
 
+    s_in: PyInPort
+    s_out: PyOutPort
+
     #: (in port, out port) that this model connects without change: the fold stage's marker
     fold_identity = ("s_in", "s_out")
 
