@@ -383,3 +383,13 @@ def test_sync_domains_are_accepted_and_recorded():
     assert len(domain.processes) == 2
     with pytest.raises(ValueError, match="protocol must be a protocol instance"):
         domain.set_protocol("loihi")
+
+
+def test_unconnected_ref_port_reads_zeros_and_writes_nowhere():
+    from neuroproc.py_ports import PyRefPort as ModelRefPort
+
+    port = ModelRefPort("ref", (3,), np.int32, owner="p")
+    np.testing.assert_array_equal(port.read(), np.zeros(3, np.int32))
+    assert port.read().dtype == np.int32
+    port.write(np.ones(3))  # goes nowhere, as an unconnected OutPort's send does
+    port.wait()
