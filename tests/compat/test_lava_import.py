@@ -125,6 +125,7 @@ def test_no_loihi_hardware_is_reported(lava_layer):
 
     assert Loihi2.is_loihi2_available is False
     assert loihi.is_installed() is False and loihi.host is None
+    assert loihi.is_installed("lava.proc.lif.process") is True
     with pytest.raises(ImportError, match="no Loihi back end"):
         loihi.use_slurm_host(partition="p")
 
