@@ -4,12 +4,13 @@
 
     NeuroprocError
     ├── ValidationError (ValueError)        bad argument, shape, dtype or value
-    │   └── ShapeError (AssertionError)     shapes that do not fit
-    │       ├── ReshapeError                reshape to another size
-    │       ├── ConcatShapeError            concat of ports whose other axes differ
-    │       ├── ConcatIndexError (IndexError)     concat axis out of range
-    │       ├── TransposeShapeError         transpose axes of the wrong length
-    │       └── TransposeIndexError (IndexError)  transpose axes out of range
+    │   ├── ShapeError (AssertionError)     shapes that do not fit
+    │   │   ├── ReshapeError                reshape to another size
+    │   │   ├── ConcatShapeError            concat of ports whose other axes differ
+    │   │   ├── ConcatIndexError (IndexError)     concat axis out of range
+    │   │   ├── TransposeShapeError         transpose axes of the wrong length
+    │   │   └── TransposeIndexError (IndexError)  transpose axes out of range
+    │   ├── VarIndexError (IndexError)      an index outside a Var's shape
     │   ├── AliasError (AssertionError)     a Var alias that Lava refuses
     │   └── DecoratorError (TypeError, AssertionError)  misused @implements/@requires/@tag
     ├── PortConnectionError (ValueError)    ports that cannot be connected
@@ -17,12 +18,14 @@
     │   ├── DuplicateConnectionError        the same pair connected twice
     │   └── VarNotSharableError             a RefPort to a Var made with shareable=False
     ├── SelectionError (LookupError)        no ProcessModel fits a Process
+    ├── NotProbedError (KeyError)           Monitor data asked for something it did not record
     ├── CompilationError (RuntimeError)     a network that cannot be built
     ├── RuntimeStateError (RuntimeError)    an action the runtime's state does not allow
     ├── SimulationError (RuntimeError)      model code raised; names process, model, phase, step
     └── DeadlockError (RuntimeError)        every unfinished model waits on an empty channel
 
     NeuroprocWarning (UserWarning)
+    └── PrecisionWarning                    a fixed-point model clips a value, as Lava does
 
 Each error also inherits the builtin it refines, so ``except ValueError`` keeps working, and the
 builtin Lava raises in the same situation (Lava asserts shapes and port kinds, so ``ShapeError``
@@ -42,8 +45,10 @@ __all__ = [
     "DuplicateConnectionError",
     "NeuroprocError",
     "NeuroprocWarning",
+    "NotProbedError",
     "PortConnectionError",
     "PortKindError",
+    "PrecisionWarning",
     "ReshapeError",
     "RuntimeStateError",
     "SelectionError",
@@ -52,6 +57,7 @@ __all__ = [
     "TransposeIndexError",
     "TransposeShapeError",
     "ValidationError",
+    "VarIndexError",
     "VarNotSharableError",
 ]
 
@@ -97,6 +103,10 @@ class TransposeIndexError(ShapeError, IndexError):
     """Transpose axes out of range."""
 
 
+class VarIndexError(ValidationError, IndexError):
+    """An index (``idx`` of ``Var.get`` / ``Var.set``) outside the Var's shape."""
+
+
 class PortConnectionError(NeuroprocError, ValueError):
     """Ports that cannot be connected, or are connected twice."""
 
@@ -116,6 +126,13 @@ class VarNotSharableError(PortConnectionError):
 
 class SelectionError(NeuroprocError, LookupError):
     """A RunConfig found no (or no unique) ProcessModel for a Process."""
+
+
+class NotProbedError(NeuroprocError, KeyError):
+    """Monitor data was asked for a Process, Var or port that the Monitor did not record."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted, as a repr
+        return str(self.args[0]) if self.args else ""
 
 
 class CompilationError(NeuroprocError, RuntimeError):
@@ -148,3 +165,7 @@ class DeadlockError(NeuroprocError, RuntimeError):
 
 class NeuroprocWarning(UserWarning):
     """Warnings issued by neuroproc."""
+
+
+class PrecisionWarning(NeuroprocWarning):
+    """A fixed-point model clips a value to what the hardware stores, as Lava does silently."""

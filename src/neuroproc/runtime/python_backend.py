@@ -26,14 +26,19 @@ def _lava_pre_gate(scheduler, guarded) -> list:
     """
     (_, pre_items), (_, lrn_items) = guarded[0], guarded[1]
     pre_of = {id(t): g for t, g in pre_items}
-    askers = [(g, pre_of[id(t)]) for t, g in lrn_items if id(t) in pre_of]
+    askers = [(t, g, pre_of[id(t)]) for t, g in lrn_items if id(t) in pre_of]
     if not askers:
         return []
     due_at = [-1, False]
 
+    def asks(t, guard: str, fn) -> bool:
+        # a guard that raises fails the run naming that guard and its own model
+        return bool(scheduler.guards([(t, fn)], guard))
+
     def phase_due() -> bool:
         if due_at[0] != scheduler.time_step:
-            due_at[:] = [scheduler.time_step, any(lrn() and pre() for lrn, pre in askers)]
+            due_at[:] = [scheduler.time_step, any(asks(t, "lrn_guard", lrn) and asks(t, "pre_guard", pre)
+                                                  for t, lrn, pre in askers)]
         return due_at[1]
 
     return [(t, lambda g=g: phase_due() and g()) for t, g in pre_items]
@@ -167,9 +172,9 @@ class PythonBackend:
         for t in self.async_tasks:
             t.model.time_step = time_step
         sched.run_phase(sync, LoihiProtocol.SPK)
-        for method, items in self.guarded:
+        for (guard, _), (method, items) in zip(_PHASES, self.guarded):
             if items:
-                due = [t for t, guard in items if guard()]
+                due = sched.guards(items, guard)
                 if due:
                     sched.run_phase(due, method)
 
