@@ -184,7 +184,7 @@ class AbstractProcess:
         #: the stopped Runtime this Process belonged to (a stopped network never runs again)
         self._ended = None
         self._model_class = None
-        #: the model instance the last run built for this Process (python backend), or None
+        #: a model instance set by hand (Lava's ``proc.model = ...``); None: ask the runtime
         self._model = None
         log_config = kwargs.get("log_config")
         if log_config is not None and not isinstance(log_config, LogConfig):
@@ -234,8 +234,18 @@ class AbstractProcess:
 
     @property
     def model(self):
-        """The model instance built for this Process by the running runtime (or None)."""
-        return self._model
+        """The model instance the runtime built for this Process (None without a runtime).
+
+        Looked up, not stored, so that a saved network never drags its runtime along."""
+        if self._model is not None:
+            return self._model
+        rt = self._runtime
+        if rt is None or getattr(rt, "_stopped", False):
+            return None
+        try:
+            return rt.exe.entry_of(self).model
+        except KeyError:  # a hierarchical Process: its children run
+            return None
 
     @model.setter
     def model(self, model) -> None:
@@ -286,10 +296,7 @@ class AbstractProcess:
         if run_cfg is None:
             raise ValidationError(f"{self.who}.compile: run_cfg is required (got None). Pass e.g. "
                                   "Loihi1SimCfg(select_tag='floating_pt').")
-        exe = compile_network(self, run_cfg)
-        for entry in exe.entries:
-            entry.proc._model = entry.model
-        return exe
+        return compile_network(self, run_cfg)
 
     def create_runtime(self, run_cfg=None, backend=None):
         """Compile and set up the runtime without running a step (``get``/``set`` then work).
@@ -320,9 +327,7 @@ class AbstractProcess:
             raise ValidationError(f"{self.who}.run: the network has no runtime yet, so its first "
                                     "run needs a run_cfg (got None). Pass e.g. "
                                     "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
-        rt = Runtime.create(self, run_cfg, backend=backend)
-        for entry in rt.exe.entries:
-            entry.proc._model = entry.model
+        Runtime.create(self, run_cfg, backend=backend)
         return self._runtime
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:
