@@ -141,6 +141,23 @@ class Collection:
         return f"{self._kind}s({self.member_names})"
 
 
+def _run_cfg_of(proc, executable, run_cfg):
+    """The RunConfig of ``executable`` for building ``proc``'s runtime (``run_cfg`` must agree)."""
+    from neuroproc.compiler.plan import Executable
+
+    if not isinstance(executable, Executable):
+        raise ValidationError(f"{who(proc)}.create_runtime: executable must come from compile() or "
+                              f"load() (got {short_repr(executable)}).")
+    if not any(p is proc for p in executable.process_list):
+        raise ValidationError(f"{who(proc)}.create_runtime: {who(proc)} is not part of the executable "
+                              f"(got one of {len(executable.process_list)} other Processes). Compile "
+                              "this Process's network, or create the runtime from one of its Processes.")
+    if run_cfg is not None and run_cfg is not executable.run_cfg:
+        raise ValidationError(f"{who(proc)}.create_runtime: pass run_cfg or executable, not both "
+                              f"(got run_cfg={short_repr(run_cfg)}). The executable has its RunConfig.")
+    return executable.run_cfg
+
+
 class AbstractProcess:
     """Base of every Process: declares state (``Var``) and interface (ports), no behaviour.
 
@@ -298,8 +315,11 @@ class AbstractProcess:
                                   "Loihi1SimCfg(select_tag='floating_pt').")
         return compile_network(self, run_cfg)
 
-    def create_runtime(self, run_cfg=None, backend=None):
+    def create_runtime(self, run_cfg=None, backend=None, executable=None):
         """Compile and set up the runtime without running a step (``get``/``set`` then work).
+
+        ``executable`` (from ``compile`` or ``neuroproc.utils.serialization.load``) gives the
+        network and its RunConfig, as in Lava; the runtime is built from the same compile.
 
         Later calls return the same runtime; a ``run_cfg`` or ``backend`` other than the one the
         network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose
@@ -308,6 +328,8 @@ class AbstractProcess:
         from neuroproc.runtime import Runtime
         from neuroproc.runtime._config import check_run_cfg, check_same_config
 
+        if executable is not None:
+            run_cfg = _run_cfg_of(self, executable, run_cfg)
         check_run_cfg(run_cfg, f"{self.who}.run")
         rt = self._runtime
         if rt is not None:
