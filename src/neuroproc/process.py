@@ -143,6 +143,23 @@ class Collection:
         return f"{self._kind}s({self.member_names})"
 
 
+def _run_cfg_of(proc, executable, run_cfg):
+    """The RunConfig of ``executable`` for building ``proc``'s runtime (``run_cfg`` must agree)."""
+    from neuroproc.compiler.plan import Executable
+
+    if not isinstance(executable, Executable):
+        raise ValidationError(f"{who(proc)}.create_runtime: executable must come from compile() or "
+                              f"load() (got {short_repr(executable)}).")
+    if not any(p is proc for p in executable.process_list):
+        raise ValidationError(f"{who(proc)}.create_runtime: {who(proc)} is not part of the executable "
+                              f"(got one of {len(executable.process_list)} other Processes). Compile "
+                              "this Process's network, or create the runtime from one of its Processes.")
+    if run_cfg is not None and run_cfg is not executable.run_cfg:
+        raise ValidationError(f"{who(proc)}.create_runtime: pass run_cfg or executable, not both "
+                              f"(got run_cfg={short_repr(run_cfg)}). The executable has its RunConfig.")
+    return executable.run_cfg
+
+
 class AbstractProcess:
     """Base of every Process: declares state (``Var``) and interface (ports), no behaviour.
 
@@ -187,7 +204,7 @@ class AbstractProcess:
         #: the stopped Runtime this Process belonged to (a stopped network never runs again)
         self._ended = None
         self._model_class = None
-        #: the model instance the last run built for this Process (python backend), or None
+        #: a model instance set by hand (Lava's ``proc.model = ...``); None: ask the runtime
         self._model = None
         log_config = kwargs.get("log_config")
         if log_config is not None and not isinstance(log_config, LogConfig):
@@ -248,8 +265,18 @@ class AbstractProcess:
 
     @property
     def model(self):
-        """The model instance built for this Process by the running runtime (or None)."""
-        return self._model
+        """The model instance the runtime built for this Process (None without a runtime).
+
+        Looked up, not stored, so that a saved network never drags its runtime along."""
+        if self._model is not None:
+            return self._model
+        rt = self._runtime
+        if rt is None or getattr(rt, "_stopped", False):
+            return None
+        try:
+            return rt.exe.entry_of(self).model
+        except KeyError:  # a hierarchical Process: its children run
+            return None
 
     @model.setter
     def model(self, model) -> None:
@@ -300,13 +327,13 @@ class AbstractProcess:
         if run_cfg is None:
             raise ValidationError(f"{self.who}.compile: run_cfg is required (got None). Pass e.g. "
                                   "Loihi1SimCfg(select_tag='floating_pt').")
-        exe = compile_network(self, run_cfg)
-        for entry in exe.entries:
-            entry.proc._model = entry.model
-        return exe
+        return compile_network(self, run_cfg)
 
-    def create_runtime(self, run_cfg=None, backend=None):
+    def create_runtime(self, run_cfg=None, backend=None, executable=None):
         """Compile and set up the runtime without running a step (``get``/``set`` then work).
+
+        ``executable`` (from ``compile`` or ``neuroproc.utils.serialization.load``) gives the
+        network and its RunConfig, as in Lava; the runtime is built from the same compile.
 
         Later calls return the same runtime; a ``run_cfg`` or ``backend`` other than the one the
         network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose
@@ -315,6 +342,8 @@ class AbstractProcess:
         from neuroproc.runtime import Runtime
         from neuroproc.runtime._config import check_run_cfg, check_same_config
 
+        if executable is not None:
+            run_cfg = _run_cfg_of(self, executable, run_cfg)
         check_run_cfg(run_cfg, f"{self.who}.run")
         rt = self._runtime
         if rt is not None:
@@ -336,8 +365,6 @@ class AbstractProcess:
                                     "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
         rt = Runtime.create(self, run_cfg, backend=backend)
         rt.pinned = True
-        for entry in rt.exe.entries:
-            entry.proc._model = entry.model
         return rt
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:

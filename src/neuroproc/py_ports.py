@@ -142,7 +142,11 @@ PyOutPort.VEC_SPARSE = PyOutPortVectorSparse
 
 
 class PyRefPort(AbstractPyPort):
-    """Reads and writes the Var of another Process (use in management phases)."""
+    """Reads and writes the Var of another Process (use in management phases).
+
+    Like an unconnected InPort, which receives zeros, an unconnected RefPort reads zeros of its
+    shape and type and its writes go nowhere, as in Lava: a model may serve optional connections.
+    """
 
     VEC_DENSE: type
 
@@ -152,21 +156,18 @@ class PyRefPort(AbstractPyPort):
         self.target = target
 
     def read(self) -> np.ndarray:
-        """A copy of the target Var's current value."""
+        """A copy of the target Var's current value (zeros when unconnected)."""
         if self.target is None:
-            raise RuntimeError(f"{self.owner}.{self.name}: RefPort is not connected to a Var. "
-                               "Connect it with connect_var(var) before running.")
+            return np.zeros(self.shape, self.d_type)
         return self.target.read()
 
     def wait(self) -> None:
         """Writes take effect at once here; Lava waits for their acknowledgement."""
 
     def write(self, data) -> None:
-        """Set the target Var (shape and dtype checked)."""
-        if self.target is None:
-            raise RuntimeError(f"{self.owner}.{self.name}: RefPort is not connected to a Var. "
-                               "Connect it with connect_var(var) before running.")
-        self.target.write(data)
+        """Set the target Var (shape and dtype checked); nothing happens when unconnected."""
+        if self.target is not None:
+            self.target.write(data)
 
 
 class PyRefPortVectorDense(PyRefPort):

@@ -125,6 +125,7 @@ def test_no_loihi_hardware_is_reported(lava_layer):
 
     assert Loihi2.is_loihi2_available is False
     assert loihi.is_installed() is False and loihi.host is None
+    assert loihi.is_installed("lava.proc.lif.process") is True
     with pytest.raises(ImportError, match="no Loihi back end"):
         loihi.use_slurm_host(partition="p")
 
@@ -174,3 +175,18 @@ def test_raster_plot_has_lavas_defaults_and_checks_under_the_layer(lava_layer):
         raster_plot(2 * spikes)
     with pytest.raises(ValueError, match="Stride must not be greater"):
         raster_plot(spikes, stride=13)
+
+
+def test_sparse_subclasses_added_later_get_the_csr_view_too(lava_layer):
+    import numpy as np
+    import scipy.sparse as sp
+    from lava.proc.sparse.process import DelaySparse
+
+    import neuroproc.proc.sparse.process as native
+
+    w = sp.csr_matrix(np.array([[0.0, 2.0], [1.0, 0.0]]))
+    d = sp.csr_matrix(np.array([[0, 3], [1, 0]]))
+    conn = DelaySparse(weights=w, delays=d)
+    assert isinstance(conn, native.DelaySparse) and type(conn).__module__ == native.__name__
+    np.testing.assert_array_equal(conn.weights.get().toarray(), w.toarray())
+    np.testing.assert_array_equal(conn.delays.get().toarray(), d.toarray())

@@ -48,3 +48,14 @@ def test_module_runner_without_arguments_prints_usage():
                          timeout=60)
     assert out.returncode == 2
     assert "usage: python -m neuroproc.compat.lava script.py" in out.stderr
+
+
+def test_module_runner_runs_a_module_with_its_arguments(tmp_path):
+    (tmp_path / "lava_user.py").write_text(
+        "import sys\n"
+        "from lava.magma.core.run_conditions import RunSteps\n"
+        "print(RunSteps(num_steps=int(sys.argv[1])).num_steps, RunSteps.__module__)\n")
+    out = subprocess.run([sys.executable, "-m", "neuroproc.compat.lava", "-m", "lava_user", "7"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["7", "neuroproc.run_conditions"]

@@ -383,3 +383,31 @@ def test_sync_domains_are_accepted_and_recorded():
     assert len(domain.processes) == 2
     with pytest.raises(ValueError, match="protocol must be a protocol instance"):
         domain.set_protocol("loihi")
+
+
+def test_unconnected_ref_port_reads_zeros_and_writes_nowhere():
+    from neuroproc.py_ports import PyRefPort as ModelRefPort
+
+    port = ModelRefPort("ref", (3,), np.int32, owner="p")
+    np.testing.assert_array_equal(port.read(), np.zeros(3, np.int32))
+    assert port.read().dtype == np.int32
+    port.write(np.ones(3))  # goes nowhere, as an unconnected OutPort's send does
+    port.wait()
+
+
+def test_runtime_from_an_executable_uses_its_run_config():
+    lif = LIF(shape=(2,), bias_mant=0.3, vth=1.0)
+    cfg = Loihi2SimCfg(backend="python")
+    exe = lif.compile(cfg)
+    assert exe.process_list == [lif]
+    lif.create_runtime(executable=exe)
+    assert lif.runtime.run_cfg is cfg
+    lif.run(condition=RunSteps(num_steps=2))
+    np.testing.assert_allclose(lif.v.get(), [0.6, 0.6])  # bias 0.3 per step, no decay
+    lif.stop()
+    other = LIF(shape=(2,))
+    with pytest.raises(ValueError, match="is not part of the executable"):
+        other.create_runtime(executable=exe)
+    third = LIF(shape=(1,))
+    with pytest.raises(ValueError, match="pass run_cfg or executable, not both"):
+        third.create_runtime(run_cfg=Loihi2SimCfg(), executable=third.compile(cfg))

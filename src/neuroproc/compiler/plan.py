@@ -64,6 +64,11 @@ class Executable:
     run_cfg: Any = None
 
     @property
+    def process_list(self) -> list:
+        """Every Process of the network (hierarchical ones too), in compile order."""
+        return list(self.flat.selection.procs)
+
+    @property
     def proc_builders(self) -> dict:
         """Process -> its ModelEntry (Lava's name for what builds each model)."""
         return {e.proc: e for e in self.entries}

@@ -7,6 +7,7 @@ host raises ``ImportError``, as Lava does when Lava-Loihi is not installed.
 from __future__ import annotations
 
 import enum
+import importlib.util
 import os
 
 __all__ = ["ChipGeneration", "Loihi2", "host", "is_installed", "use_ethernet_host", "use_slurm_host"]
@@ -26,8 +27,12 @@ class ChipGeneration(enum.Enum):
 
 
 def is_installed(module_name: str = "lava.utils.loihi2_profiler") -> bool:
-    """Whether Lava-Loihi (the hardware back end) is installed: never, under neuroproc."""
-    return False
+    """Whether ``module_name`` can be imported; by default, whether Lava-Loihi (the hardware back
+    end) is there, which under neuroproc it never is."""
+    try:
+        return importlib.util.find_spec(module_name) is not None
+    except ImportError:  # includes "neuroproc has no counterpart of module ..."
+        return False
 
 
 def _no_hardware(what: str) -> ImportError:

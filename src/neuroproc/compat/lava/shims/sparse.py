@@ -21,7 +21,7 @@ __all__ = ["CsrWeights"]
 
 
 class CsrWeights(Var):
-    """The ``weights`` Var of a Sparse, read and written as a ``csr_matrix``."""
+    """A per-synapse Var of a Sparse (``weights``, ``delays``), read and written as a ``csr_matrix``."""
 
     def _structure(self) -> tuple:
         owner: Any = self.process  # a Sparse: this Var class is given to Sparse.weights only
@@ -57,8 +57,12 @@ def _lava_view(cls: type) -> type:
     def __init__(self, *args, **kwargs) -> None:
         base_init: Any = getattr(cls, "__init__")
         base_init(self, *args, **kwargs)
-        # the same Var object, seen through the Lava-facing get/set
-        self.weights.__class__ = CsrWeights
+        # the same Var objects, seen through the Lava-facing get/set (DelaySparse's delays too:
+        # they hold one value per stored synapse in the same order)
+        for name in _PER_SYNAPSE:
+            var = getattr(self, name, None)
+            if isinstance(var, Var) and var.shape == self.weights.shape:
+                var.__class__ = CsrWeights
 
     # the class lives where its base lives, so model discovery looks beside the real Process
     view: type = type(cls.__name__, (cls,), {"__init__": __init__, "__doc__": cls.__doc__,
@@ -67,6 +71,8 @@ def _lava_view(cls: type) -> type:
 
 
 _VIEWS: dict[type, type] = {}
+#: Vars of a Sparse class that hold one value per stored synapse
+_PER_SYNAPSE = ("weights", "delays")
 
 
 def __getattr__(name: str):
