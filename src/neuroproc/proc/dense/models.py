@@ -68,6 +68,18 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
                     f"{who}: expected an int in [0, {MAX_MESSAGE_BITS}] (got {short_repr(value)}). "
                     "Use 0 for binary spikes or the payload width of graded spikes.")
 
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): the outputs (rows of ``weights``) split into
+        ranges aligned with the population ``a_out`` feeds; each rank keeps its rows whole, so
+        every output adds its inputs in the original order. Cost per row: its synapses."""
+        from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
+
+        n_out, n_in = proc.weights.shape
+        rows = Part(0, 1)
+        return PartitionSpec(units=n_out, members={"weights": rows, "a_buff": rows, "a_out": rows},
+                             cost=float(n_in), align="a_out")
+
     def prepare_weights(self) -> None:
         """Called once, before the first accumulation.
 

@@ -49,6 +49,35 @@ class AbstractPySparseModel(AbstractPyDenseModel):
         self.col_ptr = p["col_ptr"]
         self._csc = None
 
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): rows (outputs) split as for Dense; a rank keeps the
+        stored values of its rows, in their CSC order (by input, then by output), and a local
+        structure (``rows`` shifted to the range, ``col_ptr`` counted over the kept values)."""
+        from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
+
+        p = proc.proc_params
+        n_out, n_in = p["shape"]
+        rows_all, col_ptr = p["rows"], p["col_ptr"]
+
+        def keep(start, stop):
+            return (rows_all >= start) & (rows_all < stop)
+
+        def positions(start, stop):
+            return np.flatnonzero(keep(start, stop))
+
+        def params(start, stop):
+            kept = keep(start, stop)
+            ptr = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])[col_ptr]
+            return {"shape": (stop - start, n_in), "rows": (rows_all[kept] - start).astype(rows_all.dtype),
+                    "col_ptr": ptr.astype(np.int64)}
+
+        rows = Part(0, 1)
+        return PartitionSpec(units=n_out, members={"weights": Part(0, 1, positions), "a_buff": rows,
+                                                   "a_out": rows},
+                             cost=np.bincount(rows_all, minlength=n_out).astype(np.float64),
+                             align="a_out", params=params)
+
     def csc(self) -> sp.csc_matrix:
         """A csc_matrix that shares the ``weights`` buffer (rebuilt if the buffer changed)."""
         if self._csc is None or self._csc.data is not self.weights:
