@@ -72,9 +72,15 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
     def partition(cls, proc):
         """Partition hook (distributed runtime): the outputs (rows of ``weights``) split into
         ranges aligned with the population ``a_out`` feeds; each rank keeps its rows whole, so
-        every output adds its inputs in the original order. Cost per row: its synapses."""
+        every output adds its inputs in the original order. Cost per row: its synapses.
+
+        A float Dense with graded spikes is not split (None: it runs whole on every rank): its
+        ``W @ s`` is BLAS's, whose summation order depends on the number of rows."""
         from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
 
+        graded = np.asarray(proc.num_message_bits.init).reshape(-1)[0] > 0
+        if graded and np.dtype(cls.lava_py_types()["weights"].d_type).kind == "f":
+            return None
         n_out, n_in = proc.weights.shape
         rows = Part(0, 1)
         return PartitionSpec(units=n_out, members={"weights": rows, "a_buff": rows, "a_out": rows},
