@@ -99,6 +99,28 @@ def cuba(backend: str, steps: int):
     return out, lif
 
 
+def cuba_rows(backend: str, steps: int):
+    """A CUBA-like network whose Sparse is built from RowBlocks: each rank makes only its rows."""
+    from neuroproc.proc.sparse.rows import RowBlocks
+
+    n, n_exc = 3000, 2400
+    blocks = RowBlocks.random((n, n), p=0.03, seed=5, weight=lambda pre: np.where(pre < n_exc, 0.02, -0.1),
+                              block=700)
+    lif = LIF(shape=(n,), du=0.2, dv=0.05, vth=1.0, bias_mant=0.075,
+              v=np.random.default_rng(1).uniform(0, 1, n), name="lif")
+    conn = Sparse(blocks, name="conn")
+    lif.s_out.connect(conn.s_in)
+    conn.a_out.connect(lif.a_in)
+    mon = Monitor()
+    mon.probe(lif.s_out, steps)
+    lif.run(RunSteps(steps // 2), Loihi1SimCfg(select_tag="floating_pt", backend=backend))
+    w = conn.weights.get()
+    conn.weights.set(w * 1.1)
+    lif.run(RunSteps(steps - steps // 2), Loihi1SimCfg(select_tag="floating_pt", backend=backend))
+    out = {"spikes": mon.get_data()["lif"]["s_out"], "v": lif.v.get(), "w": w, "w_after": conn.weights.get()}
+    return out, lif
+
+
 def _mixed(tag: str, steps: int):
     rng = np.random.default_rng(17)
     fixed = tag == "fixed_pt"
@@ -178,8 +200,8 @@ def mixed_fixed(backend: str, steps: int):
     return _mixed_run("fixed_pt", backend, steps)
 
 
-SCENARIOS = {"ei": ei, "ei_split": ei_split, "cuba": cuba, "mixed_float": mixed_float,
-             "mixed_fixed": mixed_fixed}
+SCENARIOS = {"ei": ei, "ei_split": ei_split, "cuba": cuba, "cuba_rows": cuba_rows,
+             "mixed_float": mixed_float, "mixed_fixed": mixed_fixed}
 
 
 def main() -> None:

@@ -81,6 +81,8 @@ CASES = [  # (scenario, backend, ranks, steps)
     ("ei_split", "python", 3, 60),
     ("cuba", "compiled", 2, 40),
     ("cuba", "python", 4, 40),
+    ("cuba_rows", "compiled", 2, 40),
+    ("cuba_rows", "python", 3, 40),
     ("mixed_float", "python", 2, 30),
     ("mixed_float", "python", 4, 30),
     ("mixed_fixed", "compiled", 2, 30),

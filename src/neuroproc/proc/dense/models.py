@@ -12,13 +12,13 @@ import numpy as np
 
 from neuroproc._validation import check_finite_numbers, short_repr
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.exceptions import ValidationError
+from neuroproc.exceptions import CompilationError, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.dense.process import MAX_MESSAGE_BITS, Dense
 from neuroproc.py_ports import PyInPort, PyOutPort
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
-from neuroproc.utils.fixed_point import loihi_weights
+from neuroproc.utils.fixed_point import determine_sign_mode, loihi_weights
 
 __all__ = [
     "AbstractPyDenseModel",
@@ -83,8 +83,14 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
             return None
         n_out, n_in = proc.weights.shape
         rows = Part(0, 1)
+        fixed = cls.split_params(proc)
         return PartitionSpec(units=n_out, members={"weights": rows, "a_buff": rows, "a_out": rows},
-                             cost=float(n_in), align="a_out")
+                             cost=float(n_in), align="a_out", params=lambda start, stop: dict(fixed))
+
+    @classmethod
+    def split_params(cls, proc) -> dict:
+        """``proc_params`` every rank's part must use, decided from the whole connection (none)."""
+        return {}
 
     def prepare_weights(self) -> None:
         """Called once, before the first accumulation.
@@ -163,6 +169,19 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
         self.weight_exp = int(params.get("weight_exp", 0))
         self.num_weight_bits = int(params.get("num_weight_bits", 8))
         self.sign_mode = params.get("sign_mode")
+
+    @classmethod
+    def split_params(cls, proc) -> dict:
+        """The sign mode the whole weight matrix decides (a rank's rows alone might decide
+        another, and so clip differently)."""
+        if proc.proc_params.get("sign_mode") is not None:
+            return {}
+        if proc.proc_params.get("row_blocks") is not None:
+            raise CompilationError(
+                f"{proc.who}: {cls.__name__} built from RowBlocks needs an explicit sign_mode under "
+                "the distributed runtime (got None: the whole matrix would have to be made on every "
+                "rank to decide it). Pass sign_mode=SignMode.MIXED (or EXCITATORY/INHIBITORY).")
+        return {"sign_mode": determine_sign_mode(np.asarray(proc.weights.init).astype(np.int32))}
 
     def prepare_weights(self) -> None:
         converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)

@@ -51,13 +51,17 @@ class PartitionSpec:
     """A splittable Process: ``units`` units, per-unit ``cost`` (the partitioner balances
     ``cost`` summed over each range; a population adds the incoming synapses of the connections
     aligned to it), the split ``members`` and the ``params(start, stop)`` a local model needs in
-    place of ``proc_params`` entries (a Sparse's structure)."""
+    place of ``proc_params`` entries (a Sparse's structure). ``inits(start, stop)``, if given,
+    returns the local initial value of Vars that are made per rank rather than cut out of a
+    whole initial value (a Sparse built from RowBlocks)."""
 
     units: int
     members: dict[str, Part]
     cost: np.ndarray | float = 1.0
     align: str = ""
     params: Callable[[int, int], dict] | None = None
+    #: local initial values of split Vars the Process does not hold whole (built per rank)
+    inits: Callable[[int, int], dict] | None = None
 
     def unit_costs(self) -> np.ndarray:
         cost = np.asarray(self.cost, dtype=np.float64)

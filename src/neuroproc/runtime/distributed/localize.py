@@ -79,8 +79,12 @@ def _clone(proc, layout, rank: int):
     spec = layout.specs[id(proc)]
     params = dict(proc.proc_params)
     rng = layout.range_of(proc, rank)
-    if isinstance(spec, PartitionSpec) and spec.params is not None and rng is not None:
-        params.update(spec.params(*rng))
+    inits: dict = {}
+    if isinstance(spec, PartitionSpec) and rng is not None:
+        if spec.params is not None:
+            params.update(spec.params(*rng))
+        if spec.inits is not None:
+            inits = spec.inits(*rng)
     clone = object.__new__(type(proc))
     AbstractProcess.__init__(clone, **params)
     clone.name = proc.name
@@ -95,6 +99,9 @@ def _clone(proc, layout, rank: int):
             setattr(clone, var.name, Var(shape=var.shape, init=init))
             continue
         part, a, b = m
+        if var.name in inits:
+            setattr(clone, var.name, _new(Var, local_shape(var.shape, part, a, b), init=inits[var.name]))
+            continue
         value = np.asarray(var.init)
         if value.shape != var.shape:
             value = np.broadcast_to(value, var.shape)
