@@ -147,6 +147,9 @@ class Slice(AbstractProcess):
 class _TypedByParams(PyLoihiProcessModel):
     """Ports in the dtype of the message they carry (a proc_params entry)."""
 
+    s_in: PyInPort
+    s_out: PyOutPort
+
     @classmethod
     def py_type_for(cls, name, member):
         dtype = member.process.proc_params["dtype"]

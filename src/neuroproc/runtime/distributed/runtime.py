@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class DistributedRuntime:
         gather = getattr(run_cfg, "gather", "all")
         if gather not in ("all", "root"):
             raise ValidationError(f"run_cfg.gather must be 'all' or 'root' (got {gather!r}).")
-        flat = flatten(fold(select(collect(proc), run_cfg)))
+        flat: Any = flatten(fold(select(collect(proc), run_cfg)))
         for p in flat.selection.procs:
             if p._runtime is not None and not p._runtime._stopped:
                 raise RuntimeStateError(
@@ -69,7 +70,7 @@ class DistributedRuntime:
         layout = partition(flat, comm.Get_size(), getattr(run_cfg, "partition", None))
         local = localize(flat, layout, comm, run_cfg)
         name = backend if backend is not None else getattr(run_cfg, "backend", "auto")
-        inner = Runtime(local.exe, make_backend(local.exe, name))
+        inner: Any = Runtime(local.exe, make_backend(local.exe, name))
         for p in inner.procs:
             p._runtime = inner
         rt = cls(flat, layout, local, comm, inner, gather)
