@@ -121,6 +121,25 @@ def cuba_rows(backend: str, steps: int):
     return out, lif
 
 
+def tiny(backend: str, steps: int):
+    """A 3-neuron population on more ranks than it has neurons (empty ranges), fed by a source."""
+    rng = np.random.default_rng(3)
+    src = io.source.RingBuffer(data=(rng.random((2, 7)) < 0.5).astype(float), name="src")
+    inp = Dense(rng.normal(0.5, 0.3, (3, 2)), name="inp")
+    lif = LIF(shape=(3,), du=0.3, dv=0.2, vth=0.4, bias_mant=[0.01, 0.02, 0.03], name="lif")
+    rec = Dense(rng.normal(0.0, 0.5, (3, 3)), name="rec")
+    src.s_out.connect(inp.s_in)
+    inp.a_out.connect(lif.a_in)
+    lif.s_out.connect(rec.s_in)
+    rec.a_out.connect(lif.a_in)
+    mon = Monitor()
+    mon.probe(lif.v, steps)
+    mon.probe(rec.a_out, steps)
+    src.run(RunSteps(steps), Loihi1SimCfg(select_tag="floating_pt", backend=backend))
+    data = mon.get_data()
+    return {"v": data["lif"]["v"], "a": data["rec"]["a_out"], "u": lif.u.get()}, src
+
+
 def _mixed(tag: str, steps: int):
     rng = np.random.default_rng(17)
     fixed = tag == "fixed_pt"
@@ -200,7 +219,7 @@ def mixed_fixed(backend: str, steps: int):
     return _mixed_run("fixed_pt", backend, steps)
 
 
-SCENARIOS = {"ei": ei, "ei_split": ei_split, "cuba": cuba, "cuba_rows": cuba_rows,
+SCENARIOS = {"ei": ei, "ei_split": ei_split, "cuba": cuba, "cuba_rows": cuba_rows, "tiny": tiny,
              "mixed_float": mixed_float, "mixed_fixed": mixed_fixed}
 
 

@@ -123,6 +123,9 @@ def test_row_blocks_give_the_same_rows_however_cut():
     whole = blocks.tocsc().tocsr()
     for a, b in [(0, 1), (5, CHUNK + 7), (CHUNK - 1, 2 * CHUNK + 100)]:
         assert (blocks.rows(a, b) != whole[a:b]).nnz == 0
+        csc, expected = blocks.csc(a, b), whole[a:b].tocsc()
+        assert np.array_equal(csc.indptr, expected.indptr) and np.array_equal(csc.indices, expected.indices)
+        assert np.array_equal(csc.data, expected.data)
     assert blocks.nnz == whole.nnz
     assert np.array_equal(blocks.row_counts(), np.diff(whole.indptr))
     # positions of a range's stored values in the whole matrix's CSC order

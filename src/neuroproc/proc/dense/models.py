@@ -85,7 +85,7 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         rows = Part(0, 1)
         fixed = cls.split_params(proc)
         return PartitionSpec(units=n_out, members={"weights": rows, "a_buff": rows, "a_out": rows},
-                             cost=float(n_in), align="a_out", params=lambda start, stop: dict(fixed))
+                             cost=float(n_in), align="a_out", delayed=("s_in",), params=lambda start, stop: dict(fixed))
 
     @classmethod
     def split_params(cls, proc) -> dict:

@@ -79,7 +79,7 @@ class AbstractPySparseModel(AbstractPyDenseModel):
         return PartitionSpec(units=n_out, members={"weights": Part(0, 1, positions), "a_buff": rows,
                                                    "a_out": rows},
                              cost=np.bincount(rows_all, minlength=n_out).astype(np.float64),
-                             align="a_out", params=params)
+                             align="a_out", delayed=("s_in",), params=params)
 
     def csc(self) -> sp.csc_matrix:
         """A csc_matrix that shares the ``weights`` buffer (rebuilt if the buffer changed)."""
@@ -122,7 +122,7 @@ def _by_rows(blocks, fixed: dict):
     def local(start, stop):
         if (start, stop) not in made:
             made.clear()  # one range per rank: keep one block
-            made[(start, stop)] = blocks.rows(start, stop).tocsc()
+            made[(start, stop)] = blocks.csc(start, stop)
         return made[(start, stop)]
 
     def params(start, stop):
@@ -131,11 +131,11 @@ def _by_rows(blocks, fixed: dict):
                 "col_ptr": csc.indptr.astype(np.int64), "row_blocks": None, **fixed}
 
     def positions(start, stop):
-        return blocks.csc_positions(start, stop, blocks.rows(start, stop).tocsc())
+        return blocks.csc_positions(start, stop, local(start, stop))
 
     rows = Part(0, 1)
     return PartitionSpec(units=n_out, members={"weights": Part(0, 1, positions), "a_buff": rows, "a_out": rows},
-                         cost=blocks.row_counts().astype(np.float64), align="a_out", params=params,
+                         cost=blocks.row_counts().astype(np.float64), align="a_out", delayed=("s_in",), params=params,
                          inits=lambda start, stop: {"weights": local(start, stop).data})
 
 

@@ -60,8 +60,11 @@ class Sparse(AbstractProcess):
             if wanted():  # each rank builds its own rows when the network is partitioned
                 self._init_by_rows(weights, weight_exp, num_weight_bits, sign_mode, num_message_bits)
                 return
-            weights = weights.tocsc()
-        csc = _canonical_csc(self, weights)
+            csc = weights.tocsc()  # canonical already: no second copy
+            if csc.nnz == 0:
+                csc = _canonical_csc(self, csc)
+        else:
+            csc = _canonical_csc(self, weights)
         check_connection_params(self, weight_exp, num_weight_bits, sign_mode, num_message_bits)
         self.proc_params.overwrite("sign_mode", None if sign_mode is None else SignMode(int(sign_mode)))
         n_out, n_in = csc.shape

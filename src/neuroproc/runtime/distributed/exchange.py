@@ -32,19 +32,32 @@ __all__ = ["Exchanger", "Gather", "PyGatherModel", "PySliceModel", "Slice"]
 _EXCHANGERS: dict[int, Exchanger] = {}
 
 
-class Exchanger:
-    """The collective behind one Gather: fixed-size blocks, grown and repeated on overflow."""
+class _Port:
+    """One exchanged OutPort: its cuts, global size, dtype and current capacity per rank."""
 
-    def __init__(self, comm, cuts, size: int, dtype):
-        self.comm = comm
-        self.rank = comm.Get_rank()
-        self.ranks = comm.Get_size()
-        self.start = int(cuts[self.rank])
+    def __init__(self, rank: int, cuts, size: int, dtype):
+        self.start = int(cuts[rank])
         self.size = size
         self.dtype = np.dtype(dtype)
         self.payload = self.dtype.kind != "b"
         widest = max(int(b) - int(a) for a, b in zip(cuts, cuts[1:]))
         self.capacity = max(16, widest // 16)
+        self.wide = np.float64 if self.dtype.kind == "f" else np.int64
+
+    @property
+    def words(self) -> int:
+        return self.capacity * (2 if self.payload else 1)
+
+
+class Exchanger:
+    """The collective behind one Gather: every port's block in one fixed-size ``Allgather``,
+    repeated with larger blocks when a rank had more entries than a block holds."""
+
+    def __init__(self, comm, ports: list):
+        self.comm = comm
+        self.rank = comm.Get_rank()
+        self.ranks = comm.Get_size()
+        self.ports = [_Port(self.rank, cuts, size, dtype) for cuts, size, dtype in ports]
         self.seconds = 0.0
         self.calls = 0
         self.key = id(self)
@@ -53,66 +66,73 @@ class Exchanger:
     def close(self) -> None:
         _EXCHANGERS.pop(self.key, None)
 
-    def _words(self, values: np.ndarray) -> np.ndarray:
-        wide = values.astype(np.float64 if self.dtype.kind == "f" else np.int64)
-        return wide.view(np.int64)
-
-    def _values(self, words: np.ndarray) -> np.ndarray:
-        return words.view(np.float64 if self.dtype.kind == "f" else np.int64).astype(self.dtype)
-
-    def exchange(self, local: np.ndarray, out: np.ndarray, idx: np.ndarray, count: np.ndarray) -> None:
-        """Fill ``out`` (flat, global) from every rank's ``local`` slice; ``idx[:count[0]]`` gets
-        the ascending global indices of its non-zero entries."""
+    def exchange(self, locals_: list, outs: list, idxs: list, counts: list) -> None:
+        """Fill each ``outs[p]`` (flat, global) from every rank's ``locals_[p]``; ``idxs[p][:counts[p][0]]``
+        gets the ascending global indices of its non-zero entries."""
         from time import perf_counter
 
         t0 = perf_counter()
-        flat = local.reshape(-1)
-        nz = np.flatnonzero(flat)
-        k = nz.size
-        w = 2 if self.payload else 1
+        k = len(self.ports)
+        flats = [np.asarray(x).reshape(-1) for x in locals_]
+        nzs = [np.flatnonzero(f) for f in flats]
         while True:
-            cap = self.capacity
-            block = 1 + cap * w
+            block = k + sum(p.words for p in self.ports)
             send = np.zeros(block, np.int64)
-            send[0] = k
-            m = min(k, cap)
-            send[1:1 + m] = nz[:m] + self.start
-            if self.payload:
-                send[1 + cap:1 + cap + m] = self._words(flat[nz[:m]])
+            pos = k
+            for i, (port, flat, nz) in enumerate(zip(self.ports, flats, nzs)):
+                m = min(nz.size, port.capacity)
+                send[i] = nz.size
+                send[pos:pos + m] = nz[:m] + port.start
+                if port.payload:
+                    send[pos + port.capacity:pos + port.capacity + m] = flat[nz[:m]].astype(port.wide).view(np.int64)
+                pos += port.words
             recv = np.empty(block * self.ranks, np.int64)
             self.comm.Allgather(send, recv)
-            counts = recv[::block]
-            biggest = int(counts.max())
-            if biggest <= cap:
+            table = recv.reshape(self.ranks, block)[:, :k]
+            grow = False
+            for i, port in enumerate(self.ports):
+                biggest = int(table[:, i].max())
+                if biggest > port.capacity:  # every rank sees the same counts: all grow alike
+                    port.capacity = 2 * biggest
+                    grow = True
+            if not grow:
                 break
-            self.capacity = 2 * biggest
-        out[...] = 0
-        pos = 0
+        for out in outs:
+            out[...] = 0
+        filled = [0] * k
         for r in range(self.ranks):
-            base = r * block
-            c = int(recv[base])
-            ids = recv[base + 1:base + 1 + c]
-            idx[pos:pos + c] = ids
-            if self.payload:
-                out[ids] = self._values(recv[base + 1 + cap:base + 1 + cap + c])
-            else:
-                out[ids] = True
-            pos += c
-        count[0] = pos
+            row = recv[r * block:(r + 1) * block]
+            pos = k
+            for i, port in enumerate(self.ports):
+                c = int(row[i])
+                ids = row[pos:pos + c]
+                idxs[i][filled[i]:filled[i] + c] = ids
+                if port.payload:
+                    outs[i][ids] = row[pos + port.capacity:pos + port.capacity + c].view(port.wide).astype(port.dtype)
+                else:
+                    outs[i][ids] = True
+                filled[i] += c
+                pos += port.words
+        for i in range(k):
+            counts[i][0] = filled[i]
         self.seconds += perf_counter() - t0
         self.calls += 1
 
 
-def _exchange(key, local, out, idx, count) -> None:
-    _EXCHANGERS[key].exchange(local, out, idx, count)
+def _exchange(key, arrays) -> None:
+    """``arrays``: the k local slices, then (out, idx, count) per port (the kernel's arguments)."""
+    ex = _EXCHANGERS[key]
+    k = len(ex.ports)
+    rest = arrays[k:]
+    ex.exchange(list(arrays[:k]), [rest[3 * i].reshape(-1) for i in range(k)], [rest[3 * i + 1] for i in range(k)],
+                [rest[3 * i + 2] for i in range(k)])
 
 
 @njit(cache=True)
-def gather_step(t, key, s_in, s_out, idx, count):
-    """One exchange per step, in Python (objmode) from inside the fused loop."""
-    flat_out = s_out.reshape(s_out.size)
+def gather_step(t, key, *arrays):
+    """One exchange per step for all the Gather's ports, in Python (objmode) from the fused loop."""
     with numba.objmode():
-        _exchange(key, s_in, flat_out, idx, count)
+        _exchange(key, arrays)
 
 
 @njit(cache=True)
@@ -125,13 +145,17 @@ def slice_step(t, start, s_in, s_out):
 
 
 class Gather(AbstractProcess):
-    """This rank's slice of a split OutPort in (``s_in``), the whole message out (``s_out``)."""
+    """This rank's slices of split OutPorts in (``s_in_<i>``), the whole messages out (``s_out_<i>``).
 
-    def __init__(self, local_size: int, shape: tuple[int, ...], dtype, exchanger: Exchanger, name: str):
-        super().__init__(dtype=np.dtype(dtype), exchanger=exchanger, name=name)
-        self.s_in = InPort(shape=(max(local_size, 1),))
-        self.s_in.shape = (local_size,)
-        self.s_out = OutPort(shape=shape)
+    ``ports``: one ``(local size, global shape, dtype)`` per exchanged OutPort."""
+
+    def __init__(self, ports: list, exchanger: Exchanger, name: str):
+        super().__init__(dtypes=[np.dtype(d) for _, _, d in ports], exchanger=exchanger, name=name)
+        for i, (local_size, shape, _) in enumerate(ports):
+            port = InPort(shape=(max(local_size, 1),))
+            setattr(self, f"s_in_{i}", port)
+            port.shape = (local_size,)
+            setattr(self, f"s_out_{i}", OutPort(shape=shape))
 
 
 class Slice(AbstractProcess):
@@ -145,14 +169,20 @@ class Slice(AbstractProcess):
 
 
 class _TypedByParams(PyLoihiProcessModel):
-    """Ports in the dtype of the message they carry (a proc_params entry)."""
+    """Ports in the dtype of the message they carry (``proc_params``: ``dtype``, or ``dtypes``
+    by the port's number)."""
 
     s_in: PyInPort
     s_out: PyOutPort
 
     @classmethod
     def py_type_for(cls, name, member):
-        dtype = member.process.proc_params["dtype"]
+        params = member.process.proc_params
+        head, _, num = name.rpartition("_")
+        if head in ("s_in", "s_out"):
+            dtype, name = params["dtypes"][int(num)], head
+        else:
+            dtype = params["dtype"]
         if name == "s_in":
             return LavaPyType(PyInPort.VEC_DENSE, dtype)
         if name == "s_out":
@@ -161,23 +191,30 @@ class _TypedByParams(PyLoihiProcessModel):
 
 
 class PyGatherModel(_TypedByParams):
-    """Gathers the whole message from every rank's slice (one collective per step)."""
+    """Gathers the whole messages from every rank's slices (one collective per step)."""
 
     def __init__(self, proc_params=None):
         super().__init__(proc_params)
         self.exchanger: Exchanger = self.proc_params["exchanger"]
-        self._idx = np.zeros(self.exchanger.size, np.int64)
-        self._count = np.zeros(1, np.int64)
+        ports = self.exchanger.ports
+        self._idx = [np.zeros(p.size, np.int64) for p in ports]
+        self._count = [np.zeros(1, np.int64) for _ in ports]
 
     def run_spk(self) -> None:
-        local = np.asarray(self.s_in.recv())
-        out = np.zeros(self.exchanger.size, self.exchanger.dtype)
-        self.exchanger.exchange(local, out, self._idx, self._count)
-        self.s_out.send(out.reshape(self.s_out.shape))
+        ports = self.exchanger.ports
+        locals_ = [np.asarray(getattr(self, f"s_in_{i}").recv()) for i in range(len(ports))]
+        outs = [np.zeros(p.size, p.dtype) for p in ports]
+        self.exchanger.exchange(locals_, outs, self._idx, self._count)
+        for i, out in enumerate(outs):
+            port = getattr(self, f"s_out_{i}")
+            port.send(out.reshape(port.shape))
 
     def kernel(self) -> KernelSpec:
-        return KernelSpec(step=gather_step, params=lambda m: (m.exchanger.key,), in_ports=("s_in",),
-                          out_ports=("s_out",), out_views=("s_out",), label="gather")
+        n = len(self.exchanger.ports)
+        outs = tuple(f"s_out_{i}" for i in range(n))
+        return KernelSpec(step=gather_step, params=lambda m: (m.exchanger.key,),
+                          in_ports=tuple(f"s_in_{i}" for i in range(n)), out_ports=outs, out_views=outs,
+                          label="gather")
 
 
 class PySliceModel(_TypedByParams):

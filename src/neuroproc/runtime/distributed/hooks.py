@@ -62,6 +62,9 @@ class PartitionSpec:
     params: Callable[[int, int], dict] | None = None
     #: local initial values of split Vars the Process does not hold whole (built per rank)
     inits: Callable[[int, int], dict] | None = None
+    #: in-ports whose messages reach the outputs one step later (a connection's ``s_in``): the
+    #: exchanges that feed only such ports share one collective per step
+    delayed: tuple[str, ...] = ()
 
     def unit_costs(self) -> np.ndarray:
         cost = np.asarray(self.cost, dtype=np.float64)

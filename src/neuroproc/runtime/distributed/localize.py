@@ -130,28 +130,20 @@ def localize(flat, layout, comm, run_cfg) -> LocalNetwork:
         sel.models[id(proc)] = model_cls
         proc._model_class = model_cls
 
-    gathers: dict[int, object] = {}
     slices: dict[tuple, object] = {}
     exchangers = []
-    after: dict[int, list] = {}  # helpers are listed right after the leaf they read from
-    edges = []
+    after: dict[int, list] = {}  # helpers are listed right after the (last) leaf they read from
+    edges: list = []
 
     def local_port(port):
         return getattr(local_of[id(port.process)], port.name)
 
-    def gather(src):
-        if id(src) not in gathers:
-            part, cuts = layout.split(src.process, src.name)
-            _check_port_part(src, part)
-            dtype = _port_dtype(models[id(src.process)], src)
-            ex = Exchanger(comm, cuts, int(np.prod(src.shape)), dtype)
-            exchangers.append(ex)
-            a, b = int(cuts[rank]), int(cuts[rank + 1])
-            g = Gather(b - a, src.shape, dtype, ex, name=f"{src.process.name}.{src.name}:gather")
-            gathers[id(src)] = g
-            after.setdefault(id(src.process), []).append((g, PyGatherModel))
-            edges.append(_LocalEdge(local_port(src), g.s_in, [(local_port(src), g.s_in)]))
-        return gathers[id(src)].s_out
+    def crosses(e) -> bool:
+        s_split, d_split = layout.split(e.src.process, e.src.name), layout.split(e.dst.process, e.dst.name)
+        return s_split is not None and not (d_split is not None and d_split[:2] == s_split[:2])
+
+    gathers = _gather_all(flat, layout, comm, models, [e for e in flat.edges if crosses(e)], local_port,
+                          exchangers, after, edges)
 
     def cut(src_local, src, dst):
         part, cuts = layout.split(dst.process, dst.name)
@@ -175,8 +167,8 @@ def localize(flat, layout, comm, run_cfg) -> LocalNetwork:
                 "between Processes split across ranks. Connect the ports directly, or pin both "
                 "Processes to one rank with run_cfg.partition.")
         src = local_port(e.src)
-        if s_split and not (d_split and d_split[1] == s_split[1] and d_split[0] == s_split[0]):
-            src = gather(e.src)
+        if crosses(e):
+            src = gathers[id(e.src)]
             s_split = None
         if d_split and not s_split:
             src = cut(src, e.src, e.dst)
@@ -198,6 +190,43 @@ def localize(flat, layout, comm, run_cfg) -> LocalNetwork:
     var_home = {id(v): v for p in leaves for v in p.vars}
     local_flat = FlatGraph(sel, leaves, edges, ref_links, var_home)
     return LocalNetwork(plan(local_flat), local_of, exchangers)
+
+
+def _gather_all(flat, layout, comm, models, crossing, local_port, exchangers, after, edges) -> dict:
+    """One Gather per group of crossing OutPorts: those read only by ports that take effect a
+    step later (connections) share one; any other gets its own, so that no exchange waits on a
+    reader of another. Returns id(OutPort) -> the Gather's out-port for it."""
+    rank = comm.Get_rank()
+    readers: dict[int, tuple] = {}
+    for e in crossing:
+        readers.setdefault(id(e.src), (e.src, []))[1].append(e.dst)
+
+    def delayed(dst) -> bool:
+        spec = layout.specs[id(dst.process)]
+        return isinstance(spec, PartitionSpec) and dst.name in spec.delayed
+
+    shared = [src for src, dsts in readers.values() if all(delayed(d) for d in dsts)]
+    groups = ([shared] if shared else []) + [[src] for src, dsts in readers.values() if src not in shared]
+    position = {id(p): i for i, p in enumerate(flat.leaves)}
+    out: dict[int, object] = {}
+    for group in groups:
+        ports, specs = [], []
+        for src in group:
+            part, cuts = layout.split(src.process, src.name)
+            _check_port_part(src, part)
+            dtype = _port_dtype(models[id(src.process)], src)
+            ports.append((int(cuts[rank + 1]) - int(cuts[rank]), src.shape, dtype))
+            specs.append((cuts, int(np.prod(src.shape)), dtype))
+        ex = Exchanger(comm, specs)
+        exchangers.append(ex)
+        names = "+".join(f"{src.process.name}.{src.name}" for src in group)
+        g = Gather(ports, ex, name=f"{names}:gather")
+        last = max(group, key=lambda src: position[id(src.process)]).process
+        after.setdefault(id(last), []).append((g, PyGatherModel))
+        for i, src in enumerate(group):
+            edges.append(_LocalEdge(local_port(src), getattr(g, f"s_in_{i}"), [(local_port(src), getattr(g, f"s_in_{i}"))]))
+            out[id(src)] = getattr(g, f"s_out_{i}")
+    return out
 
 
 def _check_port_part(port, part) -> None:
