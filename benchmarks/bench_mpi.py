@@ -3,8 +3,9 @@
 Each network is the CUBA recipe of ``baselines.networks.large_network`` (in-degree 100, 80 %
 excitatory, the same LIF parameters and weights) with its Sparse built from
 ``RowBlocks.random`` (rows keyed by seed and chunk), so every rank makes only the rows it owns.
-The 1-rank row is the ordinary single-process runtime; the 2-rank row runs the same worker under
-``mpiexec -n 2``. Per row: µs per step (compiled backend, after one-time compilation), the time
+The ``1`` row is the ordinary single-process runtime; ``1d`` the distributed runtime on one rank
+(its own cost: partition, exchange calls, with no other rank to wait for); ``2`` runs the same
+worker under ``mpiexec -n 2``. Per row: µs per step (compiled backend, after one-time compilation), the time
 per step spent in the spike exchange (included in µs/step; the largest over the ranks), the peak
 resident memory of each rank, spikes per step, and a hash of the final ``v`` (which must be the
 same for 1 and 2 ranks: the runs are bit-identical).
@@ -68,22 +69,26 @@ def worker(name: str, steps: int, out: str) -> None:
            "exchange_us_per_step": (after["seconds"] - stats["seconds"]) / steps * 1e6,
            "peak_rss_mib": peak_rss_mib(), "setup_s": setup, "nnz": blocks.nnz,
            "v_sha1": hashlib.sha1(np.ascontiguousarray(v).tobytes()).hexdigest()[:12],
-           "partition": getattr(rt, "partition", {}).get(lif.name)}
+           "partition": getattr(rt, "partition", {}).get(lif.name),
+           "exchange": ("numba" if after.get("compiled") else "objmode") if "compiled" in after else "-"}
     lif.stop()
     rows = comm.gather(row, root=0) if comm is not None else [row]
     if rank == 0:
         Path(out).write_text(json.dumps(rows))
 
 
-def _launch(name: str, steps: int, ranks: int, tmp: Path) -> list[dict]:
+def _launch(name: str, steps: int, ranks: str, tmp: Path) -> list[dict]:
+    """``ranks``: ``"1"`` (the ordinary runtime), ``"1d"`` (the distributed runtime on one rank:
+    its own cost, with no other rank to wait for) or a number of ranks."""
     out = tmp / f"{name}_{ranks}.json"
     cmd = [sys.executable, __file__, "--worker", name, "--steps", str(steps), "--out", str(out)]
     env = dict(os.environ)
-    if ranks > 1:
-        local = Path(sys.executable).parent / "mpiexec"
-        cmd = [str(local) if local.exists() else shutil.which("mpiexec") or "mpiexec", "-n", str(ranks)] + cmd
-    else:
+    if ranks == "1":
         env["NEUROPROC_DISTRIBUTED"] = "0"
+    else:
+        env["NEUROPROC_DISTRIBUTED"] = "1"
+        local = Path(sys.executable).parent / "mpiexec"
+        cmd = [str(local) if local.exists() else shutil.which("mpiexec") or "mpiexec", "-n", ranks.rstrip("d")] + cmd
     subprocess.run(cmd, check=True, env=env)
     return json.loads(out.read_text())
 
@@ -93,7 +98,7 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--networks", default="40k,400k")
-    ap.add_argument("--ranks", default="1,2")
+    ap.add_argument("--ranks", default="1,1d,2", help="1: single process; 1d: distributed runtime on one rank")
     ap.add_argument("--steps", type=int, default=None, help="steps per network (default 1000 / 200)")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
@@ -106,14 +111,14 @@ def main() -> None:
     rows = []
     for name in a.networks.split(","):
         steps = a.steps or NETWORKS[name][1]
-        for ranks in (int(r) for r in a.ranks.split(",")):
+        for ranks in a.ranks.split(","):
             got = _launch(name, steps, ranks, tmp)
             rows.append({"network": name, "ranks": ranks, "steps": steps,
                          "us_per_step": max(r["us_per_step"] for r in got),
                          "exchange_us_per_step": max(r["exchange_us_per_step"] for r in got),
                          "peak_rss_mib_per_rank": "/".join(f"{r['peak_rss_mib']:.0f}" for r in got),
                          "setup_s": max(r["setup_s"] for r in got), "synapses": got[0]["nnz"],
-                         "v_sha1": got[0]["v_sha1"]})
+                         "exchange": got[0]["exchange"], "v_sha1": got[0]["v_sha1"]})
     load = os.getloadavg()
     report("distributed (MPI ranks, compiled backend)", rows,
            {"loadavg": load, "cpus": os.cpu_count()})

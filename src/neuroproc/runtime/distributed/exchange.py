@@ -11,8 +11,10 @@ reader (Dense, Sparse) adds its inputs in exactly the order of the single-proces
 ``Slice`` cuts this rank's range out of a whole message (a replicated source feeding a split
 population); it needs no communication.
 
-Both have a Python model and a numba kernel; the kernel runs the exchange inside the compiled
-backend's fused loop (a short excursion to Python through ``numba.objmode``, one collective).
+Both have a Python model and a numba kernel. In the compiled backend's fused loop the exchange
+is compiled too (:mod:`neuroproc.runtime.distributed._native`: ``MPI_Allgather`` called from
+numba), or, where that is not possible (no MPI library visible to LLVM, a 64-bit integer
+message), a short excursion to Python through ``numba.objmode``; one collective either way.
 """
 from __future__ import annotations
 
@@ -33,16 +35,25 @@ _EXCHANGERS: dict[int, Exchanger] = {}
 
 
 class _Port:
-    """One exchanged OutPort: its cuts, global size, dtype and current capacity per rank."""
+    """One exchanged OutPort: its first unit here, global size, dtype, and its block capacity
+    (held in the Exchanger's ``caps`` array, which the compiled kernel grows too)."""
 
-    def __init__(self, rank: int, cuts, size: int, dtype):
+    def __init__(self, owner: Exchanger, i: int, rank: int, cuts, size: int, dtype):
+        self.owner = owner
+        self.i = i
         self.start = int(cuts[rank])
         self.size = size
         self.dtype = np.dtype(dtype)
         self.payload = self.dtype.kind != "b"
-        widest = max(int(b) - int(a) for a, b in zip(cuts, cuts[1:]))
-        self.capacity = max(16, widest // 16)
         self.wide = np.float64 if self.dtype.kind == "f" else np.int64
+
+    @property
+    def capacity(self) -> int:
+        return int(self.owner.caps[self.i])
+
+    @capacity.setter
+    def capacity(self, value: int) -> None:
+        self.owner.caps[self.i] = value
 
     @property
     def words(self) -> int:
@@ -51,17 +62,36 @@ class _Port:
 
 class Exchanger:
     """The collective behind one Gather: every port's block in one fixed-size ``Allgather``,
-    repeated with larger blocks when a rank had more entries than a block holds."""
+    repeated with larger blocks when a rank had more entries than a block holds.
+
+    The compiled kernel does the same in numba (:mod:`._native`) when the MPI library can be
+    called from there and every port's dtype travels exactly as float64; else it calls
+    :meth:`exchange` through ``numba.objmode``."""
 
     def __init__(self, comm, ports: list):
+        from neuroproc.runtime.distributed import _native
+
         self.comm = comm
         self.rank = comm.Get_rank()
         self.ranks = comm.Get_size()
-        self.ports = [_Port(self.rank, cuts, size, dtype) for cuts, size, dtype in ports]
+        widest = [max(int(b) - int(a) for a, b in zip(cuts, cuts[1:])) for cuts, _, _ in ports]
+        self.caps = np.array([max(16, w // 16) for w in widest], np.int64)
+        self.ports = [_Port(self, i, self.rank, cuts, size, dtype) for i, (cuts, size, dtype) in enumerate(ports)]
+        self.starts = np.array([p.start for p in self.ports], np.int64)
+        self.payloads = np.array([p.payload for p in self.ports], np.bool_)
+        #: seconds in the compiled exchange and its number of calls (the kernel adds to them)
+        self.stats = np.zeros(2, np.float64)
+        self.native = _native.available() and all(_native.native_dtype(p.dtype) for p in self.ports)
         self.seconds = 0.0
         self.calls = 0
         self.key = id(self)
         _EXCHANGERS[self.key] = self
+
+    def handles(self) -> tuple:
+        """Communicator and float64 datatype handles, as the compiled kernel passes them."""
+        from mpi4py import MPI
+
+        return MPI._handleof(self.comm), MPI._handleof(MPI.DOUBLE)
 
     def close(self) -> None:
         _EXCHANGERS.pop(self.key, None)
@@ -210,11 +240,18 @@ class PyGatherModel(_TypedByParams):
             port.send(out.reshape(port.shape))
 
     def kernel(self) -> KernelSpec:
-        n = len(self.exchanger.ports)
+        ex = self.exchanger
+        n = len(ex.ports)
         outs = tuple(f"s_out_{i}" for i in range(n))
-        return KernelSpec(step=gather_step, params=lambda m: (m.exchanger.key,),
-                          in_ports=tuple(f"s_in_{i}" for i in range(n)), out_ports=outs, out_views=outs,
-                          label="gather")
+        ins = tuple(f"s_in_{i}" for i in range(n))
+        if ex.native:
+            from neuroproc.runtime.distributed._native import kernel_for
+
+            comm, dtype = ex.handles()
+            return KernelSpec(step=kernel_for(n), in_ports=ins, out_ports=outs, out_views=outs, label="gather",
+                              params=lambda m: (comm, dtype, ex.ranks, ex.caps, ex.starts, ex.payloads, ex.stats))
+        return KernelSpec(step=gather_step, params=lambda m: (m.exchanger.key,), in_ports=ins, out_ports=outs,
+                          out_views=outs, label="gather")
 
 
 class PySliceModel(_TypedByParams):

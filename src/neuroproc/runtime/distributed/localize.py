@@ -131,7 +131,7 @@ def localize(flat, layout, comm, run_cfg) -> LocalNetwork:
         proc._model_class = model_cls
 
     slices: dict[tuple, object] = {}
-    exchangers = []
+    exchangers: list = []
     after: dict[int, list] = {}  # helpers are listed right after the (last) leaf they read from
     edges: list = []
 

@@ -90,8 +90,9 @@ class DistributedRuntime:
     def exchange_stats(self) -> dict:
         """Seconds spent in the per-step exchanges of this rank, and the number of collectives."""
         exs = self.local.exchangers
-        return {"seconds": sum(e.seconds for e in exs), "calls": sum(e.calls for e in exs),
-                "gathers": len(exs)}
+        return {"seconds": sum(e.seconds + float(e.stats[0]) for e in exs),
+                "calls": sum(e.calls + int(e.stats[1]) for e in exs), "gathers": len(exs),
+                "compiled": all(e.native for e in exs)}
 
     @property
     def time_step(self) -> int:
