@@ -62,6 +62,25 @@ def ei(backend: str, steps: int):
     return out, net
 
 
+def ei_root(backend: str, steps: int):
+    """The E/I network with ``run_cfg.gather = 'root'``: rank 0 gets the global arrays, the
+    other ranks None (so this scenario returns what rank 0 sees, and checks the others)."""
+    from tests.ei_network import CustomRunConfigFloat
+
+    net, sink, mon = _ei_net(steps)
+    cfg = CustomRunConfigFloat(select_tag="lif_neurons", select_sub_proc_model=True, backend=backend)
+    cfg.gather = "root"
+    net.run(RunSteps(steps), cfg)
+    out = {"spikes": sink.data.get(), "v": net.state.get()}
+    if _rank() != 0:
+        assert all(v is None for v in out.values()), "gather='root' gave arrays to another rank"
+        assert mon.get_data()[net.name]["state"] is None
+        out = {}
+    else:
+        out["v_trace"] = mon.get_data()[net.name]["state"]
+    return out, net
+
+
 def ei_split(backend: str, steps: int):
     """The E/I network run in three parts with set() in between (whole, indexed, aliased Vars)."""
     from tests.ei_network import CustomRunConfigFloat
@@ -219,7 +238,7 @@ def mixed_fixed(backend: str, steps: int):
     return _mixed_run("fixed_pt", backend, steps)
 
 
-SCENARIOS = {"ei": ei, "ei_split": ei_split, "cuba": cuba, "cuba_rows": cuba_rows, "tiny": tiny,
+SCENARIOS = {"ei": ei, "ei_root": ei_root, "ei_split": ei_split, "cuba": cuba, "cuba_rows": cuba_rows, "tiny": tiny,
              "mixed_float": mixed_float, "mixed_fixed": mixed_fixed}
 
 
