@@ -10,7 +10,7 @@ SRC = Path(neuroproc.__file__).parent
 
 # lower layers must not import higher ones (the single upward call is imported lazily)
 LAYERS = [
-    {"exceptions", "_validation"},
+    {"exceptions", "_validation", "_ids"},
     {"variable", "ports", "resources", "sync"},
     {"process", "model", "decorators", "registry", "py_ports"},
     {"run_conditions", "run_configs"},
@@ -48,4 +48,24 @@ def test_layering_runs_one_way():
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("neuroproc"):
                 if _layer(node.module) > own:
                     bad.append(f"{mod} imports {node.module}")
+    assert not bad, bad
+
+
+def test_compiler_and_runtime_name_no_standard_process():
+    """Hooks, not names: compiler/ and runtime/ import nothing from neuroproc.proc, not even lazily
+    inside functions (a model declares what they need: kernel, identity, linear map, recordings)."""
+    bad = []
+    for pkg in ("compiler", "runtime"):
+        for path in (SRC / pkg).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                        "import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant):
+                    names = [str(node.args[0].value)]
+                bad += [f"{pkg}/{path.name} imports {n}" for n in names
+                        if n == "neuroproc.proc" or n.startswith("neuroproc.proc.")]
     assert not bad, bad

@@ -28,10 +28,21 @@ def short_repr(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """`` Did you mean 'x'?`` for the closest candidate, or an empty string."""
-    match = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.5)
-    return f" Did you mean {match[0]!r}?" if match else ""
+def suggest(word: str, candidates: Iterable[str], n: int = 1) -> str:
+    """`` Did you mean 'x'?`` for the closest candidate (up to ``n``), or an empty string.
+
+    A candidate that differs only in case wins (``dV`` -> ``dv``).
+    """
+    names = [str(c) for c in candidates]
+    same = [c for c in names if c.lower() == str(word).lower()]
+    if same:
+        return f" Did you mean {same[0]!r}?"
+    lowered = {c.lower(): c for c in names}
+    match = [lowered[m] for m in difflib.get_close_matches(str(word).lower(), list(lowered), n=n,
+                                                           cutoff=0.5)]
+    if not match:
+        return ""
+    return " Did you mean " + " or ".join(repr(m) for m in match) + "?"
 
 
 def as_shape(shape, what: str) -> tuple[int, ...]:

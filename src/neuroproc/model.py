@@ -7,6 +7,7 @@ Process appears inside the model.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ __all__ = [
     "AbstractSubProcessModel",
     "LavaPyType",
     "PyAsyncProcessModel",
+    "PyLoihiModelToPyAsyncModel",
     "PyLoihiProcessModel",
 ]
 
@@ -66,6 +68,8 @@ class AbstractProcessModel:
     implements_protocol: type | None = None
     required_resources: list = []
     tags: list[str] = []
+    #: a logger for model code (Lava models log through ``self.log``)
+    log: logging.Logger = logging.getLogger("neuroproc.model")
 
     def __init__(self, proc_params=None, **kwargs):
         self.proc_params = proc_params if proc_params is not None else {}
@@ -97,10 +101,27 @@ class AbstractPyProcessModel(AbstractProcessModel):
     """
 
     time_step: int = 0
+    #: set by model code (or by ``_req_rs_pause``/``_req_rs_stop``) to pause or stop the run
+    #: after the current time step, as a Lava model does
+    _req_pause: bool = False
+    _req_stop: bool = False
 
     def __init__(self, proc_params=None, **kwargs):
         super().__init__(proc_params, **kwargs)
         self.time_step = 0
+
+    def _req_rs_pause(self) -> None:
+        """Ask the runtime to pause after the current time step (``run`` returns; run again to
+        resume)."""
+        self._req_pause = True
+
+    def _req_rs_stop(self) -> None:
+        """Ask the runtime to stop after the current time step (as ``stop()`` does)."""
+        self._req_stop = True
+
+    def on_var_update(self) -> None:
+        """Called after the user sets one of this model's Vars (``var.set``) between runs; a
+        model may recompute what depends on it."""
 
     def kernel(self):
         """A ``neuroproc.runtime.kernels.KernelSpec`` for the compiled backend, or None.
@@ -147,11 +168,59 @@ class PyAsyncProcessModel(AbstractPyProcessModel):
         """Run ``self.num_steps`` steps."""
 
 
+_LOIHI_PHASES = ("run_spk", "pre_guard", "run_pre_mgmt", "lrn_guard", "run_lrn", "post_guard",
+                 "run_post_mgmt", "kernel")
+
+
+def PyLoihiModelToPyAsyncModel(py_loihi_model: type) -> type:  # noqa: N802 (Lava's name)
+    """An asynchronous model class equivalent to the Loihi-protocol model ``py_loihi_model``.
+
+    The new class (named ``<model>Async``) implements the same Process under ``AsyncProtocol``,
+    declares the same Vars and Ports, and its ``run_async`` runs the Loihi phases step after step
+    for ``num_steps`` steps: ``run_spk``, then each management phase whose guard holds. Messages
+    flow as they do between the Loihi models, so the numbers are the same.
+    """
+    from neuroproc.sync import AsyncProtocol
+
+    if not (isinstance(py_loihi_model, type) and issubclass(py_loihi_model, PyLoihiProcessModel)):
+        raise TypeError(f"PyLoihiModelToPyAsyncModel: expected a PyLoihiProcessModel class "
+                        f"(got {short_repr(py_loihi_model)}).")
+    loihi = py_loihi_model
+
+    def run_async(self) -> None:
+        # its own step count: the runtime's time_step for asynchronous models is advisory
+        for _ in range(self.num_steps):
+            self._async_step = getattr(self, "_async_step", 0) + 1
+            self.time_step = self._async_step
+            loihi.run_spk(self)
+            if loihi.pre_guard(self):
+                loihi.run_pre_mgmt(self)
+            if loihi.lrn_guard(self):
+                loihi.run_lrn(self)
+            if loihi.post_guard(self):
+                loihi.run_post_mgmt(self)
+
+    def kernel(self) -> None:
+        return None  # the fused kernel steps in lock-step; the async model runs in Python
+
+    # The Loihi model comes second in the bases so that its own methods (and their super()
+    # calls) keep working, while PyAsyncProcessModel makes the runtime run it asynchronously.
+    body = dict(run_async=run_async, kernel=kernel, implements_process=loihi.implements_process,
+                implements_protocol=AsyncProtocol, tags=list(loihi.tags),
+                required_resources=list(loihi.required_resources), __module__=loihi.__module__,
+                __qualname__=loihi.__qualname__ + "Async",
+                __doc__=f"{loihi.__name__} run asynchronously (made by PyLoihiModelToPyAsyncModel).")
+    return type(loihi.__name__ + "Async", (PyAsyncProcessModel, loihi), body)
+
+
 class AbstractSubProcessModel(AbstractProcessModel):
     """A model built from child Processes: ``__init__(self, proc)`` creates them, connects them
     to ``proc``'s ports, and aliases ``proc``'s Vars to the children's."""
 
     def __init__(self, proc):
+        if type(self) is AbstractSubProcessModel:
+            raise TypeError("AbstractSubProcessModel is abstract (got a direct instantiation). "
+                            "Subclass it and build the child Processes in __init__.")
         super().__init__(getattr(proc, "proc_params", None))
 
     def find_sub_procs(self) -> dict[str, object]:

@@ -11,10 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from neuroproc._validation import as_shape, short_repr, who
-from neuroproc.exceptions import PortConnectionError, ShapeError
+from neuroproc.exceptions import (
+    ConcatIndexError,
+    ConcatShapeError,
+    DuplicateConnectionError,
+    PortConnectionError,
+    PortKindError,
+    ReshapeError,
+    ShapeError,
+    TransposeIndexError,
+    TransposeShapeError,
+    VarNotSharableError,
+)
 
 __all__ = [
     "AbstractPort",
+    "AbstractVirtualPort",
     "ConcatPort",
     "InPort",
     "OutPort",
@@ -50,17 +62,67 @@ class AbstractPort:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.who}, shape={self.shape})"
 
+    @property
+    def size(self) -> int:
+        """Number of elements of a message (the product of ``shape``)."""
+        return int(np.prod(self.shape))
+
+    def get_src_ports(self, _include_self: bool = False) -> list[AbstractPort]:
+        """The ports at the far source end of every chain into this one (through hierarchy and
+        virtual ports)."""
+        if not self.in_connections:
+            return [self] if _include_self else []
+        out: list[AbstractPort] = []
+        for p in self.in_connections:
+            out += p.get_src_ports(True)
+        return out
+
+    def get_dst_ports(self, _include_self: bool = False) -> list[AbstractPort]:
+        """The ports at the far destination end of every chain out of this one."""
+        if not self.out_connections:
+            return [self] if _include_self else []
+        out: list[AbstractPort] = []
+        for p in self.out_connections:
+            out += p.get_dst_ports(True)
+        return out
+
+    def _connect_forward(self, ports, port_type: type, connection_configs=None,
+                         assert_same_shape: bool = True, assert_same_type: bool = True) -> None:
+        """Lava's low-level connect: link this port to ``ports``, checking type and shape only as
+        asked (used to put a custom virtual port between two ports)."""
+        for p in _as_list(ports):
+            if assert_same_type and not isinstance(p, port_type):
+                raise PortKindError(f"{self.who} cannot connect to {short_repr(p)}: expected "
+                                    f"{port_type.__name__}.")
+            if assert_same_shape and p.shape != self.shape:
+                raise ShapeError(f"{self.who} (shape {self.shape}) cannot connect to {p.who} "
+                                 f"(shape {p.shape}): shapes must match.")
+            if any(q is p for q in self.out_connections):
+                raise DuplicateConnectionError(f"{self.who} is already connected to {p.who}. "
+                                               "Connect each pair of ports once.")
+            self.out_connections.append(p)
+            p.in_connections.append(self)
+
+    def _connect_backward(self, ports, port_type: type, connection_configs=None,
+                          assert_same_shape: bool = True, assert_same_type: bool = True) -> None:
+        """Lava's low-level ``connect_from``: link ``ports`` to this port."""
+        for p in _as_list(ports):
+            if assert_same_type and not isinstance(p, port_type):
+                raise PortKindError(f"{self.who} cannot receive from {short_repr(p)}: expected "
+                                    f"{port_type.__name__}.")
+            p._connect_forward([self], AbstractPort, connection_configs, assert_same_shape, False)
+
     def _link(self, dst: AbstractPort, allowed: tuple[type, ...], verb: str) -> None:
         if not isinstance(dst, allowed):
             names = " or ".join(t.__name__ for t in allowed)
-            raise PortConnectionError(
+            raise PortKindError(
                 f"{self.who} ({type(self).__name__}) cannot {verb} {short_repr(dst)}: expected {names}. "
                 "OutPort connects to InPort, InPort to a child's InPort, OutPort to a parent's "
                 "OutPort, RefPort to VarPort.")
         if dst is self:
             raise PortConnectionError(f"{self.who} cannot connect to itself.")
-        if dst in self.out_connections:
-            raise PortConnectionError(f"{self.who} is already connected to {dst.who}. "
+        if any(p is dst for p in self.out_connections):
+            raise DuplicateConnectionError(f"{self.who} is already connected to {dst.who}. "
                                       "Connect each pair of ports once.")
         if not isinstance(dst, VirtualPort) and not isinstance(self, VirtualPort) and dst.shape != self.shape:
             raise ShapeError(
@@ -77,7 +139,7 @@ class AbstractIOPort(AbstractPort):
         """A view of this port with another shape of the same size."""
         new_shape = as_shape(new_shape, f"{self.who}.reshape")
         if int(np.prod(new_shape)) != int(np.prod(self.shape)):
-            raise ShapeError(f"{self.who}.reshape: cannot reshape {self.shape} into {new_shape} "
+            raise ReshapeError(f"{self.who}.reshape: cannot reshape {self.shape} into {new_shape} "
                              f"(sizes {int(np.prod(self.shape))} and {int(np.prod(new_shape))}).")
         return self._virtual(ReshapePort(new_shape))
 
@@ -88,9 +150,17 @@ class AbstractIOPort(AbstractPort):
     def transpose(self, axes=None) -> TransposePort:
         """A transposed view of this port (``axes`` as in ``numpy.transpose``)."""
         axes = tuple(reversed(range(len(self.shape)))) if axes is None else tuple(int(a) for a in axes)
-        if sorted(axes) != list(range(len(self.shape))):
-            raise ShapeError(f"{self.who}.transpose: axes {axes} are not a permutation of "
-                             f"{tuple(range(len(self.shape)))}.")
+        ndim = len(self.shape)
+        if len(axes) != ndim:
+            raise TransposeShapeError(f"{self.who}.transpose: {len(axes)} axes for a port of {ndim} "
+                                      f"dimensions (got axes={axes}). Give one axis per dimension.")
+        if any(not -ndim <= a < ndim for a in axes):
+            raise TransposeIndexError(f"{self.who}.transpose: axes out of range for shape {self.shape} "
+                                      f"(got axes={axes}).")
+        axes = tuple(a % ndim for a in axes)
+        if sorted(axes) != list(range(ndim)):
+            raise TransposeShapeError(f"{self.who}.transpose: axes {axes} are not a permutation of "
+                                      f"{tuple(range(ndim))}.")
         return self._virtual(TransposePort(tuple(self.shape[a] for a in axes), axes))
 
     def concat_with(self, ports, axis: int = 0) -> ConcatPort:
@@ -98,15 +168,15 @@ class AbstractIOPort(AbstractPort):
         members = [self] + _as_list(ports)
         for p in members[1:]:
             if not isinstance(p, AbstractIOPort) or p._is_source() != self._is_source():
-                raise PortConnectionError(f"{self.who}.concat_with: cannot join {short_repr(p)}; "
+                raise PortKindError(f"{self.who}.concat_with: cannot join {short_repr(p)}; "
                                           "join ports of the same direction.")
         ndim = len(self.shape)
         if not -ndim <= axis < ndim:
-            raise ShapeError(f"{self.who}.concat_with: axis {axis} out of range for shape {self.shape}.")
+            raise ConcatIndexError(f"{self.who}.concat_with: axis {axis} out of range for shape {self.shape}.")
         axis %= ndim
         for p in members[1:]:
             if len(p.shape) != ndim or any(a != b for i, (a, b) in enumerate(zip(p.shape, self.shape)) if i != axis):
-                raise ShapeError(f"{self.who}.concat_with: {p.who} has shape {p.shape}; all shapes "
+                raise ConcatShapeError(f"{self.who}.concat_with: {p.who} has shape {p.shape}; all shapes "
                                  f"must match {self.shape} except along axis {axis}.")
         shape = list(self.shape)
         shape[axis] = sum(p.shape[axis] for p in members)
@@ -154,7 +224,18 @@ class OutPort(AbstractIOPort):
 
 
 class InPort(AbstractIOPort):
-    """Receives messages; fan-in from several OutPorts is summed."""
+    """Receives messages; fan-in from several OutPorts is summed.
+
+    ``reduce_op`` is accepted for Lava compatibility; summing (Lava's ``ReduceSum``) is the only
+    reduction, so any other value is refused.
+    """
+
+    def __init__(self, shape, reduce_op=None, name: str | None = None):
+        if reduce_op is not None and getattr(reduce_op, "__name__", None) != "ReduceSum":
+            raise PortConnectionError(f"InPort {name or ''}: fan-in is always summed (got reduce_op="
+                                      f"{short_repr(reduce_op)}). Pass reduce_op=None or ReduceSum.")
+        super().__init__(shape, name)
+        self.reduce_op = reduce_op
 
     def connect(self, ports) -> None:
         """Pass messages on to child InPorts (hierarchical pass-through)."""
@@ -174,41 +255,77 @@ class VarPort(AbstractPort):
     """Exposes a Var to RefPorts of other Processes."""
 
     def __init__(self, var, name: str | None = None):
+        from neuroproc.variable import Var
+
+        if not isinstance(var, Var):
+            raise PortKindError(f"VarPort: expected a Var (got {short_repr(var)}).")
+        if not var.shareable:
+            raise VarNotSharableError(f"{var.who} is not shareable (got shareable=False). "
+                                      "Create it with shareable=True to reach it through ports.")
         super().__init__(var.shape, name or f"{var.name}_port")
         self.var = var
         var._var_port = self
+
+    def connect(self, ports) -> None:
+        """Pass RefPort access on to a child's VarPort (hierarchy), directly or through a view."""
+        for p in _as_list(ports):
+            self._link(p, (VarPort, VirtualPort), "connect to")
+
+    def connect_from(self, ports) -> None:
+        """Receive RefPort access from RefPorts, or from a parent's VarPort."""
+        for p in _as_list(ports):
+            if not isinstance(p, (RefPort, VarPort)):
+                raise PortKindError(f"{self.who}.connect_from expects RefPorts or a parent's VarPort "
+                                    f"(got {short_repr(p)}).")
+            p._link(self, (VarPort,), "connect to")
 
 
 class RefPort(AbstractPort):
     """Reads and writes another Process's Var during management phases."""
 
     def connect(self, ports) -> None:
-        """Connect to VarPorts (or, hierarchically, to a child's RefPort)."""
+        """Connect to VarPorts (or, hierarchically, to a parent's RefPort), directly or through a
+        view (``reshape``, ``flatten``, ``transpose``)."""
         for p in _as_list(ports):
-            self._link(p, (VarPort, RefPort), "connect to")
+            self._link(p, (VarPort, RefPort, VirtualPort), "connect to")
+
+    # Views of a RefPort: what it writes passes forward through them, what it reads backward.
+    reshape = AbstractIOPort.reshape
+    flatten = AbstractIOPort.flatten
+    transpose = AbstractIOPort.transpose
+    _virtual = AbstractIOPort._virtual
+
+    def _is_source(self) -> bool:
+        return True
 
     def connect_from(self, ports) -> None:
         for p in _as_list(ports):
             if not isinstance(p, RefPort):
-                raise PortConnectionError(f"{self.who}.connect_from expects a parent's RefPort (got {short_repr(p)}).")
+                raise PortKindError(f"{self.who}.connect_from expects a parent's RefPort (got {short_repr(p)}).")
             p._link(self, (RefPort,), "connect to")
 
     def connect_var(self, var) -> None:
-        """Connect straight to a Var, creating its VarPort when it has none."""
+        """Connect straight to a Var (or each Var of a list), creating its VarPort when it has none."""
         from neuroproc.variable import Var
 
-        if not isinstance(var, Var):
-            raise PortConnectionError(f"{self.who}.connect_var expects a Var (got {short_repr(var)}).")
-        if var.shape != self.shape:
-            raise ShapeError(f"{self.who} (shape {self.shape}) cannot connect to {var.who} "
-                             f"(shape {var.shape}): shapes must match.")
-        if not var.shareable:
-            raise PortConnectionError(f"{var.who} is not shareable. Create it with shareable=True.")
-        port = var._var_port or VarPort(var)
-        if port.process is None:
-            port.process = var.process
-        self._link(port, (VarPort,), "connect to")
-        var._ref_ports.append(self)
+        for v in _as_list(var):
+            if not isinstance(v, Var):
+                raise PortKindError(f"{self.who}.connect_var expects a Var (got {short_repr(v)}).")
+            if v.shape != self.shape:
+                raise ShapeError(f"{self.who} (shape {self.shape}) cannot connect to {v.who} "
+                                 f"(shape {v.shape}): shapes must match.")
+            if not v.shareable:
+                raise VarNotSharableError(f"{v.who} is not shareable. Create it with shareable=True.")
+        for v in _as_list(var):
+            port = v._var_port or _implicit_var_port(v)
+            if port.process is None:
+                port.process = v.process
+            self._link(port, (VarPort,), "connect to")
+            v._ref_ports.append(self)
+
+    def get_dst_vars(self) -> list:
+        """The Vars this RefPort reaches."""
+        return [p.var for p in self.get_dst_ports() if isinstance(p, VarPort)]
 
     @property
     def target_var(self):
@@ -224,9 +341,20 @@ class RefPort(AbstractPort):
 class VirtualPort(AbstractIOPort):
     """A view between two ports that transforms messages; it belongs to no Process."""
 
+    def get_transform_func_fwd(self):
+        """The function that turns a message arriving here into this port's shape (Lava's hook
+        for custom virtual ports; the default reshapes)."""
+        return lambda x: x.reshape(self.shape)
+
+    def get_transform_func_bwd(self):
+        """The inverse of :meth:`get_transform_func_fwd`: this port's shape back into its source's
+        (a RefPort reads through it backward)."""
+        src = self.in_connections[0].shape if self.in_connections else self.shape
+        return lambda x: x.reshape(src)
+
     def transform_in(self, src: AbstractPort, x: np.ndarray) -> np.ndarray:
         """Data arriving from ``src`` expressed in this port's shape."""
-        return x.reshape(self.shape)
+        return self.get_transform_func_fwd()(x)
 
     def transform_out(self, dst: AbstractPort, x: np.ndarray) -> np.ndarray:
         """Data leaving for ``dst``: in ``dst``'s shape, or as is when ``dst`` is a view too
@@ -241,11 +369,31 @@ class VirtualPort(AbstractIOPort):
 
     def connect(self, ports) -> None:
         for p in _as_list(ports):
-            self._link(p, (InPort, OutPort, VirtualPort), "connect to")
+            self._link(p, (InPort, OutPort, RefPort, VarPort, VirtualPort), "connect to")
 
     def connect_from(self, ports) -> None:
         for p in _as_list(ports):
             p._link(self, (VirtualPort,), "connect to")
+
+
+def _implicit_var_port(var) -> VarPort:
+    """A VarPort for ``var`` named as Lava names it (``_<var>_implicit_port``, then ``_1``, ``_2``
+    ... if the Process has that attribute), registered with the Var's Process when it has one."""
+    name = f"_{var.name}_implicit_port"
+    proc = var.process
+    if proc is not None:
+        base, k = name, 1
+        while hasattr(proc, name):
+            name = f"{base}_{k}"
+            k += 1
+    port = VarPort(var, name=name)
+    if proc is not None:
+        setattr(proc, name, port)  # the Process records it among its var_ports
+    return port
+
+
+#: Lava's name for the base of virtual ports
+AbstractVirtualPort = VirtualPort
 
 
 class ReshapePort(VirtualPort):
@@ -258,6 +406,12 @@ class TransposePort(VirtualPort):
     def __init__(self, shape, axes):
         super().__init__(shape)
         self.axes = tuple(axes)
+
+    def get_transform_func_fwd(self):
+        return lambda x: x.transpose(self.axes)
+
+    def get_transform_func_bwd(self):
+        return lambda x: x.transpose(np.argsort(self.axes))
 
     def transform_in(self, src, x):
         if self._is_source():

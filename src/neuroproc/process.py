@@ -1,18 +1,25 @@
 """AbstractProcess: what a component is (its Vars and Ports), and the run/pause/stop facade."""
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
+from neuroproc._ids import ProcessServer
 from neuroproc._validation import short_repr, suggest, who
-from neuroproc.exceptions import RuntimeStateError, ValidationError
+from neuroproc.exceptions import AliasError, RuntimeStateError, ValidationError
 from neuroproc.ports import AbstractPort, InPort, OutPort, RefPort, VarPort, VirtualPort
 from neuroproc.variable import Var
 
-__all__ = ["AbstractProcess", "Collection", "ProcessParameters"]
+__all__ = ["AbstractProcess", "Collection", "LogConfig", "ProcessParameters", "ProcessServer"]
 
 _counter = itertools.count()
 _MISSING = object()
+#: keywords every Process accepts besides its own parameters (Lava passes log_config)
+_COMMON_KWARGS = frozenset({"name", "log_config"})
 
 
 class ProcessParameters(Mapping):
@@ -21,8 +28,9 @@ class ProcessParameters(Mapping):
     ``params[key] = value`` adds a new key; changing an existing one needs ``overwrite``.
     """
 
-    def __init__(self, initial: dict | None = None, owner=None):
-        self._parameters: dict = dict(initial or {})
+    def __init__(self, initial: dict | None = None, owner=None, *, initial_parameters: dict | None = None):
+        # ``initial_parameters`` is Lava's spelling; the dict is used as given, as Lava does
+        self._parameters: dict = initial_parameters if initial_parameters is not None else dict(initial or {})
         self._owner = owner
 
     def __getitem__(self, key):
@@ -55,6 +63,23 @@ class ProcessParameters(Mapping):
         return f"ProcessParameters({list(self._parameters)})"
 
 
+@dataclass
+class LogConfig:
+    """Logging options a Process accepts as ``log_config`` (Lava's fields and defaults)."""
+
+    file: str = ""
+    level: int = logging.WARNING
+    level_console: int = logging.ERROR
+    logs_to_file: bool = False
+    format: str = "%(asctime)s:%(levelname)s: %(name)s - %(message)s"
+    date_format: str = "%m/%d/%Y %I:%M:%S%p"
+
+    def __post_init__(self) -> None:
+        if self.logs_to_file and not self.file:
+            raise ValidationError(f"LogConfig: logs_to_file=True needs a file name (got file={self.file!r}). "
+                                  "Pass file='run.log'.")
+
+
 class Collection:
     """Named members of one kind (Vars, InPorts, ...) with attribute access and iteration."""
 
@@ -65,6 +90,23 @@ class Collection:
 
     def add(self, name: str, member) -> None:
         self._members[name] = member
+
+    def add_members(self, members: Mapping) -> None:
+        """Add several ``name: member`` pairs."""
+        for name, member in members.items():
+            self.add(name, member)
+
+    def is_empty(self) -> bool:
+        return not self._members
+
+    def has(self, obj) -> bool:
+        """True when ``obj`` is one of the members."""
+        return any(m is obj for m in self._members.values())
+
+    @property
+    def name(self) -> str:
+        """What the members are (``"Var"``, ``"InPort"``, ...)."""
+        return self._kind
 
     @property
     def members(self) -> list:
@@ -104,7 +146,20 @@ class AbstractProcess:
 
     Keyword arguments become ``proc_params`` for the models; ``name`` names the Process (a
     unique default is given). Assign Vars and Ports as attributes after ``super().__init__``.
+
+    A keyword that nothing takes is refused when the constructor returns, with a suggestion
+    (``LIF(vth_=2.0)``: "Did you mean 'vth'?"), instead of being stored and never used. Taken
+    are: the named parameters of every ``__init__`` of the class and its bases, ``name``,
+    ``log_config``, and any attribute (Var, Port, or plain) the constructor assigned under that
+    name. A class whose ``__init__`` takes only ``**kwargs`` reads them itself, as Lava's
+    tutorials do; its keywords are not checked.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "_checks_kwargs", False):
+            cls.__init__ = _checking_kwargs(init)
 
     def __init__(self, **kwargs):
         name = kwargs.get("name")
@@ -114,6 +169,8 @@ class AbstractProcess:
             raise ValidationError(f"{type(self).__name__}: name must be a non-empty str "
                                   f"(got {short_repr(name)}).")
         object.__setattr__(self, "_initialized", True)
+        #: globally unique, in creation order (``ProcessServer``)
+        self.id: int = ProcessServer().register(self)
         self.name = name
         self.proc_params = ProcessParameters(kwargs, owner=self)
         self.vars = Collection(self, "Var")
@@ -124,7 +181,16 @@ class AbstractProcess:
         self.procs = Collection(self, "sub-Process")
         self.parent_proc: AbstractProcess | None = None
         self._runtime = None
+        #: the stopped Runtime this Process belonged to (a stopped network never runs again)
+        self._ended = None
         self._model_class = None
+        #: the model instance the last run built for this Process (python backend), or None
+        self._model = None
+        log_config = kwargs.get("log_config")
+        if log_config is not None and not isinstance(log_config, LogConfig):
+            raise ValidationError(f"{type(self).__name__}: log_config must be a LogConfig "
+                                  f"(got {short_repr(log_config)}).")
+        self._log_config = log_config or LogConfig()
 
     # -- declaring members -------------------------------------------------------------------------
     def __setattr__(self, key, value):
@@ -134,6 +200,9 @@ class AbstractProcess:
                     f"{type(self).__name__}.{key}: call super().__init__(**kwargs) before assigning "
                     "Vars and Ports in __init__.")
             self._register(key, value)
+        elif isinstance(value, AbstractProcess) and self.__dict__.get("_initialized", False) \
+                and key != "parent_proc" and value is not self:
+            self.procs.add(key, value)
         object.__setattr__(self, key, value)
 
     def _register(self, key: str, member) -> None:
@@ -163,27 +232,104 @@ class AbstractProcess:
         """The ProcessModel class selected for this Process by the last compile (or None)."""
         return self._model_class
 
+    @property
+    def model(self):
+        """The model instance built for this Process by the running runtime (or None)."""
+        return self._model
+
+    @model.setter
+    def model(self, model) -> None:
+        self._model = model
+
+    @property
+    def is_compiled(self) -> bool:
+        """True once a compile has selected a model for this Process."""
+        return self._model_class is not None
+
+    @property
+    def log_config(self) -> LogConfig:
+        return self._log_config
+
+    def register_sub_procs(self, procs: Mapping) -> None:
+        """Make ``procs`` (name -> Process) children of this Process."""
+        for name, p in procs.items():
+            if not isinstance(p, AbstractProcess):
+                raise ValidationError(f"{self.who}.register_sub_procs: {name!r} is not a Process "
+                                      f"(got {short_repr(p)}).")
+            p.parent_proc = self
+            self.procs.add(name, p)
+
+    def validate_var_aliases(self) -> None:
+        """Raise ``AliasError`` when a Var of this Process aliases a Var outside its sub-Processes."""
+        for var in self.vars:
+            other = var.aliased_var
+            if other is not None and (other.process is None or not other.process.is_sub_proc_of(self)):
+                raise AliasError(f"{var.who} aliases {other.who}, which is not in a sub-Process of "
+                                 f"{self.who}. Alias Vars of the Processes a sub-process model builds.")
+
+    def is_sub_proc_of(self, proc) -> bool:
+        """True when ``proc`` is this Process's parent, grand-parent, ..."""
+        parent = self.parent_proc
+        while parent is not None:
+            if parent is proc:
+                return True
+            parent = parent.parent_proc
+        return False
+
     # -- execution facade: the runtime is imported lazily (the one upward call) ------------------------
     def compile(self, run_cfg):
         """Build the executable for the network around this Process (no run)."""
         from neuroproc.compiler import compile_network
+        from neuroproc.runtime._config import check_run_cfg
 
-        return compile_network(self, run_cfg)
+        check_run_cfg(run_cfg, f"{self.who}.compile")
+        if run_cfg is None:
+            raise ValidationError(f"{self.who}.compile: run_cfg is required (got None). Pass e.g. "
+                                  "Loihi1SimCfg(select_tag='floating_pt').")
+        exe = compile_network(self, run_cfg)
+        for entry in exe.entries:
+            entry.proc._model = entry.model
+        return exe
 
     def create_runtime(self, run_cfg=None, backend=None):
-        """Compile and set up the runtime without running a step (``get``/``set`` then work)."""
-        from neuroproc.runtime import Runtime
+        """Compile and set up the runtime without running a step (``get``/``set`` then work).
 
-        if self._runtime is None:
-            if run_cfg is None:
-                raise RuntimeStateError(f"{self.who}.create_runtime needs a run_cfg the first time.")
-            Runtime.create(self, run_cfg, backend=backend)
+        Later calls return the same runtime; a ``run_cfg`` or ``backend`` other than the one the
+        network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose
+        runtime was stopped (by ``stop()`` or by an error) raises: build a new network.
+        """
+        from neuroproc.runtime import Runtime
+        from neuroproc.runtime._config import check_run_cfg, check_same_config
+
+        check_run_cfg(run_cfg, f"{self.who}.run")
+        rt = self._runtime
+        if rt is not None:
+            if rt._stopped:  # a background run failed: its error first, then the refusal below
+                rt._raise_pending()
+                rt._detach()
+            else:
+                check_same_config(rt, run_cfg, backend, f"{self.who}.run")
+                return rt
+        ended = getattr(self, "_ended", None)
+        if ended is not None:
+            raise RuntimeStateError(
+                f"{self.who}: its {ended.label} was stopped ({ended.end_reason}) and cannot run "
+                "again (got run() after stop()). Build a new network (new Processes) to run again; "
+                "get() still returns the Vars' last values.")
+        if run_cfg is None:
+            raise ValidationError(f"{self.who}.run: the network has no runtime yet, so its first "
+                                    "run needs a run_cfg (got None). Pass e.g. "
+                                    "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
+        rt = Runtime.create(self, run_cfg, backend=backend)
+        for entry in rt.exe.entries:
+            entry.proc._model = entry.model
         return self._runtime
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:
         """Run the network around this Process for ``condition`` (``RunSteps`` or ``RunContinuous``).
 
         The first call compiles with ``run_cfg``; later calls resume from where the last stopped.
+        An error of a background run is raised here (once) if nothing else reported it yet.
         """
         from neuroproc.run_conditions import AbstractRunCondition
 
@@ -194,12 +340,12 @@ class AbstractProcess:
         rt.start(condition)
 
     def wait(self) -> None:
-        """Block until a non-blocking run finishes."""
+        """Block until a non-blocking run finishes; raise its error, if any (once)."""
         if self._runtime is not None:
             self._runtime.wait()
 
     def pause(self) -> None:
-        """Stop a non-blocking run at the next step boundary; ``run`` resumes it."""
+        """Stop a run at the next step boundary (also from another thread); ``run`` resumes it."""
         if self._runtime is not None:
             self._runtime.pause()
 
@@ -210,7 +356,9 @@ class AbstractProcess:
 
     @property
     def runtime(self):
-        return self._runtime
+        """The running network's Runtime; None before the first run and after ``stop()``."""
+        rt = self._runtime
+        return None if rt is None or (rt._stopped and rt._error is None) else rt
 
     def __enter__(self):
         return self
@@ -246,3 +394,56 @@ class AbstractProcess:
                 stack.extend(p.out_connections)
             elif p.process is not None:
                 yield p.process
+
+
+def _checking_kwargs(init: Callable) -> Callable:
+    """Wrap a Process ``__init__``: once the outermost constructor returns, refuse unknown keywords."""
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        outer = "_constructing" not in self.__dict__
+        if outer:
+            object.__setattr__(self, "_constructing", True)
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            if outer:
+                object.__delattr__(self, "_constructing")
+        if outer and kwargs:
+            _check_kwargs(self, kwargs)
+
+    __init__._checks_kwargs = True  # type: ignore[attr-defined]
+    return __init__
+
+
+@functools.lru_cache(maxsize=None)
+def _declared_kwargs(cls: type) -> frozenset[str] | None:
+    """Named parameters of every ``__init__`` from ``cls`` up to AbstractProcess; None when one of
+    them takes only ``**kwargs`` (it reads its keywords itself)."""
+    known = set(_COMMON_KWARGS)
+    for klass in cls.__mro__:
+        if klass is AbstractProcess or not issubclass(klass, AbstractProcess):
+            continue
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        params = list(inspect.signature(init).parameters.values())[1:]
+        named = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        if not named and any(p.kind is p.VAR_KEYWORD for p in params):
+            return None
+        known.update(named)
+    return frozenset(known)
+
+
+def _check_kwargs(proc: AbstractProcess, kwargs: dict) -> None:
+    known = _declared_kwargs(type(proc))
+    if known is None:
+        return
+    for key, value in kwargs.items():
+        if key in known or key in proc.__dict__:
+            continue
+        names = sorted(known | set(proc.vars.member_names))
+        raise ValidationError(
+            f"{who(proc)}: unknown keyword {key!r}, which would be stored and never used (got "
+            f"{key}={short_repr(value)}).{suggest(key, names, n=2)} {type(proc).__name__} takes: "
+            f"{', '.join(names)}.")

@@ -158,6 +158,9 @@ class PyRefPort(AbstractPyPort):
                                "Connect it with connect_var(var) before running.")
         return self.target.read()
 
+    def wait(self) -> None:
+        """Writes take effect at once here; Lava waits for their acknowledgement."""
+
     def write(self, data) -> None:
         """Set the target Var (shape and dtype checked)."""
         if self.target is None:

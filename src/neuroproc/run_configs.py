@@ -18,6 +18,7 @@ from __future__ import annotations
 from neuroproc._validation import short_repr, suggest, who
 from neuroproc.exceptions import SelectionError, ValidationError
 from neuroproc.model import AbstractProcessModel, AbstractPyProcessModel, AbstractSubProcessModel
+from neuroproc.registry import looked_in
 
 __all__ = ["Loihi1SimCfg", "Loihi2SimCfg", "RunConfig"]
 
@@ -95,9 +96,15 @@ class AbstractLoihiSimRunCfg(RunConfig):
                if isinstance(m, type) and issubclass(m, (AbstractPyProcessModel, AbstractSubProcessModel))]
         if not out:
             listed = ", ".join(_describe(m) for m in proc_models) or "none registered"
+            looked = looked_in(type(proc))
+            package = type(proc).__module__.rpartition(".")[0]
+            where = ("; it is not defined in a package, so only imported models count" if looked is None
+                     else f"; looked in {', '.join(looked)}" if looked
+                     else f"; package {package} has no other modules to look in")
             raise SelectionError(
-                f"{self!r} found no CPU-simulatable model for {who(proc)} (models: {listed}). "
-                f"Define a PyLoihiProcessModel with @implements(proc={type(proc).__name__}, ...).")
+                f"{self!r} found no CPU-simulatable model for {who(proc)} (models: {listed}{where}). "
+                f"Define a PyLoihiProcessModel with @implements(proc={type(proc).__name__}, ...) "
+                "in the Process's package (models.py) or import the module that defines it.")
         return out
 
     # rule 3

@@ -6,7 +6,9 @@ starts the next. ``AsyncProtocol``: the model's ``run_async`` runs once per ``ru
 """
 from __future__ import annotations
 
-__all__ = ["AbstractSyncProtocol", "AsyncProtocol", "LoihiProtocol"]
+from neuroproc.exceptions import ValidationError
+
+__all__ = ["AbstractSyncProtocol", "AsyncProtocol", "LoihiProtocol", "SyncDomain"]
 
 
 class AbstractSyncProtocol:
@@ -32,3 +34,30 @@ class AsyncProtocol(AbstractSyncProtocol):
 
     ASYNC = "run_async"
     phases = (ASYNC,)
+
+
+class SyncDomain:
+    """Processes that run under one protocol (Lava's ``custom_sync_domains`` of a RunConfig).
+
+    neuroproc derives each model's protocol from the model itself (``@implements(protocol=...)``)
+    and runs all of them in one runtime, so a domain is recorded, not needed.
+    """
+
+    def __init__(self, name: str, protocol: AbstractSyncProtocol | None = None,
+                 processes: list | None = None):
+        self.name = name
+        self.protocol = protocol
+        self.processes = list(processes or [])
+
+    def set_protocol(self, protocol: AbstractSyncProtocol) -> None:
+        if not isinstance(protocol, AbstractSyncProtocol):
+            raise ValidationError(f"SyncDomain {self.name!r}: protocol must be a protocol instance "
+                                  f"such as LoihiProtocol() (got {protocol!r}).")
+        self.protocol = protocol
+
+    def add_process(self, process) -> None:
+        """Add a Process (or a list of them)."""
+        self.processes += process if isinstance(process, list) else [process]
+
+    def __repr__(self) -> str:
+        return f"SyncDomain({self.name!r}, {type(self.protocol).__name__}, {len(self.processes)} processes)"

@@ -159,6 +159,36 @@ def tiny(backend: str, steps: int):
     return {"v": data["lif"]["v"], "a": data["rec"]["a_out"], "u": lif.u.get()}, src
 
 
+def delays(backend: str, steps: int):
+    """Two populations joined by a DelayDense and a DelaySparse (synaptic delays of 0..3 steps)."""
+    from neuroproc.proc.dense.process import DelayDense
+    from neuroproc.proc.sparse.process import DelaySparse
+
+    rng = np.random.default_rng(11)
+    n1, n2 = 30, 26
+    src = io.source.RingBuffer(data=(rng.random((n1, 9)) < 0.3).astype(float), name="src")
+    drive = Dense(np.eye(n1) * 0.6, name="drive")
+    a = LIF(shape=(n1,), du=0.2, dv=0.1, vth=0.5, bias_mant=0.01, name="a")
+    b = LIF(shape=(n2,), du=0.15, dv=0.1, vth=0.6, bias_mant=0.02, name="b")
+    w = rng.normal(0.2, 0.3, (n2, n1))
+    ab = DelayDense(w, delays=rng.integers(0, 4, (n2, n1)), name="ab")
+    mask = rng.random((n1, n2)) < 0.3
+    ba = DelaySparse(sp.csr_matrix(rng.normal(0.0, 0.4, (n1, n2)) * mask),
+                     delays=sp.csr_matrix(rng.integers(1, 4, (n1, n2)) * mask), name="ba")
+    src.s_out.connect(drive.s_in)
+    drive.a_out.connect(a.a_in)
+    a.s_out.connect(ab.s_in)
+    ab.a_out.connect(b.a_in)
+    b.s_out.connect(ba.s_in)
+    ba.a_out.connect(a.a_in)
+    mon = Monitor()
+    mon.probe(a.v, steps)
+    mon.probe(b.s_out, steps)
+    src.run(RunSteps(steps), Loihi1SimCfg(select_tag="floating_pt", backend=backend))
+    data = mon.get_data()
+    return {"va": data["a"]["v"], "sb": data["b"]["s_out"], "buf": ab.a_buff.get(), "ub": b.u.get()}, src
+
+
 def _mixed(tag: str, steps: int):
     rng = np.random.default_rng(17)
     fixed = tag == "fixed_pt"
@@ -238,7 +268,7 @@ def mixed_fixed(backend: str, steps: int):
     return _mixed_run("fixed_pt", backend, steps)
 
 
-SCENARIOS = {"ei": ei, "ei_root": ei_root, "ei_split": ei_split, "cuba": cuba, "cuba_rows": cuba_rows, "tiny": tiny,
+SCENARIOS = {"ei": ei, "ei_root": ei_root, "ei_split": ei_split, "cuba": cuba, "cuba_rows": cuba_rows, "tiny": tiny, "delays": delays,
              "mixed_float": mixed_float, "mixed_fixed": mixed_fixed}
 
 

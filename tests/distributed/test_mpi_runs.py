@@ -84,6 +84,7 @@ CASES = [  # (scenario, backend, ranks, steps)
     ("cuba", "python", 4, 40),
     ("cuba_rows", "compiled", 2, 40),
     ("tiny", "compiled", 3, 30),
+    ("delays", "compiled", 2, 30),
     ("mixed_float", "python", 2, 30),
     ("mixed_float", "python", 4, 30),
     ("mixed_fixed", "compiled", 2, 30),

@@ -6,11 +6,14 @@ import pytest
 import scipy.sparse as sp
 
 from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProcessModel
-from neuroproc.proc.dense.process import Dense
+from neuroproc.proc.conv.process import Conv
+from neuroproc.proc.conv_in_time.process import ConvInTime
+from neuroproc.proc.dense.process import DelayDense, Dense
 from neuroproc.proc.io import sink, source
 from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
-from neuroproc.proc.sparse.process import Sparse
+from neuroproc.proc.sparse.process import DelaySparse, Sparse
+from neuroproc.proc.spiker.process import Spiker
 from neuroproc.registry import registered_models
 from neuroproc.utils.testing import check_process_model
 
@@ -31,7 +34,14 @@ FACTORIES = {
     LIF: lambda: LIF(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2),
     Dense: lambda: Dense(np.array([[2, -4], [6, 0], [0, 8]])),
     Sparse: lambda: Sparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]]))),
+    DelayDense: lambda: DelayDense(np.array([[2, -4], [6, 0], [0, 8]]), delays=np.array([[0, 1], [2, 0], [0, 3]])),
+    DelaySparse: lambda: DelaySparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]])),
+                                     delays=np.array([[0, 1], [2, 0], [0, 3]])),
+    Conv: lambda: Conv(weight=np.arange(-8, 16).reshape(2, 3, 2, 2), input_shape=(4, 5, 2), padding=(1, 0),
+                       stride=(1, 2)),
+    ConvInTime: lambda: ConvInTime(weights=np.arange(-12, 12).reshape(2, 3, 4)),
     Passthrough: lambda: Passthrough((2, 3)),
+    Spiker: lambda: Spiker(shape=(2, 3), period=3, payload=7),
     LinearChain: lambda: LinearChain(np.array([[2.0, -4.0], [6.0, 0.0], [0.0, 8.0]]), delay=2),
 }
 

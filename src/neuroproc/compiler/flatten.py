@@ -45,10 +45,31 @@ class Edge:
 
 @dataclass
 class RefLink:
-    """A leaf RefPort and the leaf Var it reads and writes."""
+    """A leaf RefPort and the leaf Var it reads and writes, through ``views`` (virtual ports
+    between them, RefPort side first: a write passes forward through them, a read backward)."""
 
     ref: RefPort
     var: object
+    views: list = field(default_factory=list)
+
+    def transforms(self):
+        """``(write, read)`` functions over the views, or None when there are none."""
+        if not self.views:
+            return None
+        fwd = [v.get_transform_func_fwd() for v in self.views]
+        bwd = [v.get_transform_func_bwd() for v in reversed(self.views)]
+
+        def write(x, fs=tuple(fwd)):
+            for f in fs:
+                x = f(x)
+            return x
+
+        def read(x, fs=tuple(bwd)):
+            for f in fs:
+                x = f(x)
+            return x
+
+        return write, read
 
 
 @dataclass
@@ -93,7 +114,7 @@ def flatten(selection) -> FlatGraph:
     ref_links = []
     for proc in leaves:
         for ref in proc.ref_ports:
-            var = _ref_target(ref)
+            var, views = _ref_target(ref)
             if var is None:
                 continue
             home = var.resolve()
@@ -101,7 +122,7 @@ def flatten(selection) -> FlatGraph:
                 raise CompilationError(
                     f"{ref.who} reaches {var.who}, but {who(var.process)} is built from sub-processes and "
                     f"{var.name} is not aliased to a child's Var. Alias it in the sub-process model.")
-            ref_links.append(RefLink(ref, home))
+            ref_links.append(RefLink(ref, home, views))
     return FlatGraph(selection, leaves, edges, ref_links, var_home)
 
 
@@ -123,10 +144,14 @@ def _walk(selection, src, port, path, edges, seen):
                 "model; only InPorts can receive there. Connect OutPorts to InPorts.")
 
 
-def _ref_target(ref):
-    for p in ref.out_connections:
-        if isinstance(p, VarPort):
-            return p.var
-        if isinstance(p, RefPort):
-            return _ref_target(p)
-    return None
+def _ref_target(port, views=()):
+    """The Var at the end of a RefPort's chain (through parents' RefPorts, views and children's
+    VarPorts) and the views on the way; ``(None, [])`` when it reaches none."""
+    for p in port.out_connections:
+        if isinstance(p, VarPort) and not p.out_connections:
+            return p.var, list(views)
+        if isinstance(p, (RefPort, VarPort, VirtualPort)):
+            found = _ref_target(p, (*views, p) if isinstance(p, VirtualPort) else views)
+            if found[0] is not None:
+                return found
+    return None, []

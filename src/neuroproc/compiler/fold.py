@@ -16,24 +16,31 @@ records every decision in a :class:`FoldReport` (what was folded, what was refus
     every sum is the same. A folded identity has no model instance at run time: it has no Vars
     (an identity with Vars or other ports is refused).
 ``'linear'``
-    Also merge chains of graded float ``Dense`` (``num_message_bits > 0``), joined directly or
-    through folded identities, into one
-    :class:`~neuroproc.proc.passthrough.process.LinearChain` with ``W_k @ ... @ W_1`` and a delay
-    of ``k`` steps, so spikes arrive at the same steps; the values are equal up to float
-    rounding (``(W2 W1) s`` and ``W2 (W1 s)`` round differently). The Dense of a merged chain are
-    not run, so their Vars have no value in the run: from ``create_runtime``/``run`` until
-    ``stop()`` their ``get()`` and ``set()`` raise :class:`~neuroproc.exceptions.RuntimeStateError`
-    naming the LinearChain (``FoldedSelection.merged``) instead of answering with a stale value or
-    dropping the new one. ``set()`` before the run is merged into the LinearChain; after ``stop()``
-    ``get()`` returns the value from before the run (the merged Dense never ran). Chains whose
-    inner values are needed (fan-out from an inner Dense, fan-in to a later one, a Monitor, RefPort
-    or alias on their Vars) are refused.
+    Also merge chains of linear maps -- leaves whose model declares a
+    :class:`~neuroproc.compiler.linear_map.LinearMap` through the ``linear_map(proc)`` hook, such
+    as the float Dense, Sparse, DelayDense (uniform delays), DelaySparse and Conv models with
+    graded input (``num_message_bits > 0``) -- joined directly or through folded identities,
+    into one Process built by the factory the head of the chain names (a
+    :class:`~neuroproc.proc.passthrough.process.LinearChain` for the standard library) with
+    ``W_k @ ... @ W_1`` and the sum of the delays, so spikes arrive at the same steps; the values
+    are equal up to float rounding (``(W2 W1) s`` and ``W2 (W1 s)`` round differently). The
+    members of a merged chain are not run, so their Vars have no value in the run: from
+    ``create_runtime``/``run`` until ``stop()`` their ``get()`` and ``set()`` raise
+    :class:`~neuroproc.exceptions.RuntimeStateError` naming the merged Process
+    (``FoldedSelection.merged``) instead of answering with a stale value or dropping the new
+    one. ``set()`` before the run is merged into the product; after ``stop()`` ``get()`` returns
+    the value from before the run (the merged members never ran). Chains whose inner values are
+    needed (fan-out from an inner member, fan-in to a later one, a Monitor, RefPort or alias on
+    their Vars) are refused.
 ``False``
     Fold nothing; the report lists what would have been considered.
 
-Bit-accurate Dense chains are never merged: each Dense truncates its weights to
-``num_weight_bits`` and shifts its sum by ``2**weight_exp``, which do not compose into one
-weight matrix. The graph built by the user is never changed: ``flatten`` asks the folded
+Hooks, not names: this module imports no process. A model declares ``fold_identity = (in_port,
+out_port)`` to be removable as an identity, and ``linear_map(proc)`` (see
+:mod:`neuroproc.compiler.linear_map`) to be mergeable; a model that answers ``linear_map`` with a
+reason (bit-accurate models: each truncates its weights to ``num_weight_bits`` and shifts its sum
+by ``2**weight_exp``, which do not compose into one weight matrix; binary spikes) is listed as
+refused with it. The graph built by the user is never changed: ``flatten`` asks the folded
 selection to reroute its channels (:meth:`FoldedSelection.rewire`).
 """
 from __future__ import annotations
@@ -44,6 +51,7 @@ import numpy as np
 
 from neuroproc._validation import who
 from neuroproc.compiler.flatten import Edge, flatten
+from neuroproc.compiler.linear_map import LinearMap, chain_pipeline, chain_product
 from neuroproc.compiler.select import Selection
 from neuroproc.ports import VirtualPort
 from neuroproc.run_configs import check_fold
@@ -111,13 +119,13 @@ class FoldedSelection(Selection):
     report: FoldReport = field(default_factory=FoldReport)
     #: id(Process) -> (Process, in-port name, out-port name) for every folded identity
     identities: dict = field(default_factory=dict)
-    #: id(Process) -> Process for every leaf that is not run (identities and merged Dense)
+    #: id(Process) -> Process for every leaf that is not run (identities and members of merged chains)
     removed: dict = field(default_factory=dict)
-    #: id(port of a merged Dense) -> the LinearChain port that replaces it
+    #: id(port of a merged chain member) -> the LinearChain port that replaces it
     port_map: dict = field(default_factory=dict)
-    #: id(last Dense of a merged chain) -> its LinearChain, which takes its place in the order
+    #: id(last member of a merged chain) -> the merged Process, which takes its place in the order
     replacements: dict = field(default_factory=dict)
-    #: id(every Dense of a merged chain) -> its LinearChain (the runtime refuses get/set on their Vars)
+    #: id(every member of a merged chain) -> the merged Process (the runtime refuses get/set on their Vars)
     merged: dict = field(default_factory=dict)
 
     @property
@@ -265,30 +273,23 @@ def _fold_identities(sel: FoldedSelection, edges: list, mode) -> None:
 
 
 # -- linear chains ---------------------------------------------------------------------------------------
-def _graded(proc) -> bool:
-    return int(np.asarray(proc.num_message_bits.init).ravel()[0]) > 0
+def _linear_map(sel, proc) -> LinearMap | None:
+    """The model's answer to the ``linear_map`` hook (None: not a linear map)."""
+    hook = getattr(sel.models[id(proc)], "linear_map", None)
+    return None if hook is None else hook(proc)
 
 
-def _link_problem(sel, a, b, edge, out_edges, in_edges, watched, mode) -> str | None:
-    from neuroproc.proc.dense.models import AbstractPyDenseModelBitAcc, PyDenseModelFloat
-
-    ma, mb = sel.models[id(a)], sel.models[id(b)]
-    if issubclass(ma, AbstractPyDenseModelBitAcc) or issubclass(mb, AbstractPyDenseModelBitAcc):
-        return ("bit-accurate Dense never fold: each truncates its weights to num_weight_bits and shifts its "
-                "sum by 2**weight_exp, which do not compose into one weight matrix")
-    for p, m in ((a, ma), (b, mb)):
-        if not issubclass(m, PyDenseModelFloat):
-            return f"{who(p)} runs {m.__name__}, not the float Dense model whose arithmetic is known"
+def _link_problem(sel, a, b, edge, out_edges, in_edges, watched, mode, maps) -> str | None:
     for p in (a, b):
-        if not _graded(p):
-            return (f"{who(p)} takes binary spikes (num_message_bits=0): it adds the weights of non-zero "
-                    "inputs whatever their value, which is not a product with W")
-    if len(out_edges[id(a.a_out)]) != 1:
-        others = ", ".join(e.dst.who for e in out_edges[id(a.a_out)] if e is not edge)
-        return f"{a.a_out.who} also sends to {others}, which need the value between the two Dense"
-    if len(in_edges[id(b.s_in)]) != 1:
-        others = ", ".join(e.src.who for e in in_edges[id(b.s_in)] if e is not edge)
-        return f"fan-in: {b.s_in.who} also receives from {others}"
+        if maps[id(p)].refused:
+            return maps[id(p)].refused
+    a_out, b_in = getattr(a, maps[id(a)].out_port), getattr(b, maps[id(b)].in_port)
+    if len(out_edges[id(a_out)]) != 1:
+        others = ", ".join(e.dst.who for e in out_edges[id(a_out)] if e is not edge)
+        return f"{a_out.who} also sends to {others}, which need the value between the two"
+    if len(in_edges[id(b_in)]) != 1:
+        others = ", ".join(e.src.who for e in in_edges[id(b_in)] if e is not edge)
+        return f"fan-in: {b_in.who} also receives from {others}"
     if any(isinstance(q, VirtualPort) for _, q in edge.path):
         return "the messages between them pass through a reshaping port"
     for p in (a, b):
@@ -313,10 +314,15 @@ def _between(sel, edge) -> list:
 
 
 def _fold_linear_chains(sel: FoldedSelection, flat, mode) -> None:
-    from neuroproc.proc.dense.process import Dense
-
-    dense = {id(p): p for p in sel.unfolded_leaves if isinstance(p, Dense) and id(p) not in sel.removed}
-    if len(dense) < 2:
+    maps: dict = {}
+    linear: dict = {}
+    for p in sel.unfolded_leaves:
+        if id(p) in sel.removed:
+            continue
+        m = _linear_map(sel, p)
+        if m is not None:
+            maps[id(p)], linear[id(p)] = m, p
+    if len(linear) < 2:
         return
     edges = _rewire(flat.edges, sel.identities, {}, {})
     out_edges: dict = {}
@@ -324,71 +330,59 @@ def _fold_linear_chains(sel: FoldedSelection, flat, mode) -> None:
     for e in edges:
         out_edges.setdefault(id(e.src), []).append(e)
         in_edges.setdefault(id(e.dst), []).append(e)
-    watched = {}  # id(Dense) -> what reaches one of its Vars from outside
+    watched: dict = {}  # id(linear map) -> what reaches one of its Vars from outside
     for r in flat.ref_links:
         watched.setdefault(id(r.var.process), r.ref.who)
     for p in sel.procs:
         for var in p.vars:
             home = var.resolve()
-            if home is not var and id(home.process) in dense:
+            if home is not var and id(home.process) in linear:
                 watched.setdefault(id(home.process), f"{var.who} (an alias)")
     nxt, links = {}, {}
-    for a in dense.values():
-        for e in out_edges.get(id(a.a_out), []):
+    for a in linear.values():
+        for e in out_edges.get(id(getattr(a, maps[id(a)].out_port)), []):
             b = e.dst.process
-            if id(b) not in dense or e.dst is not b.s_in:
+            if id(b) not in linear or e.dst is not getattr(b, maps[id(b)].in_port):
                 continue
             names = (who(a),) + tuple(who(p) for p in _between(sel, e)) + (who(b),)
-            reason = _link_problem(sel, a, b, e, out_edges, in_edges, watched, mode)
+            reason = _link_problem(sel, a, b, e, out_edges, in_edges, watched, mode, maps)
             if reason is not None:
                 sel.report.refused.append(RefusedFold(LINEAR, names, reason))
             else:
                 nxt[id(a)], links[id(a)] = b, e
     heads = [k for k in nxt if k not in {id(b) for b in nxt.values()}]
-    in_chain = set()
+    in_chain: set = set()
     for k in heads:
-        chain = [dense[k]]
+        chain = [linear[k]]
         while id(chain[-1]) in nxt:
             chain.append(nxt[id(chain[-1])])
         in_chain.update(id(p) for p in chain)
-        _merge(sel, chain, [links[id(p)] for p in chain[:-1]])
+        _merge(sel, chain, [links[id(p)] for p in chain[:-1]], [maps[id(p)] for p in chain])
     for k in nxt:
-        if k not in in_chain:  # a ring of Dense: every member has a predecessor
-            a, b = dense[k], nxt[k]
+        if k not in in_chain:  # a ring of linear maps: every member has a predecessor
+            a, b = linear[k], nxt[k]
             sel.report.refused.append(RefusedFold(LINEAR, (who(a), who(b)), (
-                "the Dense form a loop: its delays cannot be merged into one connection")))
+                f"the {type(a).__name__} form a loop: its delays cannot be merged into one connection")))
 
 
-def _merge(sel: FoldedSelection, chain: list, links: list) -> None:
-    from neuroproc.proc.passthrough.models import PyLinearChainModelFloat
-    from neuroproc.proc.passthrough.process import LinearChain
-
-    ws = [p.weights._host_value().astype(np.float64) for p in chain]
-    bufs = [p.a_buff._host_value().astype(np.float64) for p in chain]
-    k = len(chain)
-    weights = ws[0]
-    for w in ws[1:]:
-        weights = w @ weights
-    # what the chain sends in its first k steps comes from the Dense buffers' initial values,
-    # multiplied through the rest of the chain exactly as the Dense would do it
-    pipeline = np.zeros((k, weights.shape[0]))
-    for j in range(1, k + 1):
-        v = bufs[k - j]
-        for w in ws[k - j + 1:]:
-            v = w.dot(v)
-        pipeline[j % k] = v
-    lc = LinearChain(weights, delay=k, pipeline=pipeline, name=f"folded[{chain[0].name}..{chain[-1].name}]")
-    lc._model_class = PyLinearChainModelFloat
-    sel.models[id(lc)] = PyLinearChainModelFloat
-    sel.procs.insert(sel.procs.index(chain[-1]) + 1, lc)
-    sel.port_map[id(chain[0].s_in)] = lc.s_in
-    sel.port_map[id(chain[-1].a_out)] = lc.a_out
-    sel.replacements[id(chain[-1])] = lc
+def _merge(sel: FoldedSelection, chain: list, links: list, maps: list) -> None:
+    weights = chain_product(maps)
+    delay = sum(m.delay for m in maps)
+    in_port = getattr(chain[0], maps[0].in_port)
+    out_port = getattr(chain[-1], maps[-1].out_port)
+    merged, model = maps[0].merge(weights, delay, chain_pipeline(maps), f"folded[{chain[0].name}..{chain[-1].name}]",
+                                  tuple(in_port.shape), tuple(out_port.shape))
+    merged._model_class = model
+    sel.models[id(merged)] = model
+    sel.procs.insert(sel.procs.index(chain[-1]) + 1, merged)
+    sel.port_map[id(in_port)] = getattr(merged, maps[0].in_port)
+    sel.port_map[id(out_port)] = getattr(merged, maps[-1].out_port)
+    sel.replacements[id(chain[-1])] = merged
     for p in chain:
         sel.removed[id(p)] = p
-        sel.merged[id(p)] = lc
+        sel.merged[id(p)] = merged
     via = [who(p) for e in links for p in _between(sel, e)]
     through = f", through {', '.join(via)} (folded)" if via else ""
     sel.report.folded.append(FoldItem(LINEAR, tuple(who(p) for p in chain), (
-        f"replaced by {who(lc)}: weights {weights.shape} = {' @ '.join(f'W({p.name})' for p in reversed(chain))}, "
-        f"delay {k} steps as before{through}; values equal up to float rounding")))
+        f"replaced by {who(merged)}: weights {weights.shape} = {' @ '.join(f'W({p.name})' for p in reversed(chain))}, "
+        f"delay {delay} steps as before{through}; values equal up to float rounding")))

@@ -59,6 +59,11 @@ class Executable:
     channels: list
     run_cfg: object = None
 
+    @property
+    def proc_builders(self) -> dict:
+        """Process -> its ModelEntry (Lava's name for what builds each model)."""
+        return {e.proc: e for e in self.entries}
+
     def entry_of(self, proc) -> ModelEntry:
         for e in self.entries:
             if e.proc is proc:

@@ -7,7 +7,7 @@ from neuroproc._validation import who
 from neuroproc.compiler.collect import bfs
 from neuroproc.exceptions import CompilationError
 from neuroproc.model import AbstractSubProcessModel
-from neuroproc.registry import models_for
+from neuroproc.registry import find_models
 from neuroproc.run_configs import check_selected
 
 __all__ = ["Selection", "select"]
@@ -46,7 +46,7 @@ def select(procs: list, run_cfg) -> Selection:
             continue
         seen.add(id(proc))
         sel.procs.append(proc)
-        model = check_selected(run_cfg, proc, run_cfg.select(proc, models_for(type(proc))))
+        model = check_selected(run_cfg, proc, run_cfg.select(proc, find_models(type(proc))))
         sel.models[id(proc)] = model
         proc._model_class = model
         if issubclass(model, AbstractSubProcessModel):

@@ -4,7 +4,8 @@
 ``@njit(cache=True)`` function ``fused(t0, n, *arrays)`` that runs ``n`` steps: early sends, then
 every step kernel in the plan's order (in-port sums and active views computed just before their
 reader), then Monitor records. :func:`load` writes the source to the cache folder under a name
-that hashes the source and the kernels' modules, so numba can cache the machine code on disk.
+that hashes the source and the kernels' modules, so numba can cache the machine code on disk
+(checked before use, rebuilt when damaged: :mod:`neuroproc.runtime._diskcache`).
 """
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ import hashlib
 import importlib.util
 import inspect
 import marshal
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from neuroproc.runtime._diskcache import load_checked
 from neuroproc.runtime.kernels import active_view
 
 __all__ = ["Codegen", "load"]
@@ -32,13 +33,6 @@ def _fingerprint(fn) -> str:
     except (TypeError, OSError):
         data = marshal.dumps(py.__code__)
     return hashlib.sha1(data + py.__qualname__.encode()).hexdigest()[:12]
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("NEUROPROC_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "neuroproc")
-    path = Path(base) / "fused"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class Codegen:
@@ -149,17 +143,32 @@ class Codegen:
         return "\n".join(header + body + ["    return t0 + n", ""])
 
 
-def load(source: str, globals_: dict):
+def load(source: str, globals_: dict, first_call):
+    """The fused function for ``source`` (with ``globals_``), after ``first_call(fused)`` ran once.
+
+    One dispatcher per source and kernels is kept for the life of the interpreter, so building
+    many networks of one structure compiles (or loads) machine code once and holds it once.
+    The disk cache is checked, never trusted: see :mod:`neuroproc.runtime._diskcache`.
+    """
     key = hashlib.sha1((source + "".join(f"{k}={_fingerprint(v)}" for k, v in sorted(globals_.items()))).encode())
     name = f"fused_{key.hexdigest()[:16]}"
-    path = _cache_dir() / f"{name}.py"
-    if not path.exists():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(source)
-        os.replace(tmp, path)
+    hit = _LOADED.get(name)
+    if hit is not None and hit[1].keys() == globals_.keys() and all(hit[1][k] is v for k, v in globals_.items()):
+        first_call(hit[0])
+        return hit[0], hit[2]
+    fused, path = load_checked(name, source, lambda path: _exec(path, name, globals_), first_call)
+    _LOADED[name] = (fused, dict(globals_), path)
+    return fused, path
+
+
+def _exec(path: Path, name: str, globals_: dict):
     spec = importlib.util.spec_from_file_location(f"neuroproc_fused.{name}", path)
     module = importlib.util.module_from_spec(spec)
     module.__dict__.update(globals_)
     spec.loader.exec_module(module)
-    sys.modules.setdefault(spec.name, module)
-    return module.fused, path
+    sys.modules[spec.name] = module
+    return module.fused
+
+
+#: name -> (dispatcher, the globals it was built with, source path)
+_LOADED: dict[str, tuple] = {}

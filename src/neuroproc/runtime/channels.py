@@ -7,7 +7,10 @@ import numpy as np
 
 from neuroproc._validation import cast_to_dtype
 
-__all__ = ["Channel", "VarAccessor"]
+__all__ = ["CHANNEL_SIZE", "Channel", "VarAccessor"]
+
+#: messages a channel holds before ``send`` waits for the receiver (Lava's ``pypy_channel_size``)
+CHANNEL_SIZE = 64
 
 
 class Channel:
@@ -16,10 +19,13 @@ class Channel:
     ``send`` copies the message into the sender's declared dtype (so later changes by the sender
     do not leak, and integer messages wrap as Lava's typed channel buffers do), applies the
     virtual-port transform and wakes the receiver if it waits. ``recv`` on an empty channel hands
-    control to the scheduler until a message arrives.
+    control to the scheduler until a message arrives. The channel is bounded as Lava's are: a
+    ``send`` to a channel holding :data:`CHANNEL_SIZE` messages waits until the receiver takes
+    one (a receiver that never does is then a deadlock naming the full port, not a memory leak).
     """
 
-    __slots__ = ("queue", "dtype", "transform", "spec", "waiter", "scheduler", "counter")
+    __slots__ = ("queue", "dtype", "transform", "spec", "waiter", "scheduler", "counter", "capacity",
+                 "sender")
 
     def __init__(self, spec, scheduler):
         self.queue: deque = deque()
@@ -30,12 +36,18 @@ class Channel:
         self.scheduler = scheduler
         #: optional traffic counter (None costs nothing)
         self.counter = None
+        self.capacity = CHANNEL_SIZE
+        #: the task waiting for room to send, if any
+        self.sender = None
 
     def send(self, data) -> None:
         msg = np.array(data, dtype=self.dtype)
         if self.transform is not None:
             msg = self.transform(msg)
-        self.queue.append(msg)
+        q = self.queue
+        while len(q) >= self.capacity:
+            self.scheduler.block(self, for_room=True)
+        q.append(msg)
         if self.counter is not None:
             self.counter.record(msg)
         w = self.waiter
@@ -47,6 +59,10 @@ class Channel:
         q = self.queue
         while not q:
             self.scheduler.block(self)
+        s = self.sender
+        if s is not None:
+            self.sender = None
+            self.scheduler.wake(s)
         return q.popleft()
 
     def peek(self):

@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from neuroproc._validation import short_repr, who
-from neuroproc.exceptions import SimulationError
+from neuroproc.exceptions import CompilationError, SimulationError
 from neuroproc.runtime._codegen import Codegen, load
 from neuroproc.runtime.channels import VarAccessor
 
@@ -37,10 +37,15 @@ class Unsupported(Exception):
     """The network cannot be fused; the message says why."""
 
 
-def _is_monitor(model) -> bool:
-    from neuroproc.proc.monitor.models import PyMonitorModel
+def _recordings(model) -> list | None:
+    """The model's recording hook (``recordings()``, see :mod:`neuroproc.runtime.kernels`), or
+    None for a model that does not only record."""
+    hook = getattr(model, "recordings", None)
+    return None if hook is None else list(hook())
 
-    return isinstance(model, PyMonitorModel)
+
+def _is_monitor(model) -> bool:
+    return _recordings(model) is not None
 
 
 class _Plan:
@@ -66,7 +71,13 @@ def plan_compiled(exe) -> _Plan:
             raise Unsupported(f"{who(e.proc)} ({e.model_cls.__name__}) is an async model")
         if _is_monitor(e.model):
             continue
-        spec = e.model.kernel()
+        try:
+            spec = e.model.kernel()
+        except Exception as exc:
+            raise CompilationError(
+                f"{who(e.proc)} ({e.model_cls.__name__}): its kernel() raised {type(exc).__name__}: "
+                f"{exc}. Fix the model's kernel(), or let it return None to run the model on the "
+                "python backend.") from exc
         if spec is None:
             missing.append(f"{who(e.proc)} ({e.model_cls.__name__})")
         else:
@@ -99,12 +110,13 @@ def plan_compiled(exe) -> _Plan:
     for e in exe.entries:
         if not _is_monitor(e.model):
             continue
-        for p in e.proc._probes:
-            if p["kind"] == "port":
-                port = getattr(e.proc, p["port"])
+        for rec in _recordings(e.model):
+            p = {"data": rec.data, "num_steps": rec.num_steps, "label": rec.label}
+            if rec.kind == "port":
+                port = getattr(e.proc, rec.port)
                 plan.monitors.append((e, p, "port", port))
             else:
-                var = homes.get(id(getattr(e.proc, p["port"])))
+                var = homes.get(id(getattr(e.proc, rec.port)))
                 holder = entry_of[id(var.process)]
                 if not isinstance(getattr(holder.model, var.name), np.ndarray):
                     raise Unsupported(f"Monitor probe of {var.who}: not an array Var")
@@ -218,8 +230,8 @@ class CompiledBackend:
         self.source = gen.build(self._params)
         self._getters = [g for _, g in gen.args]
         t0 = time.perf_counter()
-        self.fused, self.source_path = load(self.source, gen.globals)
-        self.fused(0, 0, *self._arrays())  # compile now (or load machine code from the disk cache)
+        # compile now (or load the machine code from the disk cache)
+        self.fused, self.source_path = load(self.source, gen.globals, lambda f: f(0, 0, *self._arrays()))
         stats = getattr(self.fused, "stats", None)
         self.stats = {"compile_s": time.perf_counter() - t0,
                       "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},
@@ -280,7 +292,7 @@ class CompiledBackend:
             phase = "run_spk" if kind == "port" else "run_post_mgmt"
             raise SimulationError(
                 f"{who(mon.proc)} ({mon.model_cls.__name__}) failed in {phase} at time step {t + 1}: "
-                f"IndexError: Monitor probe of {probe['proc_name']}.{probe['name']} holds "
+                f"IndexError: Monitor probe of {probe['label']} holds "
                 f"{probe['num_steps']} steps; time step {t + 1} does not fit. Probe with a larger num_steps.",
                 process=mon.proc, model=mon.model_cls, phase=phase, time_step=t + 1)
         return t

@@ -38,6 +38,17 @@ Optional fast paths (a kernel without them works unchanged):
   reader of the port can run before the sender's step (the backend orders them so; where that
   would close a loop it keeps the copy). The attribute must keep its dtype and shape between
   runs (checked before each run).
+
+The recording hook. A model that only records (a Monitor) offers no kernel; it returns from
+``recordings()`` a list of :class:`Recording`, and the compiled backend writes, at the end of
+every step ``t``, row ``t - 1`` of the model's array attribute ``data``: for ``kind='port'`` what
+the model's in-port ``port`` received in step ``t`` (fan-in summed), for ``kind='var'`` the Var
+its ref-port ``port`` reaches (after the step, as the post-management read does). A step that
+does not fit the array (``num_steps`` rows) stops the run with an error naming ``label``. The
+python backend runs the same model's ``run_spk``/``run_post_mgmt`` instead.
+
+The fold stage's hooks (``fold_identity``, ``linear_map``) are described in
+:mod:`neuroproc.compiler.fold` and :mod:`neuroproc.compiler.linear_map`.
 """
 from __future__ import annotations
 
@@ -48,7 +59,7 @@ import numba
 import numpy as np
 from numba import njit
 
-__all__ = ["KernelSpec", "active_view", "item", "scalar_if_uniform"]
+__all__ = ["KernelSpec", "Recording", "active_view", "item", "scalar_if_uniform"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,21 @@ class KernelSpec:
     out_views: tuple[str, ...] = ()
     #: (early port, array attribute) pairs the early kernel only copies; the backend may alias them
     early_copies: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One recording a model asks the compiled backend for (see the module docstring)."""
+
+    #: ``'port'`` (messages an in-port receives) or ``'var'`` (the Var a ref-port reaches)
+    kind: str
+    #: the model's in-port or ref-port
+    port: str
+    #: the model's array attribute, shape (num_steps, *shape); row t - 1 holds step t
+    data: str
+    num_steps: int
+    #: what is recorded, for messages (e.g. ``"lif.v"``)
+    label: str = ""
 
 
 @njit(cache=True)

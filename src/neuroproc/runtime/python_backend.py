@@ -5,7 +5,7 @@ scheduler. Guards that a model does not override are skipped without being calle
 """
 from __future__ import annotations
 
-from neuroproc.model import PyLoihiProcessModel
+from neuroproc.model import AbstractPyProcessModel, PyLoihiProcessModel
 from neuroproc.runtime.channels import Channel, VarAccessor
 from neuroproc.runtime.scheduler import Scheduler
 from neuroproc.sync import LoihiProtocol
@@ -13,6 +13,62 @@ from neuroproc.sync import LoihiProtocol
 __all__ = ["PythonBackend"]
 
 _PHASES = (("pre_guard", "run_pre_mgmt"), ("lrn_guard", "run_lrn"), ("post_guard", "run_post_mgmt"))
+
+
+def _lava_pre_gate(scheduler, guarded) -> list:
+    """The pre-management items, gated as Lava gates the phase.
+
+    Lava decides the management phases for the whole network each step: the pre-management
+    phase runs only when some model asks for learning and pre-management together (its
+    ``lrn_guard()`` and ``pre_guard()`` both hold after ``run_spk``); then every model whose
+    ``pre_guard()`` holds runs ``run_pre_mgmt``. Learning and post-management run for the models
+    whose guard holds, as before.
+    """
+    (_, pre_items), (_, lrn_items) = guarded[0], guarded[1]
+    pre_of = {id(t): g for t, g in pre_items}
+    askers = [(t, g, pre_of[id(t)]) for t, g in lrn_items if id(t) in pre_of]
+    if not askers:
+        return []
+    due_at = [-1, False]
+
+    def asks(t, guard: str, fn) -> bool:
+        # a guard that raises fails the run naming that guard and its own model
+        return bool(scheduler.guards([(t, fn)], guard))
+
+    def phase_due() -> bool:
+        if due_at[0] != scheduler.time_step:
+            due_at[:] = [scheduler.time_step, any(asks(t, "lrn_guard", lrn) and asks(t, "pre_guard", pre)
+                                                  for t, lrn, pre in askers)]
+        return due_at[1]
+
+    return [(t, lambda g=g: phase_due() and g()) for t, g in pre_items]
+
+
+class _ViewedAccessor:
+    """A RefPort's access to a Var through views: writes go forward through them, reads back."""
+
+    __slots__ = ("inner", "fwd", "bwd")
+
+    def __init__(self, inner, fwd, bwd):
+        self.inner, self.fwd, self.bwd = inner, fwd, bwd
+
+    def read(self):
+        return self.bwd(self.inner.read())
+
+    def write(self, value, idx=None) -> None:
+        self.inner.write(self.fwd(value), idx)
+
+
+class _HostVarAccessor(VarAccessor):
+    """The user's ``var.set`` between runs: written, then the model is told (``on_var_update``)."""
+
+    __slots__ = ()
+
+    def write(self, value, idx=None) -> None:
+        super().write(value, idx)
+        hook = getattr(self.model, "on_var_update", None)
+        if hook is not None:
+            hook()
 
 
 class PythonBackend:
@@ -39,6 +95,11 @@ class PythonBackend:
                 if cls_guard is not None and cls_guard is not getattr(PyLoihiProcessModel, guard):
                     items.append((t, getattr(t.model, guard)))
             self.guarded.append((method, items))
+        self.guarded[0] = (self.guarded[0][0], _lava_pre_gate(self.scheduler, self.guarded))
+        #: 'pause' or 'stop' when a model asked for it (``_req_pause``/``_req_stop``) in the last run
+        self.requested: str | None = None
+        # only models whose code can ask (Python models) are watched; kernels never ask
+        self._watch_requests = any(isinstance(t.model, AbstractPyProcessModel) for t in self.scheduler.tasks)
 
     def _bind_ports(self) -> None:
         by_dst: dict[int, list] = {}
@@ -51,6 +112,7 @@ class PythonBackend:
             for var in e.proc.vars:
                 homes[id(var)] = (e, var)
         refs = {id(r.ref): r.var for r in self.exe.flat.ref_links}
+        views = {id(r.ref): r.transforms() for r in self.exe.flat.ref_links}
         for e in self.exe.entries:
             owner = e.proc.name
             for port in e.proc.in_ports:
@@ -69,6 +131,8 @@ class PythonBackend:
                     home_entry, home_var = homes[id(var)]
                     target = VarAccessor(home_entry.model, home_var.name,
                                          home_entry.var_types[home_var.name], home_var)
+                    if views.get(id(port)) is not None:
+                        target = _ViewedAccessor(target, *views[id(port)])
                 setattr(e.model, port.name, lpt.cls(port.name, port.shape, lpt.d_type, owner, target=target))
             for port in e.proc.var_ports:
                 lpt = e.port_types.get(port.name)
@@ -76,9 +140,20 @@ class PythonBackend:
                     setattr(e.model, port.name, lpt.cls(port.name, port.shape, lpt.d_type, owner))
 
     def accessor(self, var):
-        """VarAccessor for a leaf Var of this executable."""
+        """VarAccessor for a leaf Var of this executable (a host write calls the model's
+        ``on_var_update``)."""
         e = self.exe.entry_of(var.process)
-        return VarAccessor(e.model, var.name, e.var_types[var.name], var)
+        return _HostVarAccessor(e.model, var.name, e.var_types[var.name], var)
+
+    def _requests(self) -> str | None:
+        """'stop' or 'pause' when a model asked for it during the last step (the flags are reset)."""
+        asked = None
+        for t in self.scheduler.tasks:
+            m = t.model
+            if getattr(m, "_req_stop", False) or getattr(m, "_req_pause", False):
+                asked = "stop" if m._req_stop or asked == "stop" else "pause"
+                m._req_stop = m._req_pause = False
+        return asked
 
     # -- stepping -------------------------------------------------------------------------------------
     def begin(self, num_steps) -> None:
@@ -97,9 +172,9 @@ class PythonBackend:
         for t in self.async_tasks:
             t.model.time_step = time_step
         sched.run_phase(sync, LoihiProtocol.SPK)
-        for method, items in self.guarded:
+        for (guard, _), (method, items) in zip(_PHASES, self.guarded):
             if items:
-                due = [t for t, guard in items if guard()]
+                due = sched.guards(items, guard)
                 if due:
                     sched.run_phase(due, method)
 
@@ -107,11 +182,16 @@ class PythonBackend:
         """Run up to ``num_steps`` steps after ``start``; returns the last completed step."""
         t = start
         step = self.step
+        self.requested = None
         for _ in range(num_steps):
             if should_pause():
                 break
             t += 1
             step(t)
+            if self._watch_requests:
+                self.requested = self._requests()
+                if self.requested is not None:
+                    break
         return t
 
     def end(self) -> None:

@@ -6,7 +6,13 @@ message, the scheduler serves the other ready models right there (each in a gree
 returns to it. So a model that sends before it receives (Dense) closes recurrent loops without
 threads, and models that never wait cost no switch at all. The order is deterministic: ready
 models run in FIFO order. When no model is ready but some have not finished the phase, every
-one of them waits on an empty channel: that is a deadlock, reported at once.
+one of them waits on an empty channel (or for room in a full one): that is a deadlock, reported
+at once.
+
+Model code that raises stops the run with a :class:`SimulationError` naming the model, phase
+and step; ``KeyboardInterrupt`` is let through unchanged (the user asked to stop), and a
+``GreenletExit`` raised by model code is reported as that exception, not mistaken for the
+greenlet's normal end.
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ class _Task:
     """A model's greenlet and bookkeeping."""
 
     __slots__ = ("entry", "model", "glet", "waiting_on", "phase", "is_async", "finished", "method",
-                 "direct")
+                 "direct", "for_room")
 
     def __init__(self, entry):
         self.entry = entry
@@ -41,6 +47,8 @@ class _Task:
         self.method = None
         #: running as a plain call in the scheduler's frame (not in its greenlet)
         self.direct = False
+        #: waits for room in a full channel (else for a message)
+        self.for_room = False
 
 
 class Scheduler:
@@ -55,22 +63,31 @@ class Scheduler:
         self._pending = 0
 
     # -- called from model code (inside a task's greenlet) ---------------------------------------
-    def block(self, channel) -> None:
-        """Wait until ``channel`` receives a message: park the task's greenlet, or, for a task
-        running as a plain call, serve the other ready tasks until the message is there."""
+    def block(self, channel, for_room: bool = False) -> None:
+        """Wait until ``channel`` receives a message (or, ``for_room``, until its receiver takes
+        one): park the task's greenlet, or, for a task running as a plain call, serve the other
+        ready tasks until that happened."""
         task = self.current
         task.waiting_on = channel
-        channel.waiter = task
+        task.for_room = for_room
+        if for_room:
+            channel.sender = task
+        else:
+            channel.waiter = task
         if not task.direct:
             self._hub.switch(channel)
             return
         ready = self.ready
-        while not channel.queue:
+        queue = channel.queue
+        while (len(queue) >= channel.capacity) if for_room else not queue:
             if not ready:
                 self._deadlock(task.phase or "run_spk")
             self._account(ready.popleft(), via_greenlet=True)
         task.waiting_on = None
-        channel.waiter = None
+        if for_room:
+            channel.sender = None
+        else:
+            channel.waiter = None
         self.current = task
 
     def wake(self, task) -> None:
@@ -92,21 +109,45 @@ class Scheduler:
         if task.glet is None or task.glet.dead:
             task.glet = greenlet.greenlet(self._worker(task), parent=self._hub)
         try:
-            return task.glet.switch(arg)
+            res = task.glet.switch(arg)
         except (DeadlockError, SimulationError):
+            raise
+        except KeyboardInterrupt:
+            self.close()
             raise
         except BaseException as exc:
             self._fail(task, exc)
+        if isinstance(res, greenlet.GreenletExit):  # model code raised it: the greenlet ended
+            self._fail(task, res)
+        return res
 
-    def _fail(self, task, exc):
+    def _fail(self, task, exc, phase=None):
         self.close()
-        phase = task.phase or "run_spk"
+        phase = phase or task.phase or "run_spk"
         entry = task.entry
         raise SimulationError(
             f"{who(entry.proc)} ({entry.model_cls.__name__}) failed in {phase} at time step "
             f"{self.time_step}: {type(exc).__name__}: {exc}",
             process=entry.proc, model=entry.model_cls, phase=phase, time_step=self.time_step,
         ) from exc
+
+    def guards(self, items, guard: str) -> list:
+        """The tasks of ``items`` (task, bound guard) whose ``guard`` returns true; a guard that
+        raises fails the run like model code does, naming the guard as the phase."""
+        due = []
+        for t, fn in items:
+            self.current = t
+            try:
+                if fn():
+                    due.append(t)
+            except KeyboardInterrupt:
+                self.close()
+                raise
+            except (DeadlockError, SimulationError):
+                raise
+            except BaseException as exc:
+                self._fail(t, exc, guard)
+        return due
 
     def _run_direct(self, task):
         """Start a synchronous task's phase as a plain call (no greenlet unless it must wait)."""
@@ -116,6 +157,9 @@ class Scheduler:
         try:
             getattr(task.model, method)()
         except (DeadlockError, SimulationError):
+            raise
+        except KeyboardInterrupt:
+            self.close()
             raise
         except BaseException as exc:
             self._fail(task, exc)
@@ -178,16 +222,29 @@ class Scheduler:
         waiting = tasks or [t for t in self.tasks if t.waiting_on is not None]
         parts = []
         pairs = []
+        full = False
         for t in waiting:
             ch = t.waiting_on
-            src = ch.spec.src if ch is not None else None
-            parts.append(f"{ch.spec.dst.who} waits for {src.who if src else '?'}")
-            pairs.append((t.entry.proc, ch.spec.dst.name))
+            if ch is None:
+                parts.append(f"{who(t.entry.proc)} has not finished run_async")
+                pairs.append((t.entry.proc, None))
+            elif t.for_room:
+                full = True
+                parts.append(f"{ch.spec.src.who} waits for room in its full channel to "
+                             f"{ch.spec.dst.who} ({len(ch.queue)} messages not received)")
+                pairs.append((t.entry.proc, ch.spec.src.name))
+            else:
+                src = ch.spec.src
+                parts.append(f"{ch.spec.dst.who} waits for {src.who if src else '?'}")
+                pairs.append((t.entry.proc, ch.spec.dst.name))
         self.close()
+        fix = ("Make the receiver of a full channel recv() every message sent to it (a channel holds "
+               f"{waiting[0].waiting_on.capacity if waiting and waiting[0].waiting_on else '?'} messages, "
+               "as in Lava), or disconnect the port." if full else
+               "Make one model in the loop send before it receives (as Dense does), or break the loop.")
         raise DeadlockError(
             f"Deadlock at time step {self.time_step} ({method}): every unfinished model waits on an "
-            f"empty channel: {'; '.join(parts)}. Make one model in the loop send before it receives "
-            "(as Dense does), or break the loop.", waiting=pairs)
+            f"empty channel or for room in a full one: {'; '.join(parts)}. {fix}", waiting=pairs)
 
     def close(self) -> None:
         """End every task's greenlet (they are idle or parked); safe to call twice."""
@@ -196,6 +253,7 @@ class Scheduler:
             g = t.glet
             t.glet = None
             t.waiting_on = None
+            t.for_room = False
             if g is not None and not g.dead and g is not hub:
                 try:
                     g.throw(greenlet.GreenletExit)

@@ -3,7 +3,11 @@
 A convolution or an average pooling is a linear map of its input: it can live in the weights of a
 ``Dense`` or ``Sparse`` connection (Nengo's ``Convolution`` transform on a connection), not in a
 population of its own. These helpers build that map as a ``scipy.sparse`` CSR matrix of shape
-``(n_out, n_in)``: ``y = W @ x`` with ``x`` and ``y`` the flattened input and output.
+``(n_out, n_in)``: ``y = W @ x`` with ``x`` and ``y`` the flattened input and output. They are
+front ends of :class:`~neuroproc.proc.conv.process.Conv`'s own map
+(:func:`neuroproc.proc.conv.utils.conv_matrix`, one path for both): a kernel in TensorFlow's
+layout and correlation here is Conv's flipped kernel, and a pooling is a Conv with one group per
+channel.
 
 Layout and flattening order: images are ``(height, width)`` or ``(height, width, channels)``
 (channels last, as in TensorFlow/Keras), flattened in C order, so pixel ``(i, j, c)`` is entry
@@ -34,6 +38,7 @@ import scipy.sparse as sp
 
 from neuroproc._validation import short_repr
 from neuroproc.exceptions import ShapeError, ValidationError
+from neuroproc.proc.conv.utils import conv_matrix
 
 __all__ = ["average_pooling_weights", "convolution_output_shape", "convolution_weights",
            "pooling_output_shape"]
@@ -91,23 +96,12 @@ def convolution_output_shape(in_shape, kernel_shape, stride=1, padding=0) -> tup
     return out + ((kernel_shape[3],) if len(kernel_shape) == 4 else ())
 
 
-def _window_matrix(h, w, c_in, kernel4, stride, padding) -> sp.csr_matrix:
+def _window_matrix(h, w, c_in, kernel4, stride, padding, groups: int = 1) -> sp.csr_matrix:
     """CSR of the map x (h, w, c_in) -> y (ho, wo, c_out), y = correlation of x with kernel4
-    (kh, kw, c_in, c_out), zero padding, both flattened in C order."""
-    kh, kw, _, c_out = kernel4.shape
-    (sh, sw), (ph, pw) = stride, padding
-    ho, wo = _out_size(h, kh, sh, ph, "window"), _out_size(w, kw, sw, pw, "window")
-    # one entry per (output row, output column, kernel row, kernel column, in channel, out channel)
-    io, jo, di, dj, ci, co = np.meshgrid(np.arange(ho), np.arange(wo), np.arange(kh), np.arange(kw),
-                                         np.arange(c_in), np.arange(c_out), indexing="ij", sparse=True)
-    ii, jj = io * sh + di - ph, jo * sw + dj - pw
-    vals = np.broadcast_to(kernel4[di, dj, ci, co], np.broadcast_shapes(ii.shape, jj.shape, ci.shape, co.shape))
-    inside = (ii >= 0) & (ii < h) & (jj >= 0) & (jj < w)
-    inside = np.broadcast_to(inside, vals.shape) & (vals != 0)
-    rows = np.broadcast_to((io * wo + jo) * c_out + co, vals.shape)[inside]
-    cols = np.broadcast_to((ii * w + jj) * c_in + ci, vals.shape)[inside]
-    mat = sp.coo_matrix((vals[inside].astype(np.float64), (rows, cols)), shape=(ho * wo * c_out, h * w * c_in))
-    return mat.tocsr()
+    (kh, kw, c_in / groups, c_out), zero padding, both flattened in C order: Conv's map
+    (:func:`neuroproc.proc.conv.utils.conv_matrix`, a true convolution) with the kernel flipped."""
+    lava_kernel = np.ascontiguousarray(kernel4[::-1, ::-1].transpose(3, 0, 1, 2))
+    return conv_matrix((h, w, c_in), lava_kernel, stride, padding, 1, groups)
 
 
 def average_pooling_weights(in_shape, pool, stride=None) -> sp.csr_matrix:
@@ -133,11 +127,8 @@ def average_pooling_weights(in_shape, pool, stride=None) -> sp.csr_matrix:
     ph, pw = _pair(pool, "average_pooling_weights: pool", 1)
     strides = (ph, pw) if stride is None else _pair(stride, "average_pooling_weights: stride", 1)
     pooling_output_shape(in_shape, (ph, pw), strides)  # window must fit
-    single = _window_matrix(h, w, 1, np.full((ph, pw, 1, 1), 1.0 / (ph * pw)), strides, (0, 0))
-    if c == 1:
-        return single
-    # channels are the fastest axis on both sides: pixel p, channel c -> entry p * C + c
-    return sp.kron(single, sp.identity(c, format="csr"), format="csr")
+    # one group per channel: every channel is pooled on its own
+    return _window_matrix(h, w, c, np.full((ph, pw, 1, c), 1.0 / (ph * pw)), strides, (0, 0), groups=c)
 
 
 def convolution_weights(in_shape, kernel: npt.ArrayLike, stride=1, padding=0) -> sp.csr_matrix:

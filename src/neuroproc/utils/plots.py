@@ -50,7 +50,8 @@ def _check_stride(stride: object) -> int:
 
 def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = None,
                 ax: Axes | None = None, color: Any = "b", alpha: float = 1.0,
-                marker: str = "|", markersize: float | None = None) -> Figure:
+                marker: str = "|", markersize: float | None = None,
+                figsize: tuple[float, float] | None = None) -> Figure:
     """Raster plot: one marker per spike, time step on x, neuron index on y.
 
     Works like ``lava.utils.plots.raster_plot``: pass the Figure it returned as ``fig`` to
@@ -66,6 +67,8 @@ def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = Non
         Draw into the first Axes of this figure (created if it has none).
     ax : matplotlib.axes.Axes, optional
         Draw into these Axes; takes precedence over ``fig``.
+    figsize : (float, float), optional
+        Width and height in inches of the new figure (not with ``fig`` or ``ax``).
     color, alpha, marker, markersize
         Passed to ``Axes.plot`` for the markers (a small ``markersize`` keeps a dense raster of
         hundreds of neurons readable; None uses matplotlib's default).
@@ -89,11 +92,14 @@ def raster_plot(spikes: npt.ArrayLike, stride: int = 1, fig: Figure | None = Non
                          f"num_steps) (got shape {x.shape}). Reshape it, e.g. "
                          f"x[np.newaxis, :] for one neuron.")
     stride = _check_stride(stride)
+    if figsize is not None and (fig is not None or ax is not None):
+        raise ValidationError("raster_plot: figsize sizes a new figure (got figsize and "
+                              f"{'fig' if fig is not None else 'ax'}). Pass one of them.")
     if ax is None:
         if fig is None:
             import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=(10, 5))
+            fig = plt.figure(figsize=(10, 5) if figsize is None else figsize)
         ax = fig.axes[0] if fig.axes else fig.add_subplot()
     neuron, step = np.nonzero(x[::stride])
     ax.plot(step, neuron * stride, linestyle="none", marker=marker, color=color, alpha=alpha,

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from neuroproc import Monitor, RunSteps, ValidationError
+from neuroproc.exceptions import PrecisionWarning, RuntimeStateError
 from neuroproc.proc import io
 from neuroproc.proc.dense.models import PyDenseModelBitAcc, PyDenseModelFloat
 from neuroproc.proc.dense.process import Dense
@@ -98,7 +99,11 @@ def weights_after_one_step(w, **kw) -> np.ndarray:
     ([[7.0, -2.0]], {"num_weight_bits": 7}, [[4, -4]]),                       # MIXED: k = 2
 ])
 def test_bitacc_converts_weights_once_on_the_first_step(w, kw, expected):
-    got = weights_after_one_step(w, **kw)
+    if np.max(w) > 255 or np.min(w) < -256:  # beyond 8 bits plus sign: clipped, with a warning
+        with pytest.warns(PrecisionWarning, match=r"exceed Loihi's 8 bits plus sign and are clipped"):
+            got = weights_after_one_step(w, **kw)
+    else:
+        got = weights_after_one_step(w, **kw)
     assert got.dtype == np.int32
     np.testing.assert_array_equal(got, expected)
 
@@ -149,8 +154,6 @@ def test_bitacc_model_refuses_fractional_weights_at_build_and_set():
         src.run(RunSteps(1), BITACC.run_cfg())
         with pytest.raises(ValidationError, match="whole-number weights"):
             dense.weights.set(np.array([[0.25, 1.0]]))
-        with pytest.raises(ValidationError, match=r"num_message_bits: expected an int in \[0, 32\]"):
-            dense.num_message_bits.set(np.array([40]))
     finally:
         src.stop()
 
@@ -159,3 +162,30 @@ def test_weights_beyond_int32_are_refused_by_the_bitacc_model():
     dense = Dense(np.array([[2**40, 0]]))
     with pytest.raises(ValidationError, match="do not fit int32"):
         a_buff_trace(BITACC, dense, np.zeros((2, 1)))
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+@pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
+def test_num_message_bits_cannot_change_between_runs(variant, backend):
+    """Both backends refuse the set (the compiled kernel is built for binary or graded spikes)."""
+    data = np.array([[3, 0, 2, 1]])
+    dense = Dense(np.array([[2]]), name="d")
+    src = io.source.RingBuffer(data=data)
+    src.s_out.connect(dense.s_in)
+    mon = Monitor()
+    mon.probe(dense.a_buff, 4)
+    cfg = variant.run_cfg()
+    cfg.backend = backend
+    try:
+        src.run(RunSteps(2), cfg)
+        assert src.runtime.backend.name == backend
+        with pytest.raises(RuntimeStateError, match=r"^d::Dense\.num_message_bits\.set: "
+                                                    r"num_message_bits is fixed once the network is "
+                                                    r"compiled.*before the first run"):
+            dense.num_message_bits.set(np.array([8]))
+        assert dense.num_message_bits.get()[0] == 0
+        src.run(RunSteps(2), cfg)
+        # binary spikes all the way: a_buff = 2 * (s != 0)
+        np.testing.assert_array_equal(mon.get_data()[dense.a_buff][:, 0], [2, 0, 2, 2])
+    finally:
+        src.stop()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from neuroproc import Loihi1SimCfg, RunSteps, ValidationError
+from neuroproc.exceptions import PrecisionWarning
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.lif.models import PyLifModelBitAcc, PyLifModelFloat
 from neuroproc.proc.lif.process import LIF
@@ -14,6 +15,8 @@ from tests.proc import VARIANTS, run_chain, run_lif, variant  # noqa: F401 (fixt
 
 BITACC = VARIANTS["fixed_pt"]
 FLOAT = VARIANTS["floating_pt"]
+#: the largest threshold of Loihi's 17-bit register: no state in these tests reaches it
+NEVER = 2**17 - 1
 
 
 # -- shared behaviour ------------------------------------------------------------------------------
@@ -62,7 +65,7 @@ def test_spike_resets_v_but_not_u(variant):
 def test_half_decay_halves_the_state_each_step(variant, which):
     start = 64 * variant.scale
     kw = {"u": start, "du": variant.half_decay} if which == "u" else {"v": start, "dv": variant.dv_half}
-    out = run_lif(variant, LIF(shape=(1,), vth=10**6, **kw), 4)
+    out = run_lif(variant, LIF(shape=(1,), vth=NEVER, **kw), 4)
     expected = start / 2 ** np.arange(1, 5)
     if which == "v":
         np.testing.assert_array_equal(out["v"][:, 0], expected)
@@ -72,7 +75,7 @@ def test_half_decay_halves_the_state_each_step(variant, which):
 
 def test_full_current_decay_forgets_u_in_one_step(variant):
     out = run_lif(variant, LIF(shape=(2,), u=[5 * variant.scale, -3 * variant.scale],
-                               du=variant.full_decay, vth=10**6), 2)
+                               du=variant.full_decay, vth=NEVER), 2)
     np.testing.assert_array_equal(out["u"], np.zeros((2, 2)))
 
 
@@ -80,7 +83,7 @@ def test_input_spike_reaches_u_one_step_after_dense_receives_it(variant):
     data = np.zeros((1, 6))
     data[0, 2] = 1                                            # sent at step 3
     dense = Dense(np.array([[5], [3]]))
-    lif = LIF(shape=(2,), du=variant.full_decay, vth=10**6)
+    lif = LIF(shape=(2,), du=variant.full_decay, vth=NEVER)
     out = run_chain(variant, dense, data, 6, lif=lif, probes=[lif.u])
     u = out[f"{lif.name}.u"]
     np.testing.assert_array_equal(u[:, 0], [0, 0, 0, 5 * variant.scale, 0, 0])  # step 4
@@ -90,7 +93,7 @@ def test_input_spike_reaches_u_one_step_after_dense_receives_it(variant):
 def test_two_inputs_to_one_lif_are_summed(variant):
     from neuroproc.proc import io
 
-    lif = LIF(shape=(1,), du=variant.full_decay, vth=10**6)
+    lif = LIF(shape=(1,), du=variant.full_decay, vth=NEVER)
     parts = []
     for w in (2, 6):
         src = io.source.RingBuffer(data=variant.spikes([[1, 1, 1]]))
@@ -126,33 +129,33 @@ def test_bias_set_while_paused_takes_effect(variant):
 
 def test_per_neuron_decays_and_thresholds(variant):
     lif = LIF(shape=(2,), u=[8 * variant.scale, 8 * variant.scale],
-              du=[variant.half_decay, variant.full_decay], vth=[10**6, 10**5])
+              du=[variant.half_decay, variant.full_decay], vth=[NEVER, 10**5])
     out = run_lif(variant, lif, 1)
     np.testing.assert_array_equal(out["u"][0], [4 * variant.scale, 0])
-    np.testing.assert_array_equal(lif.vth.get(), [10**6, 10**5])
+    np.testing.assert_array_equal(lif.vth.get(), [NEVER, 10**5])
 
 
 # -- bit-accurate model: Loihi's integer quirks, by hand -------------------------------------------
 
 def test_bitacc_du_zero_still_decays_u_by_one_4096th():
-    out = run_lif(BITACC, LIF(shape=(1,), u=4096 * 3, du=0, vth=10**6), 2)
+    out = run_lif(BITACC, LIF(shape=(1,), u=4096 * 3, du=0, vth=NEVER), 2)
     np.testing.assert_array_equal(out["u"][:, 0], [12285, 12282])  # 12288 * 4095 / 4096 = 12285
 
 
 def test_bitacc_dv_zero_keeps_v():
-    out = run_lif(BITACC, LIF(shape=(1,), v=12345, dv=0, vth=10**6), 3)
+    out = run_lif(BITACC, LIF(shape=(1,), v=12345, dv=0, vth=NEVER), 3)
     np.testing.assert_array_equal(out["v"][:, 0], [12345] * 3)
 
 
 def test_bitacc_decay_rounds_toward_zero():
     # 4096 - (2047 + 1) = 2048: halving. -5 / 2 = -2.5 -> -2 (toward zero, not floor -3)
-    out = run_lif(BITACC, LIF(shape=(4,), u=[-5, 5, -1, 7], du=2047, vth=10**6), 1)
+    out = run_lif(BITACC, LIF(shape=(4,), u=[-5, 5, -1, 7], du=2047, vth=NEVER), 1)
     np.testing.assert_array_equal(out["u"][0], [-2, 2, 0, 3])
 
 
 def test_bitacc_bias_exponent_including_negative():
     # bias = mant << exp, or an arithmetic (floor) right shift for exp < 0, as Lava computes it
-    lif = LIF(shape=(4,), dv=0, vth=10**6, bias_mant=[7, -7, 7, -7], bias_exp=[2, 2, -1, -1])
+    lif = LIF(shape=(4,), dv=0, vth=NEVER, bias_mant=[7, -7, 7, -7], bias_exp=[2, 2, -1, -1])
     out = run_lif(BITACC, lif, 1)
     np.testing.assert_array_equal(out["v"][0], [28, -28, 3, -4])
 
@@ -161,7 +164,7 @@ def _drive(weights, weight_exp, steps=1):
     """u after one input of sum(weights) << weight_exp (u is cleared each step: du = 4095)."""
     n_in = len(weights)
     dense = Dense(np.array([weights]), weight_exp=weight_exp, sign_mode=SignMode.MIXED)
-    lif = LIF(shape=(1,), du=4095, dv=4095, vth=10**6)
+    lif = LIF(shape=(1,), du=4095, dv=4095, vth=NEVER)
     out = run_chain(BITACC, dense, np.ones((n_in, steps + 1)), steps + 1, lif=lif, probes=[lif.u])
     return out[f"{lif.name}.u"][1:, 0]
 
@@ -178,8 +181,10 @@ def test_bitacc_u_wrap_quirk_at_plus_and_minus_2_pow_23():
 
 
 def test_bitacc_v_saturates_instead_of_wrapping():
-    lif = LIF(shape=(2,), v=[-(2**23 - 1), 2**23 - 5], dv=0, vth=10**6, bias_mant=[-100, 100])
-    out = run_lif(BITACC, lif, 1)
+    # a saturated v exceeds every 17-bit vth << 6: only a larger vth keeps it from spiking
+    lif = LIF(shape=(2,), v=[-(2**23 - 1), 2**23 - 5], dv=0, vth=2**17, bias_mant=[-100, 100])
+    with pytest.warns(PrecisionWarning, match="never spikes"):
+        out = run_lif(BITACC, lif, 1)
     np.testing.assert_array_equal(out["v"][0], [-(2**23 - 1), 2**23 - 1])
 
 
@@ -198,8 +203,13 @@ def test_bitacc_vth_is_scaled_once_so_a_later_set_has_no_effect():
 def test_bitacc_model_refuses_values_it_cannot_represent():
     for kwargs, match in [({"du": 4096}, r"du in \[0, 4095\]"), ({"dv": -1}, r"dv in \[0, 4095\]"),
                           ({"du": 0.5}, "needs whole numbers"), ({"u": [0.5, 1]}, "whole numbers"),
-                          ({"vth": 2**40}, "does not fit int32"),
-                          ({"bias_mant": 40000}, "do not fit int16")]:
+                          ({"vth": 2**40}, r"vth in \[0, 33554431\], unsigned, and vth << 6 must "
+                                           r"fit int32"), ({"vth": -1}, r"vth in \[0, "),
+                          ({"bias_mant": 40000}, r"bias_mant in \[-4096, 4095\], a signed 13-bit"),
+                          ({"bias_mant": [-4097, 0]}, r"bias_mant in \[-4096, 4095\]"),
+                          ({"bias_exp": 40}, r"bias_exp in \[-7, 7\]"),
+                          ({"u": 2**24}, r"u in \[-8388608, 8388608\]"),
+                          ({"v": [0, -(2**23) - 1]}, r"v in \[-8388608, 8388607\]")]:
         lif = LIF(shape=(2,), **kwargs)
         with pytest.raises(ValidationError, match=match):
             lif.run(RunSteps(1), BITACC.run_cfg())
@@ -234,7 +244,7 @@ def test_bitacc_types():
 # -- float model ---------------------------------------------------------------------------------
 
 def test_float_du_zero_means_no_decay_and_bias_exp_is_ignored():
-    lif = LIF(shape=(1,), u=3.0, du=0.0, dv=0.0, vth=10**6, bias_mant=0.5, bias_exp=3)
+    lif = LIF(shape=(1,), u=3.0, du=0.0, dv=0.0, vth=NEVER, bias_mant=0.5, bias_exp=3)
     out = run_lif(FLOAT, lif, 2)
     np.testing.assert_array_equal(out["u"][:, 0], [3.0, 3.0])
     np.testing.assert_array_equal(out["v"][:, 0], [3.5, 7.0])
@@ -263,3 +273,21 @@ def test_float_run_cfg_without_tag_picks_the_float_model_first():
         assert lif.model_class is PyLifModelFloat
     finally:
         lif.stop()
+
+
+def test_bitacc_vth_beyond_17_bits_warns_that_the_neuron_never_spikes():
+    lif = LIF(shape=(1,), dv=0, vth=2**17, bias_mant=4095, bias_exp=7, name="lif")
+    with pytest.warns(PrecisionWarning, match=r"lif::LIF\.vth: PyLifModelBitAcc holds vth in 17 "
+                                              r"bits.*never spikes"):
+        out = run_lif(BITACC, lif, 20)
+    # v saturates at 2**23 - 1 < vth << 6 = 2**23: as in Lava, no spike ever
+    assert out["v"][-1, 0] == 2**23 - 1 and not out["spikes"].any()
+
+
+@pytest.mark.parametrize("key, value", [("du", 1.5), ("dv", -0.1), ("du", [0.5, 2.0])])
+def test_float_decays_outside_zero_one_are_refused(key, value):
+    lif = LIF(shape=(2,), **{key: value}, name="lif")
+    with pytest.raises(ValidationError, match=rf"lif::LIF\.{key}: PyLifModelFloat needs {key} in "
+                                              r"\[0, 1\]"):
+        lif.run(RunSteps(1), FLOAT.run_cfg())
+    lif.stop()

@@ -8,25 +8,34 @@ delay that lets recurrent loops run), receive ``s_in``, accumulate, and keep the
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from neuroproc._validation import check_finite_numbers, short_repr
+from neuroproc._validation import check_finite_numbers, short_repr, who
+from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.exceptions import CompilationError, ValidationError
+from neuroproc.exceptions import CompilationError, PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
-from neuroproc.proc.dense.process import MAX_MESSAGE_BITS, Dense
+from neuroproc.proc.dense.process import MAX_MESSAGE_BITS, DelayDense, Dense
 from neuroproc.py_ports import PyInPort, PyOutPort
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 from neuroproc.utils.fixed_point import determine_sign_mode, loihi_weights
 
 __all__ = [
+    "AbstractPyDelayDenseModel",
+    "AbstractPyDelayModel",
     "AbstractPyDenseModel",
     "AbstractPyDenseModelBitAcc",
     "BitAccConnectionTypes",
     "FloatConnectionTypes",
+    "PyDelayDenseModelBitAcc",
+    "PyDelayDenseModelFloat",
     "PyDenseModelBitAcc",
     "PyDenseModelFloat",
+    "delay_linear_map",
+    "float_linear_map",
 ]
 
 
@@ -92,6 +101,26 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         """``proc_params`` every rank's part must use, decided from the whole connection (none)."""
         return {}
 
+    @classmethod
+    def linear_map(cls, proc) -> LinearMap | None:
+        """The fold stage's hook (:mod:`neuroproc.compiler.linear_map`): graded input makes this a
+        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input does not."""
+        if int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0:
+            return LinearMap("s_in", "a_out", refused=(
+                f"{who(proc)} takes binary spikes (num_message_bits=0): it adds the weights of non-zero "
+                "inputs whatever their value, which is not a product with W"))
+        return cls.graded_linear_map(proc)
+
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        """The linear map of graded input (float models; None by default)."""
+        return None
+
+    @classmethod
+    def linear_matrix(cls, proc):
+        """The weight matrix (n_out, n_in) from the Process's Var values."""
+        return np.asarray(proc.weights._host_value(), dtype=np.float64)
+
     def prepare_weights(self) -> None:
         """Called once, before the first accumulation.
 
@@ -136,6 +165,10 @@ class PyDenseModelFloat(FloatConnectionTypes, AbstractPyDenseModel):
 
     Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
     """
+
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        return float_linear_map(cls, proc)
 
     def kernel(self):
         from neuroproc.proc.dense._kernels import float_spec
@@ -183,7 +216,25 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
                 "rank to decide it). Pass sign_mode=SignMode.MIXED (or EXCITATORY/INHIBITORY).")
         return {"sign_mode": determine_sign_mode(np.asarray(proc.weights.init).astype(np.int32))}
 
+    #: Loihi stores 8 weight bits plus a sign: weights outside are clipped (with a warning)
+    WEIGHT_RANGE = (-256, 255)
+
+    @classmethod
+    def linear_map(cls, proc) -> LinearMap | None:
+        return LinearMap("s_in", "a_out", refused=(
+            f"bit-accurate {type(proc).__name__} never fold: each truncates its weights to num_weight_bits and "
+            "shifts its sum by 2**weight_exp, which do not compose into one weight matrix"))
+
     def prepare_weights(self) -> None:
+        lo, hi = self.WEIGHT_RANGE
+        w = np.asarray(self.weights)
+        if w.size and (w.min() < lo or w.max() > hi):
+            warnings.warn(
+                f"{who(getattr(self.proc_params, '_owner', None), 'weights')} ({type(self).__name__}): weights "
+                f"in [{w.min()}, {w.max()}] exceed Loihi's 8 bits plus sign and are clipped to "
+                f"[{lo}, {hi}] as Lava does (got {short_repr(w)}). Scale them into range and keep "
+                "their magnitude with weight_exp.",
+                PrecisionWarning, stacklevel=2)
         converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
         self.weights[...] = converted
         super().prepare_weights()
@@ -210,6 +261,149 @@ class PyDenseModelBitAcc(BitAccConnectionTypes, AbstractPyDenseModelBitAcc):
 
         return bitacc_spec(self)
 
+
+
+def float_linear_map(model_cls, proc) -> LinearMap:
+    """``a_out = W s_in`` one step later, ``a_buff`` pending: the float connections' linear map."""
+    from neuroproc.proc.passthrough.models import merge_linear_chain
+
+    pending = np.asarray(proc.a_buff._host_value(), dtype=np.float64).reshape(1, -1)
+    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=1, pending=pending)
+
+
+# -- delays (DelayDense here, DelaySparse in neuroproc.proc.sparse.models) ---------------------------
+class AbstractPyDelayModel(AbstractPyDenseModel):
+    """Dense's step with a ring buffer of future inputs: ``a_buff`` is (n_out, max_delay + 1).
+
+    Each step: send column 0; accumulate this step's input into one column per delay (hook
+    ``accumulate`` returns (n_out, max_delay + 1)), scale it (bit-accurate: ``weight_exp``), clear
+    column 0, shift the columns down by one and add. Lava rolls the *flattened* buffer; because
+    column 0 is cleared first, that equals the per-row shift done here.
+    """
+
+    #: the largest delay the model accepts (None: any); checked on the first step, as in Lava
+    max_delay_allowed: int | None = None
+
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): as the connection without delays, with the
+        ``delays`` split like ``weights`` and ``a_buff``'s rows (all its delay columns) kept."""
+        from dataclasses import replace
+
+        spec = super().partition(proc)
+        if spec is None:
+            return None
+        return replace(spec, members=spec.members | {"delays": spec.members["weights"]})
+
+    @classmethod
+    def check_var_value(cls, name: str, value, who: str) -> None:
+        super().check_var_value(name, value, who)
+        if name == "delays":
+            arr = np.asarray(value)
+            if arr.dtype.kind not in "iu" and not _is_integral(value) or (arr.size and arr.min() < 0):
+                raise ValidationError(f"{who}: expected whole numbers >= 0 (got {short_repr(value)}). "
+                                      "Delays count time steps.")
+
+    def prepare_weights(self) -> None:
+        """Weights keep their layout; the delays are checked against ``max_delay_allowed``."""
+        if self.max_delay_allowed is not None and self.delays.size and int(self.delays.max()) > self.max_delay_allowed:
+            raise ValidationError(
+                f"{type(self).__name__}: delays must be in [0, {self.max_delay_allowed}] on Loihi 2 (got "
+                f"{int(self.delays.max())}). Use smaller delays or the float model.")
+
+    def run_spk(self) -> None:
+        if not self.weights_set:
+            self.prepare_weights()
+            self.weights_set = True
+        self.a_out.send(self.a_buff[:, 0])
+        acc = self.scale_accumulation(self.accumulate(self.s_in.recv()))
+        self.a_buff[:, 0] = 0
+        self.a_buff = np.roll(self.a_buff, -1, axis=1)
+        self.a_buff += acc
+
+    def _spikes(self, s_in: np.ndarray) -> np.ndarray:
+        """What Lava multiplies: bool spikes (``num_message_bits = 0``) or the graded values."""
+        return s_in if self.num_message_bits[0] > 0 else s_in.astype(bool)
+
+
+class AbstractPyDelayDenseModel(AbstractPyDelayModel):
+    """DelayDense accumulation in Lava's order: for every delay ``k`` the matrix
+    ``where(delays == k, W, 0) * s`` summed along its rows (numpy's pairwise sum over each row,
+    zeros included, which the kernel reproduces)."""
+
+    @staticmethod
+    def get_delay_wgts_mat(weights: np.ndarray, delays: np.ndarray, max_delay: int) -> np.ndarray:
+        """The weights of delay ``k`` in rows ``k * n_out`` to ``(k + 1) * n_out - 1``, zeros
+        elsewhere, for k = 0..max_delay: shape ((max_delay + 1) n_out, n_in) (Lava's layout)."""
+        return np.vstack([np.where(delays == k, weights, 0) for k in range(max_delay + 1)])
+
+    def accumulate(self, s_in: np.ndarray) -> np.ndarray:
+        s = self._spikes(s_in)
+        cols = self.a_buff.shape[1]
+        stacked = self.get_delay_wgts_mat(self.weights, self.delays, cols - 1)
+        return (stacked * s).sum(axis=1).reshape(cols, self.weights.shape[0]).T
+
+
+class FloatDelayTypes(FloatConnectionTypes):
+    """Float types plus int ``delays``."""
+
+    delays: np.ndarray = LavaPyType(np.ndarray, int)
+
+
+class BitAccDelayTypes(BitAccConnectionTypes):
+    """Bit-accurate types plus 6-bit int32 ``delays``."""
+
+    delays: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=6)
+
+
+@implements(proc=DelayDense, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PyDelayDenseModelFloat(FloatDelayTypes, AbstractPyDelayDenseModel):
+    """Float DelayDense (tag ``floating_pt``): float64 weights and ``a_buff``, int delays."""
+
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        return delay_linear_map(cls, proc)
+
+    def kernel(self):
+        from neuroproc.proc.dense._delay_kernels import delay_dense_spec
+
+        return delay_dense_spec(self, bitacc=False)
+
+
+@implements(proc=DelayDense, protocol=LoihiProtocol)
+@tag("bit_accurate_loihi", "fixed_pt")
+@requires(CPU)
+class PyDelayDenseModelBitAcc(BitAccDelayTypes, AbstractPyDenseModelBitAcc, AbstractPyDelayDenseModel):
+    """Bit-accurate DelayDense (tags ``bit_accurate_loihi``, ``fixed_pt``): Dense's weight
+    conversion on the first step, delays of at most 63 steps (6 bits), int64 sums scaled by
+    ``2**weight_exp`` and added to the int32 ``a_buff`` (wrapping as numpy's int32 does)."""
+
+    max_delay_allowed = 63
+
+    def kernel(self):
+        from neuroproc.proc.dense._delay_kernels import delay_dense_spec
+
+        return delay_dense_spec(self, bitacc=True)
+
+
+def delay_linear_map(model_cls, proc) -> LinearMap:
+    """A delay connection whose synapses all have the same delay ``d`` is ``W s`` ``d + 1`` steps
+    later, with the first ``d + 1`` columns of ``a_buff`` pending."""
+    from neuroproc.proc.passthrough.models import merge_linear_chain
+
+    delays = np.asarray(proc.delays._host_value())
+    buf = np.asarray(proc.a_buff._host_value(), dtype=np.float64)
+    if delays.size == 0 or (delays != delays.flat[0]).any():
+        return LinearMap("s_in", "a_out", refused=(
+            f"{who(proc)} has per-synapse delays that differ: it is not one matrix with one delay"))
+    d = int(delays.flat[0])
+    if d >= buf.shape[1] or buf[:, d + 1:].any():
+        return LinearMap("s_in", "a_out", refused=(
+            f"{who(proc)}: its delay ({d}) or its a_buff reaches beyond max_delay ({buf.shape[1] - 1})"))
+    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
+                     pending=buf[:, :d + 1].T.copy())
 
 
 def _is_integral(value) -> bool:

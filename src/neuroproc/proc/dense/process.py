@@ -12,7 +12,7 @@ from neuroproc.process import AbstractProcess
 from neuroproc.utils.fixed_point import SignMode
 from neuroproc.variable import Var
 
-__all__ = ["Dense"]
+__all__ = ["DelayDense", "Dense", "check_delays", "check_max_delay"]
 
 #: Loihi stores at most 8 weight bits
 MAX_WEIGHT_BITS = 8
@@ -61,6 +61,13 @@ class Dense(AbstractProcess):
     -----
     Vars: ``weights`` (n_out, n_in), ``a_buff`` (n_out,), ``num_message_bits`` (1,).
     Ports: ``s_in`` (n_in,), ``a_out`` (n_out,).
+
+    ``num_message_bits`` is fixed once the network is compiled: the models pick binary or graded
+    arithmetic when they are built, so ``set`` on it then raises ``RuntimeStateError`` (Lava's
+    python model would switch mid-run; its compiled counterpart could not).
+
+    The bit-accurate model clips weights outside Loihi's 8 bits plus sign ([-256, 255]) as Lava
+    does, and says so with a :class:`~neuroproc.exceptions.PrecisionWarning`.
     """
 
     def __init__(self, weights, *, weight_exp: int = 0, num_weight_bits: int = 8,
@@ -76,7 +83,71 @@ class Dense(AbstractProcess):
         self.a_out = OutPort(shape=(n_out,))
         self.weights = Var(shape=w.shape, init=weights)
         self.a_buff = Var(shape=(n_out,), init=0)
-        self.num_message_bits = Var(shape=(1,), init=num_message_bits)
+        # the models choose binary or graded arithmetic (and the compiled kernel) when built
+        self.num_message_bits = Var(shape=(1,), init=num_message_bits, fixed_after_compile=True)
+
+
+class DelayDense(Dense):
+    r"""Dense synapses with a delay per synapse (Lava's ``lava.proc.dense.process.DelayDense``).
+
+    ``a_buff`` is a ring of future inputs, one column per step ahead. Each time step the model
+    sends column 0, receives ``s_in``, clears column 0 and shifts the columns by one (column ``k``
+    becomes ``k - 1``), then adds what arrived, each synapse into the column of its delay:
+
+    .. math::
+
+        a_{out}[t] = a_{buff}[:, 0], \qquad
+        a_{buff}[:, k] \mathrel{+}= \sum_j W_{ij}\,[D_{ij} = k]\, s_j[t]
+
+    so a spike sent at step ``t`` through a synapse of delay ``d`` reaches the next Process at
+    step ``t + 1 + d`` (delay 0 is Dense's one-step delay). Synapses with a delay above
+    ``max_delay`` never arrive, as in Lava.
+
+    Parameters
+    ----------
+    weights : array_like, shape (n_out, n_in)
+        As for :class:`Dense`.
+    delays : int or array_like of int, shape (n_out, n_in)
+        Delay of each synapse in steps (>= 0), or one delay for all.
+    max_delay : int
+        Columns of ``a_buff`` minus one; 0 (the default) takes ``max(delays)``. Set it larger if
+        the delays will be changed to larger values between runs.
+    weight_exp, num_weight_bits, sign_mode, num_message_bits, name
+        As for :class:`Dense`; the bit-accurate model accepts delays up to 63 (6 bits on Loihi 2).
+
+    Notes
+    -----
+    Vars: ``weights`` (n_out, n_in), ``delays`` (n_out, n_in), ``a_buff`` (n_out, max_delay + 1),
+    ``num_message_bits`` (1,). Ports: ``s_in`` (n_in,), ``a_out`` (n_out,).
+    """
+
+    def __init__(self, weights, *, delays, max_delay: int = 0, name: str | None = None, **kwargs):
+        label = f"{name or 'DelayDense'}::{type(self).__name__}"
+        d = check_delays(label, np.shape(weights), delays)
+        max_delay = check_max_delay(label, max_delay, d)
+        super().__init__(weights, name=name, max_delay=max_delay, **kwargs)
+        shape = self.weights.shape
+        self.delays = Var(shape=shape, init=delays)
+        self.a_buff = Var(shape=(shape[0], max_delay + 1), init=0)
+
+
+def check_delays(label: str, shape: tuple[int, ...], delays) -> np.ndarray:
+    """``delays`` as an int array of ``shape`` (an int is broadcast), or a ValidationError."""
+    d = np.asarray(delays)
+    if d.ndim == 0 and d.dtype.kind in "iu":
+        d = np.broadcast_to(d, shape)
+    if d.dtype.kind not in "iu" or d.shape != tuple(shape) or d.size == 0 or d.min() < 0:
+        raise ValidationError(f"{label}.delays: expected ints >= 0 of shape {tuple(shape)} (got "
+                              f"{short_repr(delays)}). Pass an int or an int array of the weights' shape.")
+    return d
+
+
+def check_max_delay(label: str, max_delay, delays: np.ndarray) -> int:
+    """``max_delay``, or ``max(delays)`` for 0, as Lava does."""
+    if isinstance(max_delay, bool) or not isinstance(max_delay, numbers.Integral) or max_delay < 0:
+        raise ValidationError(f"{label}.max_delay: expected an int >= 0 (got {short_repr(max_delay)}). "
+                              "Pass 0 to take the largest delay.")
+    return int(max_delay) if max_delay else int(delays.max())
 
 
 def check_weight_matrix(owner, weights) -> np.ndarray:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuroproc._validation import short_repr
+from neuroproc._validation import check_finite_numbers, short_repr
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.exceptions import ShapeError
+from neuroproc.exceptions import ShapeError, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.ports import OutPort
 from neuroproc.process import AbstractProcess
@@ -63,7 +63,21 @@ class PySendModelFloat(AbstractPySendModel):
 @tag("fixed_pt")
 @requires(CPU)
 class PySendModelFixed(AbstractPySendModel):
-    """int32 data and messages (24-bit precision on hardware)."""
+    """int32 data and messages (24-bit precision on hardware).
+
+    ``data`` must hold whole numbers: 2.7 is refused rather than sent as 2.
+    """
 
     data: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+
+    @classmethod
+    def check_var_value(cls, name: str, value, who: str) -> None:
+        check_finite_numbers(value, who)
+        arr = np.asarray(value)
+        if name == "data" and arr.dtype.kind == "f" and not np.all(arr == np.trunc(arr)):
+            bad = float(arr[arr != np.trunc(arr)].ravel()[0])
+            raise ValidationError(
+                f"{who}: {cls.__name__} sends int32 messages and would truncate {bad!r} (got "
+                f"{short_repr(value)}). Round the data first (np.round(data).astype(int)) or use "
+                "the float model (select_tag='floating_pt').")

@@ -6,11 +6,13 @@ Both share :class:`AbstractPyLifModel`, whose ``run_spk`` receives, calls the ho
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from neuroproc._validation import check_finite_numbers, short_repr
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.exceptions import ValidationError
+from neuroproc.exceptions import PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.lif.process import LIF, is_integral
 from neuroproc.py_ports import PyInPort, PyOutPort
@@ -25,8 +27,6 @@ __all__ = [
     "PyLifModelBitAcc",
     "PyLifModelFloat",
 ]
-
-_INT32 = np.iinfo(np.int32)
 
 
 class AbstractPyLifModel(PyLoihiProcessModel):
@@ -89,6 +89,12 @@ class AbstractPyLifModelFloat(AbstractPyLifModel):
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
         check_finite_numbers(value, who)
+        arr = np.asarray(value)
+        if name in ("du", "dv") and arr.size and (arr.min() < 0 or arr.max() > 1):
+            raise ValidationError(
+                f"{who}: {cls.__name__} needs {name} in [0, 1], the fraction of the state lost per "
+                f"step (got {short_repr(value)}). Use 0 for no decay and 1 for no memory; integer "
+                "decays (0..4095) belong to the bit-accurate model.")
 
     def subthr_dynamics(self, activation_in: np.ndarray) -> None:
         # In-place steps round exactly like Lava's u[:] = u * (1 - du); u[:] += a, and
@@ -144,6 +150,18 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
     bias_mant: np.ndarray = LavaPyType(np.ndarray, np.int16, precision=13)
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int16, precision=3)
 
+    #: (min, max, why) of the values Loihi's registers hold, as Lava's model documents them;
+    #: negative bias_exp (a right shift in Lava's arithmetic) is accepted down to -7. vth above its
+    #: 17-bit register (``VTH_MAX``) is Lava-defined (the neuron can never spike, because
+    #: ``vth << 6`` exceeds the saturated ``v``) and only warned about.
+    VALUE_RANGES = {
+        "u": (-(1 << 23), 1 << 23, "a 24-bit signed state (Lava's wrap may leave +2**23)"),
+        "v": (-(1 << 23), (1 << 23) - 1, "a 24-bit signed state"),
+        "vth": (0, (1 << 25) - 1, "unsigned, and vth << 6 must fit int32"),
+        "bias_mant": (-(1 << 12), (1 << 12) - 1, "a signed 13-bit mantissa"),
+        "bias_exp": (-7, 7, "a 3-bit exponent (Lava shifts right for negative values)"),
+    }
+    VTH_MAX = (1 << 17) - 1
     #: decays are 12-bit fractions of ``DECAY_UNITY``
     DECAY_SHIFT = 12
     DECAY_UNITY = 1 << DECAY_SHIFT
@@ -168,10 +186,18 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
                 f"{who}: {cls.__name__} needs {name} in [0, 4095], a 12-bit fraction of 4096 "
                 f"(got {short_repr(value)}). Map a float decay d with round(d * 4096), e.g. "
                 "neuroproc.utils.fixed_point.scale_decay(d).")
-        if name == "vth" and arr.size and (arr.min() < _INT32.min or arr.max() > _INT32.max):
+        limits = cls.VALUE_RANGES.get(name)
+        if limits is not None and arr.size and (arr.min() < limits[0] or arr.max() > limits[1]):
+            lo, hi, what = limits
             raise ValidationError(
-                f"{who}: vth does not fit int32 and would wrap (got {short_repr(value)}). "
-                "Pass a threshold in [-2**31, 2**31 - 1]; Loihi's is 17 bits (0..131071).")
+                f"{who}: {cls.__name__} needs {name} in [{lo}, {hi}], {what} (got "
+                f"{short_repr(value)}). Scale the parameter into range, or use the float model.")
+        if name == "vth" and arr.size and arr.max() > cls.VTH_MAX:
+            warnings.warn(
+                f"{who}: {cls.__name__} holds vth in 17 bits, [0, {cls.VTH_MAX}] (got "
+                f"{short_repr(value)}): vth << 6 then exceeds the largest v, 2**23 - 1, so the "
+                "neuron never spikes (as in Lava). Use a smaller vth if it should.",
+                PrecisionWarning, stacklevel=2)
 
     @staticmethod
     def _int(x):

@@ -8,6 +8,7 @@ from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.monitor.process import Monitor
 from neuroproc.py_ports import PyInPort, PyRefPort
 from neuroproc.resources import CPU
+from neuroproc.runtime.kernels import Recording
 from neuroproc.sync import LoihiProtocol
 
 __all__ = ["PyMonitorModel"]
@@ -44,6 +45,11 @@ class PyMonitorModel(PyLoihiProcessModel):
         probes = proc_params.get("probes", [])
         self._port_probes = [(p["port"], p["data"], p["num_steps"], p) for p in probes if p["kind"] == "port"]
         self._var_probes = [(p["port"], p["data"], p["num_steps"], p) for p in probes if p["kind"] == "var"]
+
+    def recordings(self) -> list[Recording]:
+        """The recording hook of the compiled backend (see :mod:`neuroproc.runtime.kernels`)."""
+        return [Recording(p["kind"], p["port"], p["data"], p["num_steps"], f"{p['proc_name']}.{p['name']}")
+                for p in self.proc_params.get("probes", [])]
 
     def _row(self, num_steps, probe) -> int:
         row = self.time_step - 1

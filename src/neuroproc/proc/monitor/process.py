@@ -6,6 +6,7 @@ import numpy as np
 from neuroproc._validation import check_int, short_repr, who
 from neuroproc.exceptions import RuntimeStateError, ValidationError
 from neuroproc.ports import InPort, OutPort, RefPort
+from neuroproc.proc.monitor.data import MonitorData
 from neuroproc.process import AbstractProcess
 from neuroproc.variable import Var
 
@@ -18,8 +19,14 @@ class Monitor(AbstractProcess):
     ``probe(var, num_steps)`` reads the Var in the post-management phase of every step, so row
     ``t-1`` holds its value at the end of step ``t`` (after any reset). ``probe(out_port, n)``
     stores the message the port sent in step ``t``. ``get_data()`` returns
-    ``{process name: {var or port name: array(num_steps, *shape)}}`` (float64, as in Lava).
-    One Monitor may probe several targets.
+    ``{process name: {var or port name: array(num_steps, *shape)}}`` (float64, as in Lava), which
+    also accepts the objects as keys: ``data[lif]["v"]``, ``data[lif][lif.v]``, ``data[lif.v]``.
+
+    One Monitor may probe several targets; every probe's data is returned. Because the data is
+    keyed by names, probing the same target twice, or two different Processes with the same
+    name, is refused at ``probe()``. Probes must be added before the network's first run (or
+    ``create_runtime``): a Monitor cannot join a compiled network, and ``probe()`` says so
+    rather than leave the Monitor recording nothing.
     """
 
     def __init__(self, name: str | None = None):
@@ -30,13 +37,15 @@ class Monitor(AbstractProcess):
         """Record ``target`` (a Var or an OutPort) for ``num_steps`` steps."""
         num_steps = check_int(num_steps, f"{who(self)}.probe num_steps", minimum=1)
         if self._runtime is not None:
-            raise RuntimeStateError(f"{who(self)}.probe: the network is already compiled. "
-                                    "Add probes before the first run.")
+            raise RuntimeStateError(f"{who(self)}.probe: this Monitor's network is already compiled "
+                                    f"(got a probe of {short_repr(target)}). Add every probe before "
+                                    "the first run, or build a new network with a new Monitor.")
+        self._check_target(target)
         i = len(self._probes)
         if isinstance(target, Var):
-            port = RefPort(shape=target.shape)
-            setattr(self, f"ref_port_{i}", port)
-            port.connect_var(target)
+            ref = RefPort(shape=target.shape)
+            setattr(self, f"ref_port_{i}", ref)
+            ref.connect_var(target)
             kind, port_name = "var", f"ref_port_{i}"
         elif isinstance(target, OutPort):
             port = InPort(shape=target.shape)
@@ -55,17 +64,50 @@ class Monitor(AbstractProcess):
         self.proc_params.overwrite("probes", [{k: v for k, v in p.items() if k != "target"}
                                               for p in self._probes])
 
+    def _check_target(self, target) -> None:
+        """Refuse a target in a compiled network, or one whose data would shadow another probe."""
+        if not isinstance(target, (Var, OutPort)) or target.process is None:
+            return  # the type checks below name the problem
+        owners = {id(target.process): target.process}
+        if isinstance(target, Var):
+            home = target.resolve().process
+            if home is not None:
+                owners[id(home)] = home
+        for proc in owners.values():
+            if proc._runtime is not None:
+                raise RuntimeStateError(
+                    f"{who(self)}.probe: {target.who} belongs to a network that is already compiled "
+                    f"(run() or create_runtime() was called on it), so {self.name} would record "
+                    "nothing. Create the Monitor and probe before the first run, or build a new "
+                    "network.")
+        for p in self._probes:
+            if p["target"] is target:
+                raise ValidationError(f"{who(self)}.probe: {target.who} is already probed by this "
+                                      f"Monitor (got a second probe with num_steps). One probe "
+                                      "records it; give that one the num_steps you need.")
+            other = p["target"].process
+            if other is not target.process and other.name == target.process.name:
+                raise ValidationError(
+                    f"{who(self)}.probe: {who(target.process)} has the same name as the probed "
+                    f"{who(other)}, and get_data() keys the data by Process name (got "
+                    f"{target.who}). Give the Processes distinct names (name=...) or use a "
+                    "second Monitor.")
+
     def _entry(self, target) -> dict:
         for p in self._probes:
             if p["target"] is target:
                 return p
         raise ValidationError(f"{who(self)}: {short_repr(target)} is not probed by this Monitor.")
 
-    def get_data(self) -> dict:
-        """``{process name: {name: array(num_steps, *shape)}}`` for every probe."""
-        out: dict = {}
+    def get_data(self) -> MonitorData:
+        """``{process name: {name: array(num_steps, *shape)}}`` for every probe.
+
+        The result is a :class:`MonitorData` (a dict) that also accepts the Process, Var and
+        OutPort objects as keys.
+        """
+        out = MonitorData(self)
         for p in self._probes:
-            out.setdefault(p["proc_name"], {})[p["name"]] = getattr(self, p["data"]).get()
+            out.add(p["target"].process, p["name"], getattr(self, p["data"]).get())
         return out
 
     def plot(self, ax, target, *args, **kwargs):

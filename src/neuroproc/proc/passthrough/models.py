@@ -22,6 +22,7 @@ __all__ = [
     "PyLinearChainModelFloat",
     "PyPassthroughModelFixed",
     "PyPassthroughModelFloat",
+    "merge_linear_chain",
 ]
 
 
@@ -86,5 +87,13 @@ class PyLinearChainModelFloat(PyLoihiProcessModel):
 
     def run_spk(self) -> None:
         slot = self.time_step % self.pipeline.shape[0]
-        self.a_out.send(self.pipeline[slot])
-        self.pipeline[slot] = self.weights.dot(self.s_in.recv())
+        self.a_out.send(self.pipeline[slot].reshape(self.a_out.shape))
+        self.pipeline[slot] = self.weights.dot(self.s_in.recv().reshape(-1))
+
+
+def merge_linear_chain(weights, delay: int, pipeline, name: str, in_shape: tuple[int, ...],
+                       out_shape: tuple[int, ...]) -> tuple[LinearChain, type]:
+    """The ``merge`` factory of the standard linear maps (see :mod:`neuroproc.compiler.linear_map`):
+    a float :class:`LinearChain` in place of a folded chain."""
+    proc = LinearChain(weights, delay=delay, pipeline=pipeline, name=name, in_shape=in_shape, out_shape=out_shape)
+    return proc, PyLinearChainModelFloat

@@ -78,28 +78,38 @@ class LinearChain(AbstractProcess):
         Row ``t % delay`` is sent at step ``t`` for ``t <= delay``; zeros by default.
     name : str, optional
         Name of the Process.
+    in_shape, out_shape : tuple of int, optional
+        Shapes of ``s_in`` and ``a_out`` (default ``(n_in,)`` and ``(n_out,)``); the weights act
+        on the flattened messages (a folded chain of Conv keeps its image shapes).
 
     Notes
     -----
-    Vars: ``weights`` (n_out, n_in), ``pipeline`` (delay, n_out). Ports: ``s_in`` (n_in,),
-    ``a_out`` (n_out,).
+    Vars: ``weights`` (n_out, n_in), ``pipeline`` (delay, n_out). Ports: ``s_in`` (in_shape),
+    ``a_out`` (out_shape).
     """
 
-    def __init__(self, weights, delay: int, pipeline=None, name: str | None = None, **kwargs):
+    def __init__(self, weights, delay: int, pipeline=None, name: str | None = None,
+                 in_shape: tuple[int, ...] | None = None, out_shape: tuple[int, ...] | None = None,
+                 **kwargs):
         label = f"{name or 'LinearChain'}::LinearChain"
         w = np.asarray(weights)
         if w.ndim != 2 or 0 in w.shape or w.dtype.kind not in "iuf":
             raise ShapeError(f"{label}.weights: expected a non-empty 2-D matrix of numbers "
                              f"(got {short_repr(weights)}). Pass an array of shape (n_out, n_in).")
         delay = check_int(delay, f"{label}.delay", minimum=1)
-        super().__init__(weights=weights, delay=delay, name=name, **kwargs)
+        super().__init__(weights=weights, delay=delay, name=name, in_shape=in_shape, out_shape=out_shape, **kwargs)
         n_out, n_in = w.shape
         if pipeline is None:
             pipeline = np.zeros((delay, n_out))
         elif np.shape(pipeline) != (delay, n_out):
             raise ValidationError(f"{who(self, 'pipeline')}: expected shape {(delay, n_out)} = (delay, n_out) "
                                   f"(got {np.shape(pipeline)}). Pass one row per step of delay.")
-        self.s_in = InPort(shape=(n_in,))
-        self.a_out = OutPort(shape=(n_out,))
+        in_shape = (n_in,) if in_shape is None else tuple(in_shape)
+        out_shape = (n_out,) if out_shape is None else tuple(out_shape)
+        if int(np.prod(in_shape)) != n_in or int(np.prod(out_shape)) != n_out:
+            raise ShapeError(f"{label}: in_shape {in_shape} and out_shape {out_shape} must hold {n_in} and "
+                             f"{n_out} values, the weights' (n_out, n_in) = {w.shape}. Pass matching shapes.")
+        self.s_in = InPort(shape=in_shape)
+        self.a_out = OutPort(shape=out_shape)
         self.weights = Var(shape=w.shape, init=w)
         self.pipeline = Var(shape=(delay, n_out), init=np.asarray(pipeline))

@@ -19,18 +19,31 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.proc.dense.models import (
+    AbstractPyDelayModel,
     AbstractPyDenseModel,
     AbstractPyDenseModelBitAcc,
     BitAccConnectionTypes,
+    BitAccDelayTypes,
     FloatConnectionTypes,
+    FloatDelayTypes,
+    delay_linear_map,
+    float_linear_map,
 )
-from neuroproc.proc.sparse.process import Sparse, _row_dtype
+from neuroproc.proc.sparse.process import DelaySparse, Sparse, _row_dtype
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 
-__all__ = ["AbstractPySparseModel", "PySparseModelBitAcc", "PySparseModelFloat"]
+__all__ = [
+    "AbstractPyDelaySparseModel",
+    "AbstractPySparseModel",
+    "PyDelaySparseModelBitAcc",
+    "PyDelaySparseModelFloat",
+    "PySparseModelBitAcc",
+    "PySparseModelFloat",
+]
 
 
 class AbstractPySparseModel(AbstractPyDenseModel):
@@ -80,6 +93,12 @@ class AbstractPySparseModel(AbstractPyDenseModel):
                                                    "a_out": rows},
                              cost=np.bincount(rows_all, minlength=n_out).astype(np.float64),
                              align="a_out", delayed=("s_in",), params=params)
+
+    @classmethod
+    def linear_matrix(cls, proc) -> sp.csc_matrix:
+        p = proc.proc_params
+        return sp.csc_matrix((np.asarray(proc.weights._host_value(), dtype=np.float64), p["rows"], p["col_ptr"]),
+                             shape=p["shape"])
 
     def csc(self) -> sp.csc_matrix:
         """A csc_matrix that shares the ``weights`` buffer (rebuilt if the buffer changed)."""
@@ -148,6 +167,10 @@ class PySparseModelFloat(FloatConnectionTypes, AbstractPySparseModel):
     Ignores ``weight_exp``, ``num_weight_bits`` and ``sign_mode``.
     """
 
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        return float_linear_map(cls, proc)
+
     def kernel(self):
         from neuroproc.proc.sparse._kernels import float_spec
 
@@ -178,3 +201,70 @@ class PySparseModelBitAcc(BitAccConnectionTypes, AbstractPySparseModel,
 
     def _from_float_sum(self, acc: np.ndarray) -> np.ndarray:
         return acc.astype(np.int64)
+
+
+class AbstractPyDelaySparseModel(AbstractPyDelayModel, AbstractPySparseModel):
+    """DelaySparse accumulation: per output and delay, the stored synapses of the active inputs
+    added one after the other in increasing input order from 0 -- the order of Lava's
+    ``csr_matrix.dot`` on its per-delay blocks -- in float64 (float model) or in the weights'
+    int32 with wrap-around (bit-accurate: scipy sums int32 matrices in int32)."""
+
+    @staticmethod
+    def get_delay_wgts_mat(weights, delays, max_delay: int) -> sp.csr_matrix:
+        """Lava's layout of the weights by delay (see ``AbstractPyDelayDenseModel``) for sparse
+        ``weights`` and ``delays`` (a stored synapse without a stored delay has delay 0)."""
+        w = sp.csr_matrix(weights)
+        d = sp.csr_matrix(w.shape, dtype=np.int64) + sp.csr_matrix(delays)
+        coo = w.tocoo()
+        dk = np.asarray(d[coo.row, coo.col]).ravel() if coo.nnz else np.zeros(0, np.int64)
+        blocks = [sp.csr_matrix((coo.data * (dk == k), (coo.row, coo.col)), shape=w.shape)
+                  for k in range(max_delay + 1)]
+        out = sp.vstack(blocks, format="csr")
+        out.eliminate_zeros()
+        return out
+
+    def accumulate(self, s_in: np.ndarray) -> np.ndarray:
+        s = self._spikes(s_in)
+        cols = self.a_buff.shape[1]
+        acc = np.zeros((self.shape[0], cols), dtype=np.result_type(self.weights.dtype, s.dtype))
+        active = np.flatnonzero(s)
+        starts = self.col_ptr[active]
+        counts = self.col_ptr[active + 1] - starts
+        pos = np.arange(int(counts.sum())) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        inputs = np.repeat(active, counts)
+        keep = self.delays[pos] < cols  # delays beyond max_delay never arrive, as in Lava
+        pos, inputs = pos[keep], inputs[keep]
+        np.add.at(acc, (self.rows[pos], self.delays[pos]), (self.weights[pos] * s[inputs]).astype(acc.dtype))
+        return acc
+
+
+@implements(proc=DelaySparse, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PyDelaySparseModelFloat(FloatDelayTypes, AbstractPyDelaySparseModel):
+    """Float DelaySparse (tag ``floating_pt``): float64 weights and ``a_buff``, int delays."""
+
+    @classmethod
+    def graded_linear_map(cls, proc) -> LinearMap | None:
+        return delay_linear_map(cls, proc)
+
+    def kernel(self):
+        from neuroproc.proc.dense._delay_kernels import delay_sparse_spec
+
+        return delay_sparse_spec(self, bitacc=False)
+
+
+@implements(proc=DelaySparse, protocol=LoihiProtocol)
+@tag("bit_accurate_loihi", "fixed_pt")
+@requires(CPU)
+class PyDelaySparseModelBitAcc(BitAccDelayTypes, AbstractPyDenseModelBitAcc, AbstractPyDelaySparseModel):
+    """Bit-accurate DelaySparse (tags ``bit_accurate_loihi``, ``fixed_pt``): Dense's weight
+    conversion of the stored values, delays of at most 63 steps, int32 sums that wrap, scaled
+    by ``2**weight_exp``."""
+
+    max_delay_allowed = 63
+
+    def kernel(self):
+        from neuroproc.proc.dense._delay_kernels import delay_sparse_spec
+
+        return delay_sparse_spec(self, bitacc=True)

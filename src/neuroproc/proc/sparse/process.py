@@ -7,13 +7,13 @@ import scipy.sparse as sp
 from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import ShapeError, ValidationError
 from neuroproc.ports import InPort, OutPort
-from neuroproc.proc.dense.process import check_connection_params
+from neuroproc.proc.dense.process import check_connection_params, check_delays, check_max_delay
 from neuroproc.process import AbstractProcess
 from neuroproc.proc.sparse.rows import RowBlocks
 from neuroproc.utils.fixed_point import SignMode
 from neuroproc.variable import Var
 
-__all__ = ["Sparse"]
+__all__ = ["DelaySparse", "Sparse"]
 
 
 class Sparse(AbstractProcess):
@@ -77,7 +77,8 @@ class Sparse(AbstractProcess):
         self.weights = Var(shape=(csc.nnz,), init=0)
         self.weights.init = csc.data  # our own copy already (made by _canonical_csc): not a second one
         self.a_buff = Var(shape=(n_out,), init=0)
-        self.num_message_bits = Var(shape=(1,), init=num_message_bits)
+        # the models choose binary or graded arithmetic (and the compiled kernel) when built
+        self.num_message_bits = Var(shape=(1,), init=num_message_bits, fixed_after_compile=True)
 
     def _init_by_rows(self, blocks: RowBlocks, weight_exp, num_weight_bits, sign_mode, num_message_bits) -> None:
         """No matrix here: ``row_blocks`` in ``proc_params`` makes each rank's rows at compile time
@@ -104,6 +105,65 @@ class Sparse(AbstractProcess):
         """The current weights (``weights.get()`` in the fixed structure) as a ``csr_matrix``."""
         p = self.proc_params
         csc = sp.csc_matrix((self.weights.get(), p["rows"].astype(np.int64), p["col_ptr"].copy()),
+                            shape=p["shape"])
+        return csc.tocsr()
+
+
+class DelaySparse(Sparse):
+    r"""Sparse synapses with a delay per synapse (Lava's ``lava.proc.sparse.process.DelaySparse``).
+
+    Behaves like :class:`~neuroproc.proc.dense.process.DelayDense` (a spike through a synapse of
+    delay ``d`` arrives ``1 + d`` steps later; ``a_buff`` is (n_out, max_delay + 1)) with the
+    storage of :class:`Sparse`: only the stored entries of ``weights`` are synapses.
+
+    Parameters
+    ----------
+    weights : scipy.sparse matrix or ndarray, shape (n_out, n_in)
+        As for :class:`Sparse`.
+    delays : int, ndarray or scipy.sparse matrix, shape (n_out, n_in)
+        The delay of each synapse (>= 0); entries of a sparse matrix that it does not store are
+        0, entries where ``weights`` stores nothing are ignored.
+    max_delay : int
+        As for ``DelayDense``: 0 takes the largest value in ``delays``.
+    weight_exp, num_weight_bits, sign_mode, num_message_bits, name
+        As for :class:`Sparse`.
+
+    Notes
+    -----
+    Vars: ``weights`` and ``delays`` hold the values of the stored synapses (shape ``(nnz,)``, CSC
+    order, see :class:`Sparse`); :meth:`delays_csr` returns the delays as a ``csr_matrix``.
+    ``a_buff`` (n_out, max_delay + 1), ``num_message_bits`` (1,). Ports: ``s_in`` (n_in,),
+    ``a_out`` (n_out,).
+    """
+
+    def __init__(self, weights, *, delays, max_delay: int = 0, name: str | None = None, **kwargs):
+        label = f"{name or 'DelaySparse'}::{type(self).__name__}"
+        shape = tuple(weights.shape) if sp.issparse(weights) else np.shape(weights)
+        if sp.issparse(delays):
+            if tuple(delays.shape) != shape:
+                raise ValidationError(f"{label}.delays: expected shape {shape} (got {delays.shape}). "
+                                      "Pass delays of the weights' shape.")
+            full = delays.tocsr()
+            top = int(full.max()) if full.nnz else 0
+            if full.nnz and full.min() < 0:
+                check_delays(label, shape, np.array(-1))
+        else:
+            full = check_delays(label, shape, delays)
+            top = int(full.max())
+        max_delay = check_max_delay(label, max_delay, np.array([top]))
+        super().__init__(weights, name=name, max_delay=max_delay, **kwargs)
+        p = self.proc_params
+        cols = np.repeat(np.arange(shape[1]), np.diff(p["col_ptr"]))
+        rows = p["rows"].astype(np.int64)
+        stored = np.asarray(full[rows, cols]).ravel() if sp.issparse(full) else full[rows, cols]
+        self.delays = Var(shape=(len(rows),), init=0)
+        self.delays.init = np.ascontiguousarray(stored, dtype=np.int64)
+        self.a_buff = Var(shape=(shape[0], max_delay + 1), init=0)
+
+    def delays_csr(self) -> sp.csr_matrix:
+        """The current delays (``delays.get()`` in the fixed structure) as a ``csr_matrix``."""
+        p = self.proc_params
+        csc = sp.csc_matrix((self.delays.get(), p["rows"].astype(np.int64), p["col_ptr"].copy()),
                             shape=p["shape"])
         return csc.tocsr()
 

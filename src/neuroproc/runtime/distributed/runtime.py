@@ -50,7 +50,19 @@ class DistributedRuntime:
         self.backend = inner.backend
         self.gather = gather
         self.procs = list(flat.selection.procs)
+        #: the Runtime interface the Processes use: this rank's executable, config and state
+        self.exe = inner.exe
+        self.run_cfg = getattr(inner, "run_cfg", None)
+        self.requested_backend = getattr(inner, "requested_backend", inner.backend.name)
+        self._error: BaseException | None = None
         self._stopped = False
+        self.end_reason = "stop() was called"
+
+    @property
+    def label(self) -> str:
+        names = [who(p) for p in self.procs[:3]]
+        more = f" and {len(self.procs) - 3} more" if len(self.procs) > 3 else ""
+        return f"distributed network of {', '.join(names)}{more}"
 
     @classmethod
     def create(cls, proc, run_cfg, backend=None) -> DistributedRuntime:
@@ -63,6 +75,11 @@ class DistributedRuntime:
             raise ValidationError(f"run_cfg.gather must be 'all' or 'root' (got {gather!r}).")
         flat: Any = flatten(fold(select(collect(proc), run_cfg)))
         for p in flat.selection.procs:
+            ended = getattr(p, "_ended", None)
+            if ended is not None:
+                raise RuntimeStateError(
+                    f"{who(p)} belongs to a {ended.label} that was stopped; a stopped network cannot "
+                    "run again (got run() after stop()). Build a new network (new Processes).")
             if p._runtime is not None and not p._runtime._stopped:
                 raise RuntimeStateError(
                     f"{who(p)} already belongs to a running network. Call stop() on it first.")
@@ -70,7 +87,7 @@ class DistributedRuntime:
         layout = partition(flat, comm.Get_size(), getattr(run_cfg, "partition", None))
         local = localize(flat, layout, comm, run_cfg)
         name = backend if backend is not None else getattr(run_cfg, "backend", "auto")
-        inner: Any = Runtime(local.exe, make_backend(local.exe, name))
+        inner: Any = Runtime(local.exe, make_backend(local.exe, name), run_cfg=run_cfg, requested_backend=name)
         for p in inner.procs:
             p._runtime = inner
         rt = cls(flat, layout, local, comm, inner, gather)
@@ -123,6 +140,18 @@ class DistributedRuntime:
     def wait(self) -> None:
         """Runs are blocking: nothing to wait for."""
 
+    def _raise_pending(self) -> None:
+        """Runs are blocking: their errors were raised by ``run``."""
+
+    def _detach(self) -> None:
+        """A stopped network's Processes answer get() from their own side and refuse run()."""
+        if not self._stopped:
+            return
+        for p in self.procs:
+            if p._runtime is self:
+                p._runtime = None
+                p._ended = self
+
     def pause(self) -> None:
         raise RuntimeStateError("distributed runtime: pause() is not possible: runs are blocking "
                                 "RunSteps, which end at the same step on every rank.")
@@ -140,9 +169,7 @@ class DistributedRuntime:
         for ex in self.local.exchangers:
             ex.close()
         self._stopped = True
-        for p in self.procs:
-            if p._runtime is self:
-                p._runtime = None
+        self._detach()
 
     # -- Var access (collective) -----------------------------------------------------------------------
     def _home(self, var):

@@ -1,0 +1,91 @@
+"""The linear-map hook: how a model tells the fold stage "I am ``a_out = W s_in``, ``delay`` steps later".
+
+A model class may define a classmethod ``linear_map(proc)``. The fold stage
+(:mod:`neuroproc.compiler.fold`, ``RunConfig(fold='linear')``) calls it for every selected leaf
+and merges chains of leaves that answer with a :class:`LinearMap`, joined directly or through
+folded identities, into one Process with the product of their matrices and the sum of their
+delays. The answer is one of:
+
+``None``
+    The process is not a linear map (a neuron, a source): it is not a candidate at all.
+:class:`LinearMap` with ``refused`` set
+    The process connects ``in_port`` to ``out_port`` linearly, but its present configuration
+    does not compose with others, and ``refused`` says why (binary spikes, fixed-point weights,
+    per-synapse delays that differ). The fold report lists its chain as refused with this reason.
+:class:`LinearMap`
+    The process sends ``matrix @ s.ravel()`` of what ``in_port`` received ``delay`` steps
+    earlier, on ``out_port``, in float64, for graded input values; its first ``delay`` messages
+    are the rows of ``pending``. ``merge`` builds the Process that replaces a merged chain
+    (the head's ``merge`` is used): the fold stage instantiates only what a declaring model
+    names, never a class of its own choosing. The merged Process has an in-port named as the
+    head's ``in_port`` and an out-port named as the tail's ``out_port``.
+
+The Dense, Sparse, DelayDense, DelaySparse and Conv models declare it; any user model can.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["LinearMap", "MergeFactory", "chain_product", "chain_pipeline"]
+
+#: ``merge(weights, delay, pipeline, name, in_shape, out_shape) -> (process, model class)``
+MergeFactory = Callable[..., tuple]
+
+
+@dataclass(frozen=True)
+class LinearMap:
+    """What a linear connection declares (see the module docstring)."""
+
+    in_port: str
+    out_port: str
+    #: (n_out, n_in) over the flattened ports: an ndarray or a scipy.sparse matrix
+    matrix: Any = None
+    #: the builder of the merged chain's Process and its model class
+    merge: MergeFactory | None = None
+    #: steps from input to output (a Dense: 1)
+    delay: int = 1
+    #: (delay, n_out): what is sent in the first ``delay`` steps; zeros when None
+    pending: np.ndarray | None = None
+    #: non-empty: linear, but not to be merged, for this reason
+    refused: str = ""
+
+
+def _dense(m) -> np.ndarray:
+    return m.toarray().astype(np.float64) if sp.issparse(m) else np.asarray(m, dtype=np.float64)
+
+
+def chain_product(maps: list[LinearMap]) -> np.ndarray:
+    """``W_k @ ... @ W_1`` in float64, multiplied from the input side."""
+    weights = _dense(maps[0].matrix)
+    for m in maps[1:]:
+        weights = _dense(m.matrix) @ weights
+    return weights
+
+
+def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
+    """What the chain sends in its first ``sum(delay)`` steps: each map's pending messages carried
+    through the rest of the chain as the maps themselves would (``W.dot(v)``, map after map)."""
+    total = sum(m.delay for m in maps)
+    n_out = maps[-1].matrix.shape[0]
+
+    def pending(m: LinearMap, step: int) -> np.ndarray:
+        if m.pending is None:
+            return np.zeros(m.matrix.shape[0])
+        return np.asarray(m.pending[step - 1], dtype=np.float64)
+
+    def out(i: int, step: int) -> np.ndarray:
+        """What map ``i`` sends at ``step`` (<= total), from pending values only."""
+        m = maps[i]
+        if step <= m.delay:
+            return pending(m, step)
+        return _dense(m.matrix).dot(out(i - 1, step - m.delay))
+
+    rows = np.zeros((total, n_out))
+    for step in range(1, total + 1):
+        rows[step % total] = out(len(maps) - 1, step)
+    return rows
