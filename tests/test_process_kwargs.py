@@ -65,3 +65,10 @@ def test_what_is_taken_by_a_var_or_an_attribute_counts_as_used():
         Child(ofset=1.0)
     with pytest.raises(ValidationError, match=r"^Declared_\d+::Declared: unknown keyword 'gian'"):
         Declared(gian=2.0)
+
+
+def test_other_keywords_stay_parameters_for_models_and_run_configs():
+    src = io.source.RingBuffer(data=np.zeros((1, 2)), precision="float")
+    assert src.proc_params["precision"] == "float"
+    lif = LIF(shape=(1,), u0=0.0, threshold_hint=3)  # nothing like a LIF keyword: kept
+    assert lif.proc_params["threshold_hint"] == 3

@@ -16,9 +16,11 @@ Encodings (chosen per array, the smallest that round-trips):
 ``int``
     integral values that fit a narrower integer type: stored as that type;
 ``planes``
-    the bytes of the (possibly narrowed) array, each row XOR-ed with the row before it
-    (consecutive time steps share sign, exponent and high bits), split into byte planes and
-    compressed with LZMA.
+    the bytes of the (possibly narrowed) array, each row replaced by its difference from a
+    prediction -- XOR with the row before it (``pred: xor``; consecutive time steps share sign,
+    exponent and high bits), or the residual of a linear extrapolation ``2 x[t-1] - x[t-2]``
+    (``pred: lin``; XOR of float bits, wrapping subtraction of integers) -- then split into
+    byte planes and compressed with LZMA.
 
 A packed file is an ordinary ``np.savez_compressed`` archive holding the encoded arrays under
 their original keys plus ``__pack__``: a JSON header with the format version and, per key, its
@@ -72,20 +74,46 @@ def _narrowest_int(a: np.ndarray) -> np.dtype | None:
     return None
 
 
-def _planes_encode(a: np.ndarray) -> np.ndarray:
-    u = np.ascontiguousarray(a).view(f"<u{a.dtype.itemsize}").reshape(a.shape[0], -1)
-    x = u.copy()
-    x[1:] ^= u[:-1]
+def _rows(a: np.ndarray) -> np.ndarray:
+    """``a`` as unsigned integers of its width, one row per index of the first axis."""
+    return np.ascontiguousarray(a).view(f"<u{a.dtype.itemsize}").reshape(a.shape[0], -1)
+
+
+def _linear_prediction(prev1: np.ndarray, prev2: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``2 * prev1 - prev2`` as unsigned bits of ``dtype``: float arithmetic for floats (exact
+    IEEE operations, so encoder and decoder agree), wrapping integer arithmetic otherwise."""
+    if dtype.kind == "f":
+        with np.errstate(all="ignore"):
+            p = 2 * prev1.view(dtype) - prev2.view(dtype)
+        return p.view(prev1.dtype)
+    return 2 * prev1 - prev2  # unsigned: wraps exactly like two's complement
+
+
+def _planes_encode(a: np.ndarray, pred: str) -> np.ndarray:
+    u = _rows(a)
+    if pred == "xor":  # each row XOR-ed with the row before it
+        x = u.copy()
+        x[1:] ^= u[:-1]
+    else:  # "lin": the residual of a linear extrapolation from the two rows before
+        p = np.zeros_like(u)
+        p[1:2] = u[:1]
+        p[2:] = _linear_prediction(u[1:-1], u[:-2], a.dtype)
+        x = u ^ p if a.dtype.kind == "f" else u - p
     planes = x.view(np.uint8).reshape(-1, a.dtype.itemsize).T.copy()
     return np.frombuffer(lzma.compress(planes.tobytes(), preset=9), dtype=np.uint8)
 
 
-def _planes_decode(payload: np.ndarray, dtype: np.dtype, shape: tuple[int, ...]) -> np.ndarray:
+def _planes_decode(payload: np.ndarray, dtype: np.dtype, shape: tuple[int, ...],
+                   pred: str) -> np.ndarray:
     size = dtype.itemsize
     planes = np.frombuffer(lzma.decompress(payload.tobytes()), dtype=np.uint8)
     x = planes.reshape(size, -1).T.copy().view(f"<u{size}").reshape(shape[0], -1)
-    # row i was XOR-ed with row i-1: a running XOR down the rows restores them
-    return np.bitwise_xor.accumulate(x, axis=0).view(dtype).reshape(shape)
+    if pred == "xor":  # row i was XOR-ed with row i-1: a running XOR down the rows restores them
+        return np.bitwise_xor.accumulate(x, axis=0).view(dtype).reshape(shape)
+    for i in range(1, x.shape[0]):  # each prediction needs the two rows restored before it
+        p = x[0] if i == 1 else _linear_prediction(x[i - 1], x[i - 2], dtype)
+        x[i] = x[i] ^ p if dtype.kind == "f" else x[i] + p
+    return x.view(dtype).reshape(shape)
 
 
 def _candidates(a: np.ndarray) -> list[tuple[dict, np.ndarray]]:
@@ -101,9 +129,10 @@ def _candidates(a: np.ndarray) -> list[tuple[dict, np.ndarray]]:
     if narrow is not None and narrow.itemsize <= a.dtype.itemsize:
         base = a.astype(narrow.newbyteorder("<"))
         out.append(({**meta, "enc": "int", "as": base.dtype.str}, base))
-    if a.ndim >= 1 and a.shape[0] > 1:
-        entry = {**meta, "enc": "planes", "as": base.dtype.str}
-        out.append((entry, _planes_encode(base)))
+    if a.ndim >= 1 and a.shape[0] > 1 and base.dtype.kind in "iuf":
+        for pred in ("xor", "lin"):
+            entry = {**meta, "enc": "planes", "as": base.dtype.str, "pred": pred}
+            out.append((entry, _planes_encode(base, pred)))
     return out
 
 
@@ -119,7 +148,8 @@ def decode(entry: dict, stored: np.ndarray) -> np.ndarray:
     if enc == "int":
         return stored.astype(dtype).reshape(shape)
     if enc == "planes":
-        return _planes_decode(stored, np.dtype(entry["as"]), shape).astype(dtype)
+        return _planes_decode(stored, np.dtype(entry["as"]), shape,
+                              entry.get("pred", "xor")).astype(dtype)
     raise ValueError(f"pack_reference: unknown encoding {enc!r} in a packed file. "
                      f"Update tools/pack_reference.py or re-pack the data.")
 

@@ -15,7 +15,7 @@ to the numpy loop, the numba loops and later to neuroproc's compiled backend:
 ``info``       dict: where the numbers come from (seed, p, weights, source, ...)
 
 The dynamics are those of Lava 0.10's float ``LIF <-> Dense`` loop (see
-``../shared/reference/README.md``): at step ``t`` every neuron receives ``a = W @ s(t-1)``
+``reference/LAVA_README.md``): at step ``t`` every neuron receives ``a = W @ s(t-1)``
 (``s(0) = 0``), then ``u = u*(1-du) + a``, ``v = v*(1-dv) + u + bias``, ``s = v > vth``,
 ``v[s] = 0``.
 
@@ -52,9 +52,19 @@ CUBA_PARAMS = dict(du=0.2, dv=0.05, vth=1.0, bias=0.075, w_exc=0.019, w_inh=-0.0
 
 
 def reference_dir() -> Path:
-    """``$NEUROPROC_REFERENCE_DIR`` if set, else ``<repo>/../shared/reference`` (may not exist)."""
+    """``$NEUROPROC_REFERENCE_DIR`` if set, else the repository's packed copy ``<repo>/reference``."""
     env = os.environ.get("NEUROPROC_REFERENCE_DIR")
-    return Path(env) if env else _REPO.parent / "shared" / "reference"
+    return Path(env) if env else _REPO / "reference"
+
+
+def _load_reference(path: Path) -> dict:
+    """The arrays of a reference file, packed (``reference/``) or raw Lava npz alike."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pack_reference", _REPO / "tools" / "pack_reference.py")
+    codec = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(codec)
+    return codec.load_npz(path)
 
 
 def _lif_arrays(n: int, du: float, dv: float, vth: float, bias: float) -> dict:
@@ -135,13 +145,12 @@ def ei_network(state: str = "critical", use_reference: bool = True) -> dict:
     path = reference_dir() / f"ei_lif_float_{state}.npz"
     n, n_exc = 400, 320
     if use_reference and path.is_file():
-        with np.load(path, allow_pickle=False) as z:
-            W = np.ascontiguousarray(z["weights"], dtype=np.float64)
-            du, dv, vth, bias = (float(z[k]) for k in ("du_exc", "dv_exc", "vth_exc",
-                                                        "bias_mant_exc"))
-            for k in ("du", "dv", "vth", "bias_mant"):
-                if float(z[f"{k}_exc"]) != float(z[f"{k}_inh"]):  # pragma: no cover
-                    raise ValueError(f"{path}: {k} differs between E and I; not supported here")
+        z = _load_reference(path)
+        W = np.ascontiguousarray(z["weights"], dtype=np.float64)
+        du, dv, vth, bias = (float(z[k]) for k in ("du_exc", "dv_exc", "vth_exc", "bias_mant_exc"))
+        for k in ("du", "dv", "vth", "bias_mant"):
+            if float(z[f"{k}_exc"]) != float(z[f"{k}_inh"]):  # pragma: no cover
+                raise ValueError(f"{path}: {k} differs between E and I; not supported here")
         source, where = "reference", str(path)
     else:
         W = _generate_ei_weights(state)

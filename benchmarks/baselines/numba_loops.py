@@ -5,7 +5,7 @@ event-driven: they keep the indices of the neurons that spiked in the previous s
 accumulate the synaptic input ``a`` by adding the *outgoing* weights of just those neurons (a row
 of the pre-major weights ``W.T``: dense C-contiguous, or CSR of ``W.T``), then update the LIF
 neurons and collect the new spike indices. The arithmetic is Lava 0.10's float models (see
-``../shared/reference/README.md`` and :mod:`numpy_loops`).
+``reference/LAVA_README.md`` and :mod:`numpy_loops`).
 
 Summation order, and why the results are exact
 ----------------------------------------------

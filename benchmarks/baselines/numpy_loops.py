@@ -1,6 +1,6 @@
 """The plain numpy loop of Lava 0.10's float ``LIF <-> Dense`` network, one step at a time.
 
-Exactly the README equations (``../shared/reference/README.md``), in Lava's order:
+Exactly the README equations (``reference/LAVA_README.md``), in Lava's order:
 
 * dense ``W``: ``a = W[:, s].sum(axis=1)`` -- literally Lava's ``PyDenseModelFloat``. Note what
   numpy computes here: the boolean-indexed block ``W[:, s]`` comes out **Fortran-ordered**

@@ -1,10 +1,12 @@
 """AbstractProcess: what a component is (its Vars and Ports), and the run/pause/stop facade."""
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import itertools
 import logging
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -147,12 +149,13 @@ class AbstractProcess:
     Keyword arguments become ``proc_params`` for the models; ``name`` names the Process (a
     unique default is given). Assign Vars and Ports as attributes after ``super().__init__``.
 
-    A keyword that nothing takes is refused when the constructor returns, with a suggestion
-    (``LIF(vth_=2.0)``: "Did you mean 'vth'?"), instead of being stored and never used. Taken
-    are: the named parameters of every ``__init__`` of the class and its bases, ``name``,
-    ``log_config``, and any attribute (Var, Port, or plain) the constructor assigned under that
-    name. A class whose ``__init__`` takes only ``**kwargs`` reads them itself, as Lava's
-    tutorials do; its keywords are not checked.
+    A keyword that looks like a misspelling of one the Process takes is refused when the
+    constructor returns, with a suggestion (``LIF(vth_=2.0)``: "Did you mean 'vth'?"), instead
+    of being stored and never used. Taken are: the named parameters of every ``__init__`` of the
+    class and its bases, ``name``, ``log_config``, and any attribute (Var, Port, or plain) the
+    constructor assigned under that name. Other keywords stay ``proc_params`` for models and
+    RunConfigs to read, as in Lava. A class whose ``__init__`` takes only ``**kwargs`` reads
+    them itself, as Lava's tutorials do; its keywords are not checked.
     """
 
     def __init_subclass__(cls, **kwargs):
@@ -416,10 +419,18 @@ def _checking_kwargs(init: Callable) -> Callable:
     return __init__
 
 
-@functools.lru_cache(maxsize=None)
+_DECLARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _declared_kwargs(cls: type) -> frozenset[str] | None:
     """Named parameters of every ``__init__`` from ``cls`` up to AbstractProcess; None when one of
-    them takes only ``**kwargs`` (it reads its keywords itself)."""
+    them takes only ``**kwargs`` (it reads its keywords itself). Cached per class."""
+    if cls not in _DECLARED:
+        _DECLARED[cls] = _find_declared_kwargs(cls)
+    return _DECLARED[cls]
+
+
+def _find_declared_kwargs(cls: type) -> frozenset[str] | None:
     known = set(_COMMON_KWARGS)
     for klass in cls.__mro__:
         if klass is AbstractProcess or not issubclass(klass, AbstractProcess):
@@ -439,11 +450,23 @@ def _check_kwargs(proc: AbstractProcess, kwargs: dict) -> None:
     known = _declared_kwargs(type(proc))
     if known is None:
         return
+    names = sorted(known | set(proc.vars.member_names))
     for key, value in kwargs.items():
-        if key in known or key in proc.__dict__:
+        if key in known or key in proc.__dict__ or not _looks_like_one_of(key, names):
             continue
-        names = sorted(known | set(proc.vars.member_names))
         raise ValidationError(
             f"{who(proc)}: unknown keyword {key!r}, which would be stored and never used (got "
             f"{key}={short_repr(value)}).{suggest(key, names, n=2)} {type(proc).__name__} takes: "
             f"{', '.join(names)}.")
+
+
+def _looks_like_one_of(key: str, names: list[str]) -> bool:
+    """A misspelling of a declared keyword: same letters in another case, a prefix of one (or
+    one of them a prefix of it), or a close match. Other keywords are parameters for models or
+    RunConfigs, which Lava allows."""
+    low = key.lower()
+    for name in (n.lower() for n in names):
+        short, long_ = sorted((low, name), key=len)
+        if low == name or (len(short) >= 3 and long_.startswith(short)):
+            return True
+    return bool(difflib.get_close_matches(low, [n.lower() for n in names], n=1, cutoff=0.75))

@@ -211,4 +211,7 @@ def count_traffic(target, run_cfg=None) -> TrafficMeter:
         raise RuntimeStateError(f"count_traffic: {who(target)} has no runtime yet (got run_cfg=None). "
                                 "Pass run_cfg so one is built, or call create_runtime(run_cfg) first.")
     # counting needs the python backend; 'auto' would fuse kernel-only networks into one loop
+    rt = target.runtime
+    if rt is not None:  # an existing runtime is counted as it is (TrafficMeter checks its backend)
+        return TrafficMeter(rt)
     return TrafficMeter(target.create_runtime(run_cfg, backend="python"))

@@ -180,3 +180,54 @@ def test_a_running_network_is_refused_until_paused(tmp_path):
         lif.stop()
     header = json.loads((tmp_path / "run.pickle").read_bytes().split(b"\n")[1])
     assert header["time_step"] == steps > 0 and header["processes"] == ["alone::LIF"]
+
+
+_CONTINUE_HIER = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from neuroproc import RunSteps
+    from neuroproc.utils.serialization import load
+
+    (wrap, mon), _ = load(sys.argv[1])
+    assert wrap.runtime.time_step == int(sys.argv[3])
+    wrap.run(RunSteps(int(sys.argv[4])))
+    np.savez(sys.argv[2], value=mon.get_data()[wrap.value], now=wrap.procs.relay.value.get())
+    wrap.stop()
+""")
+
+
+def test_a_hierarchical_network_continues_with_its_children(tmp_path):
+    from neuroproc import Loihi1SimCfg
+    from tests.nets import Counter, Wrapper
+
+    def build_hier():
+        wrap, src = Wrapper(shape=(2,), add=0.5, name="wrap"), Counter(shape=(2,), scale=1.5)
+        src.s_out.connect(wrap.a_in)
+        mon = Monitor()
+        mon.probe(wrap.value, N + M)
+        return wrap, mon
+
+    run_cfg = Loihi1SimCfg(select_tag="hier", select_sub_proc_model=True)
+    wrap, mon = build_hier()
+    wrap.run(RunSteps(N + M), run_cfg)
+    expected = mon.get_data()[wrap.value]
+    wrap.stop()
+    wrap, mon = build_hier()
+    wrap.run(RunSteps(N), run_cfg)
+    save([wrap, mon], tmp_path / "hier")
+    wrap.stop()
+    proc = subprocess.run([sys.executable, "-c", _CONTINUE_HIER, str(tmp_path / "hier.pickle"),
+                           str(tmp_path / "out.npz"), str(N), str(M)], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with np.load(tmp_path / "out.npz") as got:
+        np.testing.assert_array_equal(got["value"], expected)
+        np.testing.assert_array_equal(got["now"], expected[-1])
+    assert np.unique(expected[:, 0]).size == N + M  # the value changes every step
+
+
+def test_something_that_cannot_be_pickled_is_named(tmp_path):
+    lif = LIF(shape=(1,), name="l", callback=lambda x: x)  # a parameter for a custom model
+    with pytest.raises(ValidationError, match=r"^save: the network around l::LIF holds something "
+                                              r"that cannot be stored.*picklable"):
+        save(lif, tmp_path / "l")

@@ -48,7 +48,9 @@ def check_same_config(rt, run_cfg, backend, where: str) -> None:
     if run_cfg is not None and run_cfg is not rt.run_cfg and rt.run_cfg is not None:
         diffs = _differences(rt.run_cfg, run_cfg)
     wanted = backend if backend is not None else getattr(run_cfg, "backend", None)
-    if wanted is not None and wanted not in (rt.requested_backend, rt.backend.name):
+    # 'auto' leaves the choice to neuroproc, so it fits whatever backend the network runs on
+    # (e.g. the python backend a traffic meter asked for)
+    if wanted not in (None, "auto", rt.requested_backend, rt.backend.name):
         diffs.append(f"backend={wanted!r} (running on {rt.backend.name!r})")
     if diffs:
         raise RuntimeStateError(

@@ -7,9 +7,7 @@ bit-identically to a run that was never interrupted (same time step, Var values,
 RingBuffer contents, models, and each model's own state such as the bit-accurate Dense's
 converted-weights flag).
 
-File format (version 1)
------------------------
-One file, three parts::
+**File format, version 1.** One file, three parts::
 
     NEUROPROC-NETWORK\\n                 magic line
     {"format": ..., "version": 1, ...}\\n   JSON header: format version, neuroproc/python/numpy
@@ -109,7 +107,14 @@ def save(processes: AbstractProcess | list[AbstractProcess], filename: str | os.
               "backend": None if run is None else run["backend"],
               "processes": [who(p) for p in network]}
     buf = io.BytesIO()
-    _Pickler(buf).dump(payload)
+    try:
+        _Pickler(buf).dump(payload)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise ValidationError(f"save: the network around {who(network[0])} holds something that "
+                              f"cannot be stored (got {type(exc).__name__}: {exc}). Processes, "
+                              "their parameters and their models' attributes must be picklable: "
+                              "classes and functions defined at module level, arrays, "
+                              "numbers.") from exc
     with open(_with_extension(filename), "wb") as f:
         f.write(_MAGIC)
         f.write(json.dumps(header).encode() + b"\n")
@@ -165,9 +170,13 @@ class _Pickler(pickle.Pickler):
     """Pickles a Process graph: Vars with their current values, no runtime."""
 
     def persistent_id(self, obj: Any) -> str | None:
+        from neuroproc.model import AbstractProcessModel
         from neuroproc.runtime.runtime import Runtime
 
-        return "runtime" if isinstance(obj, Runtime) else None
+        if isinstance(obj, Runtime):
+            return "runtime"
+        # the model instance a run left on its Process (``proc.model``) belongs to that run
+        return "model" if isinstance(obj, AbstractProcessModel) else None
 
     def reducer_override(self, obj: Any) -> Any:
         if not isinstance(obj, Var):
@@ -255,8 +264,8 @@ def _read_header(path: Path, line: bytes) -> dict:
 
 class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> Any:
-        if pid == "runtime":
-            return None  # the runtime is rebuilt by _restore
+        if pid in ("runtime", "model"):
+            return None  # the runtime and its models are rebuilt by _restore
         raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
