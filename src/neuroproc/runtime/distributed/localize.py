@@ -112,7 +112,11 @@ def _clone(proc, layout, rank: int):
             shape = port.shape if m is None else local_shape(port.shape, m[0], m[1], m[2])
             setattr(clone, port.name, _new(cls, shape))
     for port in proc.var_ports:
-        setattr(clone, port.name, VarPort(getattr(clone, port.var.name)))
+        var = getattr(clone, port.var.name)
+        shape, var.shape = var.shape, tuple(max(n, 1) for n in var.shape)  # ports insist on positive sizes
+        vport = VarPort(var)
+        var.shape = vport.shape = shape
+        setattr(clone, port.name, vport)
     return clone
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -85,9 +86,10 @@ class DistributedRuntime:
                     f"{who(p)} already belongs to a running network. Call stop() on it first.")
         comm = _mpi.comm()
         layout = partition(flat, comm.Get_size(), getattr(run_cfg, "partition", None))
-        local = localize(flat, layout, comm, run_cfg)
         name = backend if backend is not None else getattr(run_cfg, "backend", "auto")
-        inner: Any = Runtime(local.exe, make_backend(local.exe, name), run_cfg=run_cfg, requested_backend=name)
+        with _abort_others(comm, "compiling"):  # a rank that fails alone would leave the others waiting
+            local = localize(flat, layout, comm, run_cfg)
+            inner: Any = Runtime(local.exe, make_backend(local.exe, name), run_cfg=run_cfg, requested_backend=name)
         for p in inner.procs:
             p._runtime = inner
         rt = cls(flat, layout, local, comm, inner, gather)
@@ -127,15 +129,8 @@ class DistributedRuntime:
             raise RuntimeStateError(
                 f"distributed runtime: run() needs a blocking RunSteps (got {condition!r}): every "
                 "rank must stop at the same step. Use RunSteps(n) and run again to continue.")
-        try:
+        with _abort_others(self.comm, "run()"):
             self.inner.start(condition)
-        except BaseException:
-            if self.ranks > 1:
-                sys.stderr.write(f"neuroproc rank {self.rank}/{self.ranks}: error in run(), "
-                                 f"aborting every rank:\n{traceback.format_exc()}")
-                sys.stderr.flush()
-                self.comm.Abort(1)
-            raise
 
     def wait(self) -> None:
         """Runs are blocking: nothing to wait for."""
@@ -233,3 +228,17 @@ class DistributedRuntime:
         part, cuts = split
         a, b = int(cuts[self.rank]), int(cuts[self.rank + 1])
         self.inner.set_var(local, take(np.broadcast_to(arr, home.shape), part, a, b))
+
+
+@contextmanager
+def _abort_others(comm, what: str):
+    """An error on one of several ranks aborts them all (after printing it with the rank)."""
+    try:
+        yield
+    except BaseException:
+        if comm.Get_size() > 1:
+            sys.stderr.write(f"neuroproc rank {comm.Get_rank()}/{comm.Get_size()}: error in {what}, "
+                             f"aborting every rank:\n{traceback.format_exc()}")
+            sys.stderr.flush()
+            comm.Abort(1)
+        raise
