@@ -154,7 +154,13 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
             self.prepare_weights()
             self.weights_set = True
         self.a_out.send(self.a_buff)
-        self.a_buff = self.scale_accumulation(self.accumulate(self.s_in.recv()))
+        s_in = self.s_in.recv()
+        self.a_buff = self.scale_accumulation(self.accumulate(s_in))
+        self.spikes_received(s_in)
+
+    def spikes_received(self, s_in: np.ndarray) -> None:
+        """Hook: called with this step's input after the accumulation (plastic connections
+        update their traces here); nothing by default."""
 
 
 @implements(proc=Dense, protocol=LoihiProtocol)
@@ -226,6 +232,11 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
             "shifts its sum by 2**weight_exp, which do not compose into one weight matrix"))
 
     def prepare_weights(self) -> None:
+        self.weights[...] = self.convert_weights()
+        super().prepare_weights()
+
+    def convert_weights(self) -> np.ndarray:
+        """Hook: the weights the synapses hold, from the initial ones (once, on the first step)."""
         lo, hi = self.WEIGHT_RANGE
         w = np.asarray(self.weights)
         if w.size and (w.min() < lo or w.max() > hi):
@@ -234,10 +245,9 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
                 f"in [{w.min()}, {w.max()}] exceed Loihi's 8 bits plus sign and are clipped to "
                 f"[{lo}, {hi}] as Lava does (got {short_repr(w)}). Scale them into range and keep "
                 "their magnitude with weight_exp.",
-                PrecisionWarning, stacklevel=2)
+                PrecisionWarning, stacklevel=3)
         converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
-        self.weights[...] = converted
-        super().prepare_weights()
+        return converted
 
     def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
         if self.weight_exp > 0:
@@ -409,3 +419,11 @@ def delay_linear_map(model_cls, proc) -> LinearMap:
 def _is_integral(value) -> bool:
     arr = np.asarray(value)
     return arr.dtype.kind in "iub" or bool(np.all(arr == np.trunc(arr)))
+
+
+from neuroproc.proc.dense.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningDenseModelBitApproximate,
+    PyLearningDenseModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningDenseModelBitApproximate", "PyLearningDenseModelFloat"])
