@@ -14,8 +14,8 @@ python or the compiled backend. This object stands in for that Runtime on the us
 * ``partition`` maps each leaf Process's name to the ``(start, stop)`` range of its units held
   here (possibly empty), or None for a Process that is not split (it runs whole on every rank).
 
-An error inside a run on one rank would leave the others waiting in a collective, so it aborts
-the whole job (``MPI_Abort``) after printing the error with its rank.
+An error while compiling or running on one of several ranks would leave the others waiting in a
+collective, so it aborts the whole job (``MPI_Abort``) after printing the error with its rank.
 """
 from __future__ import annotations
 
