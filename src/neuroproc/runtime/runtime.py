@@ -67,7 +67,12 @@ class Runtime:
     def create(cls, proc, run_cfg, backend=None) -> Runtime:
         from neuroproc.compiler import compile_network
         from neuroproc.runtime.backends import make_backend
+        from neuroproc.runtime.distributed import wanted
 
+        if wanted():  # started by an MPI launcher on several ranks: partition the network
+            from neuroproc.runtime.distributed.runtime import DistributedRuntime
+
+            return DistributedRuntime.create(proc, run_cfg, backend)  # type: ignore[return-value]
         exe = compile_network(proc, run_cfg)
         for p in exe.flat.selection.procs:
             ended = getattr(p, "_ended", None)

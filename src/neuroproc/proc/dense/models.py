@@ -15,13 +15,13 @@ import numpy as np
 from neuroproc._validation import check_finite_numbers, short_repr, who
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.exceptions import PrecisionWarning, ValidationError
+from neuroproc.exceptions import CompilationError, PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.dense.process import MAX_MESSAGE_BITS, DelayDense, Dense
 from neuroproc.py_ports import PyInPort, PyOutPort
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
-from neuroproc.utils.fixed_point import loihi_weights
+from neuroproc.utils.fixed_point import determine_sign_mode, loihi_weights
 
 __all__ = [
     "AbstractPyDelayDenseModel",
@@ -80,6 +80,30 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
                 raise ValidationError(
                     f"{who}: expected an int in [0, {MAX_MESSAGE_BITS}] (got {short_repr(value)}). "
                     "Use 0 for binary spikes or the payload width of graded spikes.")
+
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): the outputs (rows of ``weights``) split into
+        ranges aligned with the population ``a_out`` feeds; each rank keeps its rows whole, so
+        every output adds its inputs in the original order. Cost per row: its synapses.
+
+        A float Dense with graded spikes is not split (None: it runs whole on every rank): its
+        ``W @ s`` is BLAS's, whose summation order depends on the number of rows."""
+        from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
+
+        graded = np.asarray(proc.num_message_bits.init).reshape(-1)[0] > 0
+        if graded and np.dtype(cls.lava_py_types()["weights"].d_type).kind == "f":
+            return None
+        n_out, n_in = proc.weights.shape
+        rows = Part(0, 1)
+        fixed = cls.split_params(proc)
+        return PartitionSpec(units=n_out, members={"weights": rows, "a_buff": rows, "a_out": rows},
+                             cost=float(n_in), align="a_out", delayed=("s_in",), params=lambda start, stop: dict(fixed))
+
+    @classmethod
+    def split_params(cls, proc) -> dict:
+        """``proc_params`` every rank's part must use, decided from the whole connection (none)."""
+        return {}
 
     @classmethod
     def linear_map(cls, proc) -> LinearMap | None:
@@ -189,6 +213,19 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
         self.num_weight_bits = int(params.get("num_weight_bits", 8))
         self.sign_mode = params.get("sign_mode")
 
+    @classmethod
+    def split_params(cls, proc) -> dict:
+        """The sign mode the whole weight matrix decides (a rank's rows alone might decide
+        another, and so clip differently)."""
+        if proc.proc_params.get("sign_mode") is not None:
+            return {}
+        if proc.proc_params.get("row_blocks") is not None:
+            raise CompilationError(
+                f"{proc.who}: {cls.__name__} built from RowBlocks needs an explicit sign_mode under "
+                "the distributed runtime (got None: the whole matrix would have to be made on every "
+                "rank to decide it). Pass sign_mode=SignMode.MIXED (or EXCITATORY/INHIBITORY).")
+        return {"sign_mode": determine_sign_mode(np.asarray(proc.weights.init).astype(np.int32))}
+
     #: Loihi stores 8 weight bits plus a sign: weights outside are clipped (with a warning)
     WEIGHT_RANGE = (-256, 255)
 
@@ -262,6 +299,17 @@ class AbstractPyDelayModel(AbstractPyDenseModel):
 
     #: the largest delay the model accepts (None: any); checked on the first step, as in Lava
     max_delay_allowed: int | None = None
+
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): as the connection without delays, with the
+        ``delays`` split like ``weights`` and ``a_buff``'s rows (all its delay columns) kept."""
+        from dataclasses import replace
+
+        spec = super().partition(proc)
+        if spec is None:
+            return None
+        return replace(spec, members=spec.members | {"delays": spec.members["weights"]})
 
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:

@@ -35,6 +35,14 @@ class RingBuffer(AbstractProcess):
 class AbstractPyReceiveModel(PyLoihiProcessModel):
     """Shared behaviour; subclasses fix the types."""
 
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): a rank stores the part of ``a_in`` it receives
+        from a split sender (``data`` follows ``a_in``), gathered when read."""
+        from neuroproc.runtime.distributed.hooks import FollowSpec
+
+        return FollowSpec({"a_in": {"data": 0}})
+
     def kernel(self):
         from neuroproc.proc.io._kernels import sink_spec
 

@@ -60,6 +60,23 @@ class AbstractPyLifModel(PyLoihiProcessModel):
         """Neurons that spiked restart from ``v = 0``; ``u`` keeps its value."""
         self.v[spike_vector] = 0
 
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): neurons are independent, so the population
+        splits into ranges of neurons; Vars with one value per neuron and both ports follow,
+        shared parameters (shape ``(1,)``) are replicated."""
+        from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
+
+        shape = tuple(proc.proc_params["shape"])
+        part = Part(0, len(shape))
+        types = cls.lava_py_types()
+        # a shared parameter of a one-neuron population looks per-neuron: scalar types stay whole
+        split = [v for v in proc.vars if tuple(v.shape) == shape
+                 and (shape != (1,) or types[v.name].cls is np.ndarray)]
+        members = {m.name: part for m in (*split, proc.a_in, proc.s_out)}
+        return PartitionSpec(units=int(np.prod(shape)), members=members,
+                             params=lambda start, stop: {"shape": (stop - start,)})
+
     def run_spk(self) -> None:
         self.subthr_dynamics(self.a_in.recv())
         spikes = self.spiking_activation()

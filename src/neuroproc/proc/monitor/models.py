@@ -32,6 +32,14 @@ class PyMonitorModel(PyLoihiProcessModel):
                 return lpt
         return cls.lava_py_types().get(name)
 
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): each probe follows what it records; a rank
+        records its own part, gathered when the data is read."""
+        from neuroproc.runtime.distributed.hooks import FollowSpec
+
+        return FollowSpec({p["port"]: {p["data"]: 1} for p in proc.proc_params.get("probes", [])})
+
     def __init__(self, proc_params):
         super().__init__(proc_params)
         probes = proc_params.get("probes", [])

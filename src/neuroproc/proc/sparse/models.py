@@ -32,7 +32,7 @@ from neuroproc.proc.dense.models import (
     delay_linear_map,
     float_linear_map,
 )
-from neuroproc.proc.sparse.process import DelaySparse, Sparse
+from neuroproc.proc.sparse.process import DelaySparse, Sparse, _row_dtype
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 
@@ -61,6 +61,38 @@ class AbstractPySparseModel(AbstractPyDenseModel):
         self.rows = p["rows"]
         self.col_ptr = p["col_ptr"]
         self._csc = None
+
+    @classmethod
+    def partition(cls, proc):
+        """Partition hook (distributed runtime): rows (outputs) split as for Dense; a rank keeps the
+        stored values of its rows, in their CSC order (by input, then by output), and a local
+        structure (``rows`` shifted to the range, ``col_ptr`` counted over the kept values)."""
+        from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
+
+        p = proc.proc_params
+        fixed = cls.split_params(proc)
+        if p.get("row_blocks") is not None:
+            return _by_rows(p["row_blocks"], fixed)
+        n_out, n_in = p["shape"]
+        rows_all, col_ptr = p["rows"], p["col_ptr"]
+
+        def keep(start, stop):
+            return (rows_all >= start) & (rows_all < stop)
+
+        def positions(start, stop):
+            return np.flatnonzero(keep(start, stop))
+
+        def params(start, stop):
+            kept = keep(start, stop)
+            ptr = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])[col_ptr]
+            return {"shape": (stop - start, n_in), "rows": (rows_all[kept] - start).astype(rows_all.dtype),
+                    "col_ptr": ptr.astype(np.int64), **fixed}
+
+        rows = Part(0, 1)
+        return PartitionSpec(units=n_out, members={"weights": Part(0, 1, positions), "a_buff": rows,
+                                                   "a_out": rows},
+                             cost=np.bincount(rows_all, minlength=n_out).astype(np.float64),
+                             align="a_out", delayed=("s_in",), params=params)
 
     @classmethod
     def linear_matrix(cls, proc) -> sp.csc_matrix:
@@ -97,6 +129,33 @@ class AbstractPySparseModel(AbstractPyDenseModel):
 
     def _from_float_sum(self, acc: np.ndarray) -> np.ndarray:
         return acc
+
+
+def _by_rows(blocks, fixed: dict):
+    """Partition of a Sparse built from RowBlocks: each rank makes its own rows, in CSC order."""
+    from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
+
+    n_out, n_in = blocks.shape
+    made: dict = {}
+
+    def local(start, stop):
+        if (start, stop) not in made:
+            made.clear()  # one range per rank: keep one block
+            made[(start, stop)] = blocks.csc(start, stop)
+        return made[(start, stop)]
+
+    def params(start, stop):
+        csc = local(start, stop)
+        return {"shape": (stop - start, n_in), "rows": csc.indices.astype(_row_dtype(n_out)),
+                "col_ptr": csc.indptr.astype(np.int64), "row_blocks": None, **fixed}
+
+    def positions(start, stop):
+        return blocks.csc_positions(start, stop, local(start, stop))
+
+    rows = Part(0, 1)
+    return PartitionSpec(units=n_out, members={"weights": Part(0, 1, positions), "a_buff": rows, "a_out": rows},
+                         cost=blocks.row_counts().astype(np.float64), align="a_out", delayed=("s_in",), params=params,
+                         inits=lambda start, stop: {"weights": local(start, stop).data})
 
 
 @implements(proc=Sparse, protocol=LoihiProtocol)

@@ -9,6 +9,7 @@ from neuroproc.exceptions import ShapeError, ValidationError
 from neuroproc.ports import InPort, OutPort
 from neuroproc.proc.dense.process import check_connection_params, check_delays, check_max_delay
 from neuroproc.process import AbstractProcess
+from neuroproc.proc.sparse.rows import RowBlocks
 from neuroproc.utils.fixed_point import SignMode
 from neuroproc.variable import Var
 
@@ -25,10 +26,12 @@ class Sparse(AbstractProcess):
 
     Parameters
     ----------
-    weights : scipy.sparse matrix or ndarray, shape (n_out, n_in)
+    weights : scipy.sparse matrix, ndarray or RowBlocks, shape (n_out, n_in)
         Copied into canonical compressed-column (CSC) form: duplicates summed, row indices
         sorted within each column. The sparsity structure is fixed at construction; explicit
-        zeros are kept as synapses.
+        zeros are kept as synapses. A :class:`~neuroproc.proc.sparse.rows.RowBlocks` is built
+        whole in a single process; under the distributed runtime each rank builds only the rows
+        it owns (``weights.get()`` gives the values once a runtime exists).
     weight_exp, num_weight_bits, sign_mode, num_message_bits, name
         As for ``Dense``.
 
@@ -51,7 +54,17 @@ class Sparse(AbstractProcess):
                  name: str | None = None, **kwargs):
         super().__init__(weight_exp=weight_exp, num_weight_bits=num_weight_bits,
                          sign_mode=sign_mode, num_message_bits=num_message_bits, name=name, **kwargs)
-        csc = _canonical_csc(self, weights)
+        if isinstance(weights, RowBlocks):
+            from neuroproc.runtime.distributed import wanted
+
+            if wanted():  # each rank builds its own rows when the network is partitioned
+                self._init_by_rows(weights, weight_exp, num_weight_bits, sign_mode, num_message_bits)
+                return
+            csc = weights.tocsc()  # canonical already: no second copy
+            if csc.nnz == 0:
+                csc = _canonical_csc(self, csc)
+        else:
+            csc = _canonical_csc(self, weights)
         check_connection_params(self, weight_exp, num_weight_bits, sign_mode, num_message_bits)
         self.proc_params.overwrite("sign_mode", None if sign_mode is None else SignMode(int(sign_mode)))
         n_out, n_in = csc.shape
@@ -66,6 +79,22 @@ class Sparse(AbstractProcess):
         self.a_buff = Var(shape=(n_out,), init=0)
         # the models choose binary or graded arithmetic (and the compiled kernel) when built
         self.num_message_bits = Var(shape=(1,), init=num_message_bits, fixed_after_compile=True)
+
+    def _init_by_rows(self, blocks: RowBlocks, weight_exp, num_weight_bits, sign_mode, num_message_bits) -> None:
+        """No matrix here: ``row_blocks`` in ``proc_params`` makes each rank's rows at compile time
+        (the partition hook of the models); ``rows``/``col_ptr`` are None until then."""
+        check_connection_params(self, weight_exp, num_weight_bits, sign_mode, num_message_bits)
+        self.proc_params.overwrite("sign_mode", None if sign_mode is None else SignMode(int(sign_mode)))
+        n_out, n_in = blocks.shape
+        self.proc_params["shape"] = blocks.shape
+        self.proc_params["rows"] = None
+        self.proc_params["col_ptr"] = None
+        self.proc_params["row_blocks"] = blocks
+        self.s_in = InPort(shape=(n_in,))
+        self.a_out = OutPort(shape=(n_out,))
+        self.weights = Var(shape=(blocks.nnz,), init=0)
+        self.a_buff = Var(shape=(n_out,), init=0)
+        self.num_message_bits = Var(shape=(1,), init=num_message_bits)
 
     @property
     def shape(self) -> tuple[int, int]:
