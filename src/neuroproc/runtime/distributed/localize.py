@@ -134,7 +134,7 @@ def localize(flat, layout, comm, run_cfg) -> LocalNetwork:
         sel.models[id(proc)] = model_cls
         proc._model_class = model_cls
 
-    slices: dict[tuple, object] = {}
+    slices: dict[tuple, Slice] = {}
     exchangers: list = []
     after: dict[int, list] = {}  # helpers are listed right after the (last) leaf they read from
     edges: list = []
