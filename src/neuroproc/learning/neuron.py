@@ -13,24 +13,26 @@ import numpy as np
 from neuroproc.model import LavaPyType
 from neuroproc.py_ports import PyInPort, PyOutPort
 
-__all__ = ["LearningNeuronModel", "LearningNeuronModelFixed", "LearningNeuronModelFloat"]
+__all__ = ["LearningNeuronModel", "LearningNeuronModelFixed", "LearningNeuronModelFloat", "LearningNeuronSends"]
 
 
 class LearningNeuronModel:
     """Keeps ``proc_params['learning_rule']`` and ``['shape']`` as ``_learning_rule``, ``_shape``;
-    after the neuron's step sends its spikes on ``s_out_bap`` and ``y1..y3`` on ``s_out_y1..y3``
-    (Lava's models send nothing there, so a Lava network that connects them cannot run; here
-    ``s_out_bap`` feeds a two-factor rule directly)."""
+    ``s_out_buff`` (the last spikes, which the LIF step keeps) starts at zeros."""
 
     def __init__(self, proc_params=None) -> None:
         super().__init__(proc_params)
         self._shape = self.proc_params["shape"]
         self._learning_rule = self.proc_params.get("learning_rule")
-        self.s_out_buff = None
+        self.s_out_buff = np.zeros(self._shape, bool)
 
-    def spiking_activation(self):
-        self.s_out_buff = super().spiking_activation()
-        return self.s_out_buff
+
+
+class LearningNeuronSends:
+    """After the neuron's step, send its spikes on ``s_out_bap`` and ``y1..y3`` on
+    ``s_out_y1..y3`` (used by the LearningLIF models; Lava's send nothing there, so a Lava network
+    that connects them cannot run -- here ``s_out_bap`` feeds a two-factor rule directly, and a
+    subclass that fills ``y1..y3`` before the step feeds a three-factor rule)."""
 
     def run_spk(self) -> None:
         super().run_spk()
