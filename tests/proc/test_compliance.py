@@ -17,6 +17,7 @@ from neuroproc.proc.sparse.process import DelaySparse, LearningSparse, Sparse
 from neuroproc.proc.spiker.process import Spiker
 from neuroproc.registry import registered_models
 from neuroproc.utils.testing import check_process_model
+from tests.proc.neuron_factories import NEURON_FACTORIES
 
 
 def _monitor():
@@ -50,6 +51,7 @@ FACTORIES = {
     Spiker: lambda: Spiker(shape=(2, 3), period=3, payload=7),
     LinearChain: lambda: LinearChain(np.array([[2.0, -4.0], [6.0, 0.0], [0.0, 8.0]]), delay=2),
 }
+FACTORIES.update(NEURON_FACTORIES)
 
 
 def standard_models() -> list[tuple[type, type]]:

@@ -170,13 +170,16 @@ class _Pickler(pickle.Pickler):
     """Pickles a Process graph: Vars with their current values, no runtime."""
 
     def persistent_id(self, obj: Any) -> str | None:
-        from neuroproc.model import AbstractProcessModel
+        from neuroproc.model import AbstractProcessModel, AbstractSubProcessModel
         from neuroproc.runtime.runtime import Runtime
 
         if isinstance(obj, Runtime):
             return "runtime"
-        # the model instance a run left on its Process (``proc.model``) belongs to that run
-        return "model" if isinstance(obj, AbstractProcessModel) else None
+        # the leaf model instance a run left on its Process (``proc.model``) belongs to that run;
+        # a sub-process model is kept: it holds the children the saved network was built from
+        if isinstance(obj, AbstractProcessModel) and not isinstance(obj, AbstractSubProcessModel):
+            return "model"
+        return None
 
     def reducer_override(self, obj: Any) -> Any:
         if not isinstance(obj, Var):

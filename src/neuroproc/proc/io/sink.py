@@ -13,7 +13,8 @@ from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 from neuroproc.variable import Var
 
-__all__ = ["PyReceiveModelFixed", "PyReceiveModelFloat", "RingBuffer"]
+__all__ = ["AbstractPyRead", "PyReadFixed", "PyReadFloat", "PyReceiveModelFixed", "PyReceiveModelFloat", "Read",
+           "RingBuffer"]
 
 
 class RingBuffer(AbstractProcess):
@@ -62,3 +63,7 @@ class PyReceiveModelFixed(AbstractPyReceiveModel):
 
     data: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+
+
+# Lava keeps its Var reader beside the sink RingBuffer (lava.proc.io.sink.Read).
+from neuroproc.proc.io.read import AbstractPyRead, PyReadFixed, PyReadFloat, Read  # noqa: E402
