@@ -15,7 +15,7 @@ import numpy as np
 from neuroproc.model import LavaPyType
 from neuroproc.py_ports import PyInPort, PyOutPort
 
-__all__ = ["LearningNeuronModel", "LearningNeuronModelFixed", "LearningNeuronModelFloat"]
+__all__ = ["LearningNeuronModel", "LearningNeuronModelFixed", "LearningNeuronModelFloat", "LearningNeuronSends"]
 
 
 if TYPE_CHECKING:  # the mixin always sits before a Python LIF model in the bases
@@ -26,9 +26,7 @@ else:
 
 class LearningNeuronModel(_NeuronBase):
     """Keeps ``proc_params['learning_rule']`` and ``['shape']`` as ``_learning_rule``, ``_shape``;
-    after the neuron's step sends its spikes on ``s_out_bap`` and ``y1..y3`` on ``s_out_y1..y3``
-    (Lava's models send nothing there, so a Lava network that connects them cannot run; here
-    ``s_out_bap`` feeds a two-factor rule directly)."""
+    ``s_out_buff`` (the last spikes, which the LIF step keeps) starts at zeros."""
 
     # declared (with their types) by the subclasses
     s_out_bap: Any
@@ -43,11 +41,14 @@ class LearningNeuronModel(_NeuronBase):
         super().__init__(proc_params)
         self._shape = self.proc_params["shape"]
         self._learning_rule = self.proc_params.get("learning_rule")
-        self.s_out_buff: np.ndarray | None = None
+        self.s_out_buff: np.ndarray = np.zeros(self._shape, bool)
 
-    def spiking_activation(self):
-        self.s_out_buff = super().spiking_activation()
-        return self.s_out_buff
+
+class LearningNeuronSends(LearningNeuronModel):
+    """After the neuron's step, send its spikes on ``s_out_bap`` and ``y1..y3`` on
+    ``s_out_y1..y3`` (used by the LearningLIF models; Lava's send nothing there, so a Lava network
+    that connects them cannot run -- here ``s_out_bap`` feeds a two-factor rule directly, and a
+    subclass that fills ``y1..y3`` before the step feeds a three-factor rule)."""
 
     def run_spk(self) -> None:
         super().run_spk()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from neuroproc.decorators import implements, requires, tag
-from neuroproc.learning.neuron import LearningNeuronModelFixed, LearningNeuronModelFloat
+from neuroproc.learning.neuron import LearningNeuronModelFixed, LearningNeuronModelFloat, LearningNeuronSends
 from neuroproc.proc.lif.learning_process import LearningLIF
 from neuroproc.proc.lif.models import PyLifModelBitAcc, PyLifModelFloat
 from neuroproc.resources import CPU
@@ -15,7 +15,7 @@ __all__ = ["PyLearningLIFModelFixed", "PyLearningLifModelFloat"]
 @implements(proc=LearningLIF, protocol=LoihiProtocol)
 @tag("floating_pt")
 @requires(CPU)
-class PyLearningLifModelFloat(LearningNeuronModelFloat, PyLifModelFloat):
+class PyLearningLifModelFloat(LearningNeuronSends, LearningNeuronModelFloat, PyLifModelFloat):
     """Float LearningLIF: the float LIF step; runs on the python backend."""
 
     def kernel(self):
@@ -25,7 +25,7 @@ class PyLearningLifModelFloat(LearningNeuronModelFloat, PyLifModelFloat):
 @implements(proc=LearningLIF, protocol=LoihiProtocol)
 @tag("bit_accurate_loihi", "fixed_pt")
 @requires(CPU)
-class PyLearningLIFModelFixed(LearningNeuronModelFixed, PyLifModelBitAcc):
+class PyLearningLIFModelFixed(LearningNeuronSends, LearningNeuronModelFixed, PyLifModelBitAcc):
     """Bit-accurate LearningLIF: the bit-accurate LIF step; runs on the python backend."""
 
     def kernel(self):

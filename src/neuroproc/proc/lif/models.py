@@ -79,7 +79,8 @@ class AbstractPyLifModel(PyLoihiProcessModel):
 
     def run_spk(self) -> None:
         self.subthr_dynamics(self.a_in.recv())
-        spikes = self.spiking_activation()
+        # kept as s_out_buff, as Lava's LIF models do (plastic-neuron subclasses read it)
+        self.s_out_buff = spikes = self.spiking_activation()
         self.reset_voltage(spikes)
         self.s_out.send(spikes)
 
