@@ -294,8 +294,11 @@ class AbstractProcess:
             entry.proc._model = entry.model
         return exe
 
-    def create_runtime(self, run_cfg=None, backend=None):
+    def create_runtime(self, run_cfg=None, backend=None, executable=None):
         """Compile and set up the runtime without running a step (``get``/``set`` then work).
+
+        ``executable`` (from :meth:`compile`) is accepted for Lava's signature; the network is
+        compiled again from ``run_cfg``, which gives the same Executable.
 
         Later calls return the same runtime; a ``run_cfg`` or ``backend`` other than the one the
         network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose

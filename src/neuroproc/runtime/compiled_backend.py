@@ -13,6 +13,11 @@ non-zero entries), made once per out-port per step and shared; and an early send
 an attribute (Dense's ``a_out <- a_buff``) becomes that attribute, read before the sender's step
 overwrites it (see :mod:`neuroproc.runtime.kernels`).
 
+The host-block hook: a model with an int attribute ``host_every`` (k) exchanges with the host
+program between fused blocks of at most k steps; the backend calls its ``host_before(t, count)``
+before and ``host_after(t, count)`` after each block of ``count`` steps following step ``t`` (a model
+fills or drains a block array there that its kernel reads or writes).
+
 Where a network cannot be fused (a model without kernel, an async model, a virtual-port
 transform, a loop without an early send) ``plan_compiled`` raises :class:`Unsupported` with the
 reason; ``make_backend`` then falls back to the python backend and says so.
@@ -281,9 +286,15 @@ class CompiledBackend:
         limit, culprit = self._monitor_limit(start)
         todo = num_steps if limit is None else min(num_steps, max(limit, 0))
         t = start
+        hosts = [e.model for e in self.plan.order if getattr(e.model, "host_every", None)]
+        block = min([_CHUNK] + [int(m.host_every) for m in hosts])
         while todo > 0 and not should_pause():
-            chunk = min(_CHUNK, todo)
-            t = self.fused(t, chunk, *args)
+            chunk = min(block, todo)
+            for m in hosts:
+                m.host_before(t, chunk)
+            t0, t = t, self.fused(t, chunk, *args)
+            for m in hosts:
+                m.host_after(t0, chunk)
             todo -= chunk
         for e in self.exe.entries:
             e.model.time_step = t
