@@ -19,12 +19,15 @@ def injector_step(t, host_block, host_base, out):
 
 
 @njit(cache=True)
-def extractor_step(t, host_block, host_base, a_in):
-    """Store what ``in_port`` received in row ``t - 1 - base``, drained to the host afterwards."""
+def extractor_step(t, host_block, host_base, a_in, out):
+    """Store what ``in_port`` received in row ``t - 1 - base`` (drained to the host after the
+    block) and pass it on to ``out_port``."""
     row = host_block[t - 1 - host_base[0]].reshape(-1)
     flat_in = a_in.reshape(-1)
+    flat_out = out.reshape(-1)
     for i in range(flat_in.size):
         row[i] = flat_in[i]
+        flat_out[i] = flat_in[i]
 
 
 def injector_spec() -> KernelSpec:
@@ -34,4 +37,4 @@ def injector_spec() -> KernelSpec:
 
 def extractor_spec() -> KernelSpec:
     return KernelSpec(step=extractor_step, arrays=("host_block", "host_base"), in_ports=("in_port",),
-                      label="extractor")
+                      out_ports=("out_port",), label="extractor")

@@ -67,8 +67,8 @@ class Extractor(_HostReceiver):
         Seconds a blocking wait may last before it raises (default: no limit; a wait that no
         other thread can end raises at once).
 
-    Ports: ``in_port``; ``out_port`` is the host end of the channel (Lava's external pipe), read
-    by :meth:`receive`, not for connecting.
+    Ports: ``in_port``; ``out_port`` (Lava's external pipe, read by :meth:`receive`) also sends
+    each step what ``in_port`` received, should it be connected.
     """
 
     def __init__(self, shape: tuple[int, ...], buffer_size: int = 50,
@@ -111,7 +111,9 @@ class PyLoihiExtractorModel(HostBlockModel, PyLoihiProcessModel):
         self._setup_block(self.proc_params.get("shape", (1,)))
 
     def run_spk(self) -> None:
-        _relay(self._channel, self._config, self.in_port.recv())
+        data = self.in_port.recv()
+        self.out_port.send(data)
+        _relay(self._channel, self._config, data)
 
     def host_after(self, first_step: int, count: int) -> None:
         """Hand the block's rows for steps ``first_step + 1 .. first_step + count`` to the host."""
