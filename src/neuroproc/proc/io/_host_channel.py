@@ -42,11 +42,12 @@ class HostChannel:
         self.ended: Callable[[], bool] = lambda: False
         self._items: deque = deque()
         self._cond = threading.Condition()
+        self._waiters = 0  # threads in a wait: only then does a change notify (it costs)
 
     def __getstate__(self) -> dict:
         # queued items and locks belong to one run; a saved network gets an empty channel
         state = dict(self.__dict__)
-        for key in ("_items", "_cond", "interrupted", "ended"):
+        for key in ("_items", "_cond", "_waiters", "interrupted", "ended"):
             state.pop(key)
         return state
 
@@ -56,6 +57,7 @@ class HostChannel:
         self.ended = lambda: False
         self._items = deque()
         self._cond = threading.Condition()
+        self._waiters = 0
 
     def qsize(self) -> int:
         """How many items wait in the channel."""
@@ -83,13 +85,23 @@ class HostChannel:
                     f"{self.label}: {what} for longer than its timeout (got timeout="
                     f"{self.timeout} s). Serve the other end of the channel sooner, raise the "
                     f"timeout, or use a non-blocking policy.")
-            self._cond.wait(_SLICE)
+            self._waiters += 1
+            try:
+                self._cond.wait(_SLICE)
+            finally:
+                self._waiters -= 1
         return True
+
+    def _changed(self) -> None:
+        if self._waiters:
+            self._cond.notify_all()
 
     # -- sending end ----------------------------------------------------------------------------------
     def send(self, data, policy: SendFull = SendFull.BLOCKING, model_side: bool = False) -> bool:
         """Append ``data`` (a copy, as float); False if it was dropped or the wait interrupted."""
-        item = np.array(data, dtype=float).reshape(self.shape)
+        item = np.array(data, dtype=float)
+        if item.shape != self.shape:
+            item = item.reshape(self.shape)
         with self._cond:
             if len(self._items) >= self.size:
                 if policy == SendFull.NON_BLOCKING_DROP:
@@ -101,7 +113,7 @@ class HostChannel:
                                   f"waits to send into a full buffer ({self.size} items)", model_side):
                     return False
             self._items.append(item)
-            self._cond.notify_all()
+            self._changed()
         return True
 
     # -- receiving end --------------------------------------------------------------------------------
@@ -115,7 +127,7 @@ class HostChannel:
                               model_side):
                 return None
             item = self._items.popleft()
-            self._cond.notify_all()
+            self._changed()
         return item
 
     def recv_not_empty(self, zeros: np.ndarray, count: int, policy: ReceiveNotEmpty) -> np.ndarray:
@@ -127,13 +139,17 @@ class HostChannel:
                 out = zeros
                 for _ in range(min(count, len(self._items))):
                     out += self._items.popleft()
-            self._cond.notify_all()
+            self._changed()
         return out
 
     def receive(self, config, model_side: bool = False):
         """One receive with ``config``'s policies (None if a pause interrupted the wait)."""
-        zeros = np.zeros(self.shape)
-        count = self.qsize()
+        count = len(self._items)
         if count == 0:
-            return self.recv_empty(zeros, config.receive_empty, model_side)
-        return self.recv_not_empty(zeros, count, config.receive_not_empty)
+            return self.recv_empty(np.zeros(self.shape), config.receive_empty, model_side)
+        if config.receive_not_empty == ReceiveNotEmpty.FIFO:
+            with self._cond:
+                item = self._items.popleft()
+                self._changed()
+            return item
+        return self.recv_not_empty(np.zeros(self.shape), count, config.receive_not_empty)
