@@ -9,7 +9,7 @@ from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProce
 from neuroproc.proc.conv.process import Conv
 from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.process import DelayDense, Dense
-from neuroproc.proc.io import dataloader, extractor, injector, sink, source
+from neuroproc.proc.io import dataloader, extractor, injector, reset, sink, source
 from neuroproc.proc.io import utils as io_utils
 from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
@@ -33,6 +33,11 @@ def _state_dataloader():
                                         interval=2)
     loader.connect_var(target.data)
     return loader
+
+
+def _tap(proc):
+    proc.connect_var(LIF(shape=(2,), bias_mant=1, vth=10).v)
+    return proc
 
 
 def _var_wire():
@@ -64,6 +69,8 @@ FACTORIES = {
     extractor.Extractor: lambda: extractor.Extractor(shape=(2, 3), buffer_size=1000),
     extractor.VarWire: _var_wire,
     dataloader.StateDataloader: _state_dataloader,
+    sink.Read: lambda: _tap(sink.Read(buffer=3, interval=2)),
+    reset.Reset: lambda: _tap(reset.Reset(reset_value=1, interval=2, offset=1)),
     dataloader.SpikeDataloader: lambda: dataloader.SpikeDataloader(
         dataset=[(np.array([[1, 0], [0, 1]]), 0)], interval=3),
 }
