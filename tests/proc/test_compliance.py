@@ -9,7 +9,7 @@ from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProce
 from neuroproc.proc.conv.process import Conv
 from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.process import DelayDense, Dense
-from neuroproc.proc.io import dataloader, extractor, injector, reset, sink, source
+from neuroproc.proc.io import dataloader, encoder, extractor, injector, reset, sink, source
 from neuroproc.proc.io import utils as io_utils
 from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
@@ -69,6 +69,7 @@ FACTORIES = {
     extractor.Extractor: lambda: extractor.Extractor(shape=(2, 3), buffer_size=1000),
     extractor.VarWire: _var_wire,
     dataloader.StateDataloader: _state_dataloader,
+    encoder.DeltaEncoder: lambda: encoder.DeltaEncoder(shape=(2, 3), vth=2, num_bits=4),
     sink.Read: lambda: _tap(sink.Read(buffer=3, interval=2)),
     reset.Reset: lambda: _tap(reset.Reset(reset_value=1, interval=2, offset=1)),
     dataloader.SpikeDataloader: lambda: dataloader.SpikeDataloader(

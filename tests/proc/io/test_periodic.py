@@ -58,3 +58,28 @@ def test_state_dataloader_writes_samples_into_a_var():
     # written after steps 1, 3, 5 (samples 0, 1, 0); the source sends it from the next step
     np.testing.assert_array_equal(out.data.get()[0], [0, 1, 1, 3, 3, 1])
     target.stop()
+
+
+@pytest.mark.parametrize("num_bits", [None, 3])
+def test_delta_encoder_sends_thresholded_changes_one_step_later(num_bits):
+    from neuroproc.proc.io.encoder import DeltaEncoder
+
+    x = np.array([[0, 5, 6, 6, 20, 20, 3, 3, 3]])
+    src = source.RingBuffer(data=x)
+    enc = DeltaEncoder(shape=(1,), vth=2, num_bits=num_bits)
+    out = sink.RingBuffer(shape=(1,), buffer=x.shape[1])
+    src.s_out.connect(enc.a_in)
+    enc.s_out.connect(out.a_in)
+    src.run(RunSteps(x.shape[1]), Loihi2SimCfg(backend="python"))
+    got = out.data.get()[0]
+    src.stop()
+    act = residue = 0
+    expected = [0]
+    for a in x[0][:-1]:
+        delta = a - act + residue
+        s = delta if abs(delta) >= 2 else 0
+        if num_bits is not None:
+            s = min(max(s, -4), 3)
+        residue, act = delta - s, a
+        expected.append(s)
+    np.testing.assert_array_equal(got, expected)
