@@ -16,7 +16,9 @@ overwrites it (see :mod:`neuroproc.runtime.kernels`).
 The host-block hook: a model with an int attribute ``host_every`` (k) exchanges with the host
 program between fused blocks of at most k steps; the backend calls its ``host_before(t, count)``
 before and ``host_after(t, count)`` after each block of ``count`` steps following step ``t`` (a model
-fills or drains a block array there that its kernel reads or writes).
+fills or drains a block array there that its kernel reads or writes). ``host_before`` may return
+a smaller count (fewer steps are ready, e.g. a pause ended a wait for host data); the block then
+runs that many steps, and ``host_after`` gets the count that ran.
 
 Where a network cannot be fused (a model without kernel, an async model, a virtual-port
 transform, a loop without an early send) ``plan_compiled`` raises :class:`Unsupported` with the
@@ -290,11 +292,16 @@ class CompiledBackend:
         block = min([_CHUNK] + [int(m.host_every) for m in hosts])
         while todo > 0 and not should_pause():
             chunk = min(block, todo)
-            for m in hosts:
-                m.host_before(t, chunk)
-            t0, t = t, self.fused(t, chunk, *args)
+            for m in hosts:  # a model may have less for the block (a pause ended its wait)
+                ready = m.host_before(t, chunk)
+                chunk = chunk if ready is None else min(chunk, int(ready))
+            t0 = t
+            if chunk > 0:
+                t = self.fused(t, chunk, *args)
             for m in hosts:
                 m.host_after(t0, chunk)
+            if chunk == 0:
+                break
             todo -= chunk
         for e in self.exe.entries:
             e.model.time_step = t

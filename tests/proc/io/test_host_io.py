@@ -179,3 +179,33 @@ def test_arguments_are_checked(kwargs, error):
         Injector(**kwargs)
     with pytest.raises(error):
         Extractor(**kwargs)
+
+
+@pytest.mark.parametrize("backend, block", [("python", 1), ("compiled", 10)])
+def test_pause_during_a_wait_runs_only_the_steps_that_have_data(backend, block):
+    # blocks of 10: 25 items fill two blocks and half of the third; pause() runs that half only,
+    # and the next run continues with the next items
+    inj = Injector(shape=(1,), buffer_size=50, block=block, name="inj")
+    out = sink.RingBuffer(shape=(1,), buffer=40)
+    inj.out_port.connect(out.a_in)
+    inj.run(RunContinuous(), Loihi2SimCfg(backend=backend))
+    for i in range(25):
+        inj.send(np.array([i + 1.0]))
+    deadline = time.monotonic() + 30
+    while inj.proc_params["p_to_pm"].qsize() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    inj.pause()
+    if backend == "compiled":
+        assert inj.runtime.time_step == 25
+    steps = inj.runtime.time_step
+    inj.run(RunSteps(40 - steps, blocking=False))
+    for i in range(25, 40):
+        inj.send(np.array([i + 1.0]))
+    inj.wait()
+    got = out.data.get()[0]
+    inj.stop()
+    if backend == "compiled":
+        np.testing.assert_array_equal(got, np.arange(1.0, 41.0))
+    else:  # the step the pause interrupted got zeros
+        np.testing.assert_array_equal(np.delete(got, steps - 1), np.arange(1.0, 40.0))

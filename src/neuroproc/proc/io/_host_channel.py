@@ -116,6 +116,12 @@ class HostChannel:
             self._changed()
         return True
 
+    def give_back(self, items: list) -> None:
+        """Put taken ``items`` (oldest first) back at the front, ahead of newer ones."""
+        with self._cond:
+            self._items.extendleft(np.array(item) for item in reversed(items))
+            self._changed()
+
     # -- receiving end --------------------------------------------------------------------------------
     def recv_empty(self, zeros: np.ndarray, policy: ReceiveEmpty, model_side: bool = False):
         """What a receiver gets from an empty channel: zeros, or the next item once it arrives

@@ -3,12 +3,13 @@
 The host-block hook (see :mod:`neuroproc.runtime.compiled_backend`): a model with
 ``host_every`` (an int k) makes the compiled backend run its fused loop in blocks of at most k
 steps and call, around each block of ``count`` steps after step ``first_step``,
-``host_before(first_step, count)`` and ``host_after(first_step, count)`` in Python. The kernel
+``host_before(first_step, count)`` (which may return a smaller count of steps that are ready) and
+``host_after(first_step, count)`` in Python. The kernel
 reads or writes row ``t - 1 - host_base[0]`` of ``host_block`` at step ``t``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -57,15 +58,17 @@ class HostBlockModel:
     host_block: np.ndarray
     host_base: np.ndarray
     host_every: int
+    proc_params: Mapping  # of the model this is mixed into
 
     def _setup_block(self, shape: tuple[int, ...]) -> None:
         self.host_every = int(self.proc_params.get("block", 1))
         self.host_block = np.zeros((self.host_every,) + tuple(shape))
         self.host_base = np.zeros(1, np.int64)
 
-    def host_before(self, first_step: int, count: int) -> None:
-        """Called before a fused block of ``count`` steps after ``first_step``."""
+    def host_before(self, first_step: int, count: int) -> int | None:
+        """Called before a fused block of ``count`` steps after ``first_step``; None: all ready."""
         self.host_base[0] = first_step
+        return None
 
     def host_after(self, first_step: int, count: int) -> None:
         """Called after a fused block of ``count`` steps after ``first_step``."""

@@ -107,8 +107,10 @@ class PyLoihiExtractorModel(HostBlockModel, PyLoihiProcessModel):
     def __init__(self, proc_params: dict) -> None:
         super().__init__(proc_params)
         self._config = self.proc_params["channel_config"]
-        self._channel = self.proc_params.get("pm_to_p")
-        self._setup_block(self.proc_params.get("shape", (1,)))
+        shape = self.proc_params.get("shape", (1,))
+        # a model built by hand (not by a run) gets a channel of its own
+        self._channel: HostChannel = self.proc_params.get("pm_to_p") or HostChannel(shape, 1, "extractor")
+        self._setup_block(shape)
 
     def run_spk(self) -> None:
         data = self.in_port.recv()
@@ -180,10 +182,14 @@ class PyLoihiVarWireModel(PyLoihiProcessModel):
     def __init__(self, proc_params: dict) -> None:
         super().__init__(proc_params)
         self._config = self.proc_params["channel_config"]
-        self._channel = self.proc_params.get("pm_to_p_src_port")
+        self._channel: HostChannel | None = self.proc_params.get("pm_to_p_src_port")
 
     def post_guard(self) -> bool:
         return True
 
     def run_post_mgmt(self) -> None:
+        if self._channel is None:
+            raise RuntimeStateError(
+                "VarWire: no Var is connected (got a run without connect_var()). Call "
+                "wire.connect_var(var) before the run.")
         _relay(self._channel, self._config, self.wire_tap.read())

@@ -10,6 +10,10 @@ exchanges with the host once per block of ``block`` steps (Nengo-Loihi's main sp
 each block it takes ``block`` items with the receive policies, in step order, into a block array
 that the kernel reads row by row; the items each step sends are the same as on the python backend
 whenever the host keeps ``block`` items ahead (``ReceiveEmpty.BLOCKING`` waits until it has).
+
+``pause()`` or ``stop()`` while a step waits for host data ends the wait: on the python backend
+that step has begun and sends zeros; on the compiled backend the block runs only the steps whose
+items arrived, so no step sends zeros, and the next run continues with the next item.
 """
 from __future__ import annotations
 
@@ -91,23 +95,37 @@ class PyLoihiInjectorModel(HostBlockModel, PyLoihiProcessModel):
         super().__init__(proc_params)
         shape = self.proc_params["shape"]
         self._config = self.proc_params["channel_config"]
-        self._channel = self.proc_params.get("p_to_pm")
+        # a model built by hand (not by a run) gets a channel of its own
+        self._channel: HostChannel = self.proc_params.get("p_to_pm") or HostChannel(shape, 1, "injector")
         self._zeros = np.zeros(shape)
         self._setup_block(shape)
+        self._filled = 0
 
-    def _take(self) -> np.ndarray:
+    def _take(self) -> np.ndarray | None:
         self._zeros.fill(0)
-        item = self._channel.receive(self._config, model_side=True)
-        return self._zeros if item is None else item  # None: pause() ended the wait
+        return self._channel.receive(self._config, model_side=True)  # None: pause() ended the wait
 
     def run_spk(self) -> None:
-        self.out_port.send(self._take())
+        item = self._take()
+        self.out_port.send(self._zeros if item is None else item)
 
-    def host_before(self, first_step: int, count: int) -> None:
-        """Fill the block's rows for steps ``first_step + 1 .. first_step + count``."""
-        for row in range(count):
-            self.host_block[row] = self._take()
+    def host_before(self, first_step: int, count: int) -> int:
+        """Fill the block's rows for steps ``first_step + 1 .. first_step + count``; return how
+        many are filled (fewer if a pause ended a wait: the block then runs only those)."""
         self.host_base[0] = first_step
+        self._filled = count
+        for row in range(count):
+            item = self._take()
+            if item is None:
+                self._filled = row
+                break
+            self.host_block[row] = item
+        return self._filled
+
+    def host_after(self, first_step: int, count: int) -> None:
+        """Give back the items of rows that did not run (another model had fewer ready)."""
+        if count < self._filled:
+            self._channel.give_back(list(self.host_block[count:self._filled]))
 
     def kernel(self):
         from neuroproc.proc.io._host_kernels import injector_spec
