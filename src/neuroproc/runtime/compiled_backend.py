@@ -244,6 +244,8 @@ class CompiledBackend:
                       "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},
                       "cache_path": str(self.source_path)}
         self.reason = None
+        #: models that exchange with the host between fused blocks (the host-block hook)
+        self._hosts = [e.model for e in self.plan.order if getattr(e.model, "host_every", None)]
         self.channels = []  # no python channels: traffic counters need the python backend
 
     def _refresh_params(self) -> None:
@@ -288,7 +290,7 @@ class CompiledBackend:
         limit, culprit = self._monitor_limit(start)
         todo = num_steps if limit is None else min(num_steps, max(limit, 0))
         t = start
-        hosts = [e.model for e in self.plan.order if getattr(e.model, "host_every", None)]
+        hosts = self._hosts
         block = min([_CHUNK] + [int(m.host_every) for m in hosts])
         while todo > 0 and not should_pause():
             chunk = min(block, todo)
