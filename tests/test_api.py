@@ -16,7 +16,7 @@ LAYERS = [
     {"run_conditions", "run_configs"},
     {"compiler"},
     {"runtime"},
-    {"proc", "utils"},
+    {"proc", "utils", "learning"},
     {"report", "traffic"},
 ]
 

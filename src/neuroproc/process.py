@@ -327,9 +327,10 @@ class AbstractProcess:
                                     "run needs a run_cfg (got None). Pass e.g. "
                                     "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
         rt = Runtime.create(self, run_cfg, backend=backend)
+        rt.pinned = True
         for entry in rt.exe.entries:
             entry.proc._model = entry.model
-        return self._runtime
+        return rt
 
     def run(self, condition=None, run_cfg=None, backend=None) -> None:
         """Run the network around this Process for ``condition`` (``RunSteps`` or ``RunContinuous``).

@@ -8,15 +8,17 @@ import scipy.sparse as sp
 from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProcessModel
 from neuroproc.proc.conv.process import Conv
 from neuroproc.proc.conv_in_time.process import ConvInTime
-from neuroproc.proc.dense.process import DelayDense, Dense
+from neuroproc.proc.dense.process import DelayDense, Dense, LearningDense
 from neuroproc.proc.io import dataloader, encoder, extractor, injector, reset, sink, source
 from neuroproc.proc.io import utils as io_utils
-from neuroproc.proc.lif.process import LIF
+from neuroproc.proc.learning_rules import STDPLoihi
+from neuroproc.proc.lif.process import LIF, LearningLIF
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
-from neuroproc.proc.sparse.process import DelaySparse, Sparse
+from neuroproc.proc.sparse.process import DelaySparse, LearningSparse, Sparse
 from neuroproc.proc.spiker.process import Spiker
 from neuroproc.registry import registered_models
 from neuroproc.utils.testing import check_process_model
+from tests.proc.neuron_factories import NEURON_FACTORIES
 
 
 def _monitor():
@@ -54,6 +56,11 @@ FACTORIES = {
     LIF: lambda: LIF(shape=(3,), u=[0, 1, -1], du=0, dv=0, bias_mant=[1, 2, 3], vth=2),
     Dense: lambda: Dense(np.array([[2, -4], [6, 0], [0, 8]])),
     Sparse: lambda: Sparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]]))),
+    LearningDense: lambda: LearningDense(np.array([[2, -4], [6, 0], [0, 8]]),
+                                         learning_rule=STDPLoihi(1, 1, -1, 10, 10, rng_seed=0)),
+    LearningSparse: lambda: LearningSparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]])),
+                                           learning_rule=STDPLoihi(1, 1, -1, 10, 10, rng_seed=0)),
+    LearningLIF: lambda: LearningLIF(shape=(3,), du=0, dv=0, bias_mant=[1, 2, 3], vth=2),
     DelayDense: lambda: DelayDense(np.array([[2, -4], [6, 0], [0, 8]]), delays=np.array([[0, 1], [2, 0], [0, 3]])),
     DelaySparse: lambda: DelaySparse(sp.csr_matrix(np.array([[2, -4], [6, 0], [0, 8]])),
                                      delays=np.array([[0, 1], [2, 0], [0, 3]])),
@@ -75,6 +82,7 @@ FACTORIES = {
     dataloader.SpikeDataloader: lambda: dataloader.SpikeDataloader(
         dataset=[(np.array([[1, 0], [0, 1]]), 0)], interval=3),
 }
+FACTORIES.update(NEURON_FACTORIES)
 
 
 def standard_models() -> list[tuple[type, type]]:

@@ -4,8 +4,8 @@
 The cases are read from ``cases.json`` at collection time, so cases added to the folder later
 (held-back seeds and parameters) are run too. Graph per kind (README of r2): ``RB(input) -> conn
 -> sink`` (``delaydense_lif_*``: ``conn -> LIF -> sink``), a Monitor on the connection's buffer
-where the case stores it. Everything is compared with ``assert_array_equal`` -- bit for bit --
-except where a case's float summation order is not reproducible (stated at the comparison).
+where the case stores it. Everything is compared with ``assert_array_equal``: bit for bit, floats
+included (the models add in Lava's order).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from neuroproc.proc.dense.process import DelayDense
 from neuroproc.proc.io import sink, source
 from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.sparse.process import DelaySparse
+from neuroproc.utils.fixed_point import SignMode
 from tests.conftest import reference_dir
 
 KINDS = ("delay", "conv", "convintime")
@@ -41,7 +42,11 @@ def specs(refdir) -> dict:
 
 
 def _conn_kwargs(spec: dict) -> dict:
+    """The connection parameters a case gives (absent ones keep Lava's defaults)."""
     kw = {k: spec[k] for k in ("num_message_bits", "weight_exp", "num_weight_bits") if k in spec}
+    mode = spec.get("sign_mode")
+    if mode is not None and mode != "auto":
+        kw["sign_mode"] = SignMode[mode] if isinstance(mode, str) else SignMode(int(mode))
     return kw
 
 
@@ -50,10 +55,10 @@ def _build_delay(spec, ref):
     if spec["conn"] == "DelaySparse":
         mask = ref["sparse_mask"].astype(bool)
         conn = DelaySparse(sp.csr_matrix(ref["weights"] * mask), delays=sp.csr_matrix(ref["delays"] * mask),
-                           max_delay=spec["max_delay"], name="conn", **kw)
+                           max_delay=spec.get("max_delay", 0), name="conn", **kw)
         weights_after = lambda: conn.weights_csr().toarray()  # noqa: E731
     else:
-        conn = DelayDense(ref["weights"], delays=ref["delays"], max_delay=spec["max_delay"], name="conn", **kw)
+        conn = DelayDense(ref["weights"], delays=ref["delays"], max_delay=spec.get("max_delay", 0), name="conn", **kw)
         weights_after = conn.weights.get
     return conn, conn.a_buff, weights_after
 
@@ -72,8 +77,7 @@ def run_case(spec: dict, ref: dict, backend: str) -> dict:
     out: dict = {}
     lif = None
     if "lif" in spec:
-        p = spec["lif"]
-        lif = LIF(shape=conn.a_out.shape, du=p["du"], dv=p["dv"], vth=p["vth"], name="lif")
+        lif = LIF(shape=conn.a_out.shape, name="lif", **spec["lif"])
         conn.a_out.connect(lif.a_in)
         snk = sink.RingBuffer(shape=lif.s_out.shape, buffer=steps, name="snk")
         lif.s_out.connect(snk.a_in)
@@ -116,9 +120,6 @@ def _build_conv_in_time(spec, ref):
 
 
 BUILDERS: dict = {"conv": _build_conv, "convintime": _build_conv_in_time}
-
-#: float cases whose order of additions is Lava's but not reproducible here, with the reason
-TOLERANCE: dict = {}
 
 
 @pytest.mark.parametrize("backend", ["python", "compiled"])

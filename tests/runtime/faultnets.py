@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import greenlet
 import numpy as np
+from numba import njit
 
 from neuroproc import (
     CPU,
@@ -23,6 +24,7 @@ from neuroproc import (
 from neuroproc.proc import io
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.lif.process import LIF
+from neuroproc.runtime.kernels import KernelSpec
 
 BACKENDS = ("python", "compiled")
 
@@ -132,3 +134,30 @@ def emitter_net(at=0, error=ZeroDivisionError, recv=True):
 
 
 GreenletExit = greenlet.GreenletExit
+
+
+class Deaf(AbstractProcess):
+    """Counts steps and never receives on its connected ``a_in`` (its kernel does not read it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.n = Var(shape=(1,), init=0)
+        self.a_in = InPort(shape=(3,))
+
+
+@njit(cache=True)
+def _deaf_step(t, n):
+    n[0] += 1
+
+
+@implements(proc=Deaf, protocol=LoihiProtocol)
+@requires(CPU)
+class PyDeafModel(PyLoihiProcessModel):
+    n = LavaPyType(np.ndarray, float)
+    a_in = LavaPyType(PyInPort.VEC_DENSE, float)
+
+    def run_spk(self):
+        self.n += 1
+
+    def kernel(self):
+        return KernelSpec(step=_deaf_step, arrays=("n",))

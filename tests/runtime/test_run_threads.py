@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from neuroproc import DeadlockError, Loihi1SimCfg, RunContinuous, RunSteps, RuntimeStateError
-from tests.runtime.faultnets import BACKENDS, cfg, emitter_net, lif_net
+from tests.runtime.faultnets import BACKENDS, Deaf, cfg, emitter_net, lif_net
 
 PY = Loihi1SimCfg(backend="python")
 LONG = 10**8  # never reached: every test ends these runs early
@@ -114,6 +114,7 @@ def test_run_with_another_run_config_names_what_differs(backend):
     lif.run(condition=RunSteps(2), run_cfg=cfg(backend))
     lif.run(condition=RunSteps(2), run_cfg=cfg(backend))  # an equal RunConfig continues
     lif.run(condition=RunSteps(2))
+    lif.run(condition=RunSteps(2), run_cfg=cfg("auto"))  # 'auto' fits whichever backend runs
     with pytest.raises(RuntimeStateError, match=r"select_tag='fixed_pt' \(compiled with 'floating_pt'\).*"
                                                 r"build a new network"):
         lif.run(condition=RunSteps(2), run_cfg=cfg(backend, tag="fixed_pt"))
@@ -123,7 +124,7 @@ def test_run_with_another_run_config_names_what_differs(backend):
     with pytest.raises(RuntimeStateError, match="class Loihi2SimCfg"):
         from neuroproc import Loihi2SimCfg
         lif.run(condition=RunSteps(2), run_cfg=Loihi2SimCfg(select_tag="floating_pt", backend=backend))
-    assert lif.runtime.time_step == 6
+    assert lif.runtime.time_step == 8
     lif.stop()
 
 
@@ -137,14 +138,25 @@ def test_a_receiver_that_never_receives_is_a_deadlock_naming_the_full_port():
 
 
 def test_a_full_channel_lets_the_receiver_catch_up():
-    # a sender that sends 64 messages at once in step 1, a receiver taking one per step: fits;
-    # the receiver runs after the sender in each step, so the channel never exceeds its size
+    # the bound changes nothing for a receiver that takes each step's message: 200 steps run
     em, sink = emitter_net()
     sink.run(condition=RunSteps(200), run_cfg=PY)
     assert sink.total.get()[0] == sum(range(1, 201))
     ch = sink.runtime.backend.channels[0]
     assert len(ch.queue) == 0 and ch.capacity == 64
     sink.stop()
+
+
+@pytest.mark.parametrize("backend", ["python", "auto"])
+def test_a_kernel_that_ignores_a_connected_port_runs_where_the_channel_bound_holds(backend):
+    # the fused loop has no channels: it must not run on where the python backend stops
+    lif, _ = lif_net()
+    deaf = Deaf(name="deaf")
+    lif.s_out.connect(deaf.a_in)
+    with pytest.raises(DeadlockError, match=r"LIF\.s_out waits for room in its full channel to deaf::Deaf\.a_in") as info:
+        lif.run(condition=RunSteps(100), run_cfg=cfg(backend))
+    assert "time step 65" in str(info.value)
+    assert deaf.n.get()[0] == 65  # deaf itself never waits: it finished step 65
 
 
 _EXIT_SCRIPT = """

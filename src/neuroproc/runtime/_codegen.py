@@ -163,6 +163,8 @@ def load(source: str, globals_: dict, first_call):
 
 def _exec(path: Path, name: str, globals_: dict):
     spec = importlib.util.spec_from_file_location(f"neuroproc_fused.{name}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"the fused loop {path} cannot be imported")
     module = importlib.util.module_from_spec(spec)
     module.__dict__.update(globals_)
     spec.loader.exec_module(module)

@@ -4,7 +4,9 @@ The models, the folding and the backend are chosen when the network is compiled 
 ``create_runtime``); honouring another RunConfig later would mean rebuilding the network at step
 0 or mixing two selections, so a different one raises :class:`RuntimeStateError` naming what
 differs. Passing no ``run_cfg``, the same object or an equal one (same class, same settings)
-continues the run.
+continues the run; so does a RunConfig with ``backend='auto'`` (whatever backend runs fits it).
+A runtime built otherwise than by ``run``/``create_runtime`` (``load`` rebuilds
+one with the models the network was saved with) is not pinned to a RunConfig and takes any.
 """
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ def _differences(old, new) -> list[str]:
 
 def check_same_config(rt, run_cfg, backend, where: str) -> None:
     """Raise if ``run_cfg``/``backend`` ask for something other than what ``rt`` was built with."""
+    if not rt.pinned:
+        return
     diffs = []
     if run_cfg is not None and run_cfg is not rt.run_cfg and rt.run_cfg is not None:
         diffs = _differences(rt.run_cfg, run_cfg)

@@ -95,6 +95,11 @@ def plan_compiled(exe) -> _Plan:
     for ch in exe.channels:
         if ch.transform is not None:
             raise Unsupported(f"channel {ch.edge} transforms messages (virtual ports)")
+        spec = plan.kernels.get(id(next((e for e in exe.entries if e.proc is ch.dst.process), None)))
+        if spec is not None and ch.dst.name not in spec.in_ports:
+            # the python backend's channel would fill up (a DeadlockError after 64 steps): the
+            # fused loop, which has no channels, must not run on where it would stop
+            raise Unsupported(f"{ch.dst.who} is connected but its kernel does not read it")
     entry_of = {id(e.proc): e for e in exe.entries}
     # out-port buffers, in the sender's declared dtype
     for e in exe.entries:

@@ -41,6 +41,8 @@ class Runtime:
         self.run_cfg = run_cfg
         #: the backend name asked for ('auto', 'python', 'compiled')
         self.requested_backend = requested_backend or backend.name
+        #: later runs must ask for this RunConfig and backend (set by the run/create_runtime facade)
+        self.pinned = False
         self.time_step = 0
         self.procs = list(executable.flat.selection.procs)
         self._thread: threading.Thread | None = None

@@ -11,6 +11,7 @@ from neuroproc import Loihi2SimCfg, Monitor, RunSteps, SimulationError, deployme
 from neuroproc.proc.dense.process import DelayDense, Dense
 from neuroproc.proc.io import sink, source
 from neuroproc.proc.sparse.process import DelaySparse
+from neuroproc.utils.fixed_point import SignMode
 
 
 def _run(conn, data, steps, tag, backend, probe=True):
@@ -144,3 +145,31 @@ def test_uniform_delays_fold_with_their_timing_and_differing_delays_are_refused(
     report = deployment_report(src, Loihi2SimCfg(select_tag="floating_pt", fold="linear"))
     [refused] = [r for r in report.fold.refused if r.kind == "linear"]
     assert refused.reason == "a::DelayDense has per-synapse delays that differ: it is not one matrix with one delay"
+
+
+@pytest.mark.parametrize("cls", [DelayDense, DelaySparse])
+def test_fractional_bit_accurate_weights_are_refused_natively_and_cast_toward_zero_under_lava(cls):
+    """Lava's bit-accurate models hold int32 weights: 0.5 becomes 0, 300 is clipped to 255.
+    neuroproc refuses fractional weights, except under its Lava layer, where Lava's behaviour wins."""
+    import warnings
+
+    from neuroproc.compat import lava as compat
+    from neuroproc.exceptions import PrecisionWarning
+
+    w = np.array([[0.5, 300.0, 40.0]]).T
+    make = lambda: cls(sp.csr_matrix(w) if cls is DelaySparse else w, delays=np.array([[0, 1, 2]]).T,  # noqa: E731
+                       sign_mode=SignMode.EXCITATORY, name="conn")
+    data = np.ones((1, 6), int)
+    with pytest.raises(ValueError, match="needs whole-number weights"):
+        _run(make(), data, 6, "fixed_pt", "python")
+    compat.install()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PrecisionWarning)  # 300 is clipped to 255, as Lava does
+            a_out, _, _ = _run(make(), data, 6, "fixed_pt", "python")
+    finally:
+        compat.uninstall()
+    expected = np.zeros((3, 6))
+    for i, (wi, d) in enumerate(zip((0, 255, 40), (0, 1, 2))):
+        expected[i, 1 + d:] = wi            # a spike every step from step 1 arrives from step 2 + d
+    np.testing.assert_array_equal(a_out, expected)

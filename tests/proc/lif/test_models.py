@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neuroproc import Loihi1SimCfg, RunSteps, ValidationError
+from neuroproc import Loihi1SimCfg, Loihi2SimCfg, RunSteps, ValidationError
 from neuroproc.exceptions import PrecisionWarning
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.lif.models import PyLifModelBitAcc, PyLifModelFloat
@@ -201,12 +201,13 @@ def test_bitacc_vth_is_scaled_once_so_a_later_set_has_no_effect():
 
 
 def test_bitacc_model_refuses_values_it_cannot_represent():
-    for kwargs, match in [({"du": 4096}, r"du in \[0, 4095\]"), ({"dv": -1}, r"dv in \[0, 4095\]"),
+    for kwargs, match in [({"du": 4096}, r"du in \[-1, 4095\]"), ({"du": -2}, r"du in \[-1, 4095\]"),
+                          ({"dv": -1}, r"dv in \[0, 4095\]"),
                           ({"du": 0.5}, "needs whole numbers"), ({"u": [0.5, 1]}, "whole numbers"),
                           ({"vth": 2**40}, r"vth in \[0, 33554431\], unsigned, and vth << 6 must "
                                            r"fit int32"), ({"vth": -1}, r"vth in \[0, "),
-                          ({"bias_mant": 40000}, r"bias_mant in \[-4096, 4095\], a signed 13-bit"),
-                          ({"bias_mant": [-4097, 0]}, r"bias_mant in \[-4096, 4095\]"),
+                          ({"bias_mant": 40000}, r"bias_mant in \[-32768, 32767\], Lava's int16 Var"),
+                          ({"bias_mant": [-40000, 0]}, r"bias_mant in \[-32768, 32767\]"),
                           ({"bias_exp": 40}, r"bias_exp in \[-7, 7\]"),
                           ({"u": 2**24}, r"u in \[-8388608, 8388608\]"),
                           ({"v": [0, -(2**23) - 1]}, r"v in \[-8388608, 8388607\]")]:
@@ -216,12 +217,25 @@ def test_bitacc_model_refuses_values_it_cannot_represent():
         lif.stop()
 
 
+def test_bitacc_bias_beyond_13_bits_warns_and_is_used_as_lava_does():
+    # Lava's own STDP tests drive LIFs with bias_mant 20000-25000 (its int16 Var holds them)
+    from neuroproc.exceptions import PrecisionWarning
+
+    lif = LIF(shape=(1,), du=0, dv=0, vth=10000, bias_mant=25000)
+    try:
+        with pytest.warns(PrecisionWarning, match=r"13 bits, \[-4096, 4095\]"):
+            lif.run(RunSteps(1), BITACC.run_cfg())
+        assert lif.v.get()[0] == 25000
+    finally:
+        lif.stop()
+
+
 def test_bitacc_set_is_checked_while_paused():
     lif = LIF(shape=(2,), name="lif")
     try:
         lif.run(RunSteps(1), BITACC.run_cfg())
         with pytest.raises(ValidationError, match=r"^lif::LIF\.du: PyLifModelBitAcc needs du in "
-                                                  r"\[0, 4095\].*\(got 5000\)\. Map a float decay"):
+                                                  r"\[-1, 4095\].*\(got 5000\)\. Map a float decay"):
             lif.du.set(5000)
         with pytest.raises(ValidationError, match="whole numbers"):
             lif.bias_mant.set(np.array([0.5, 1.0]))
@@ -275,6 +289,17 @@ def test_float_run_cfg_without_tag_picks_the_float_model_first():
         lif.stop()
 
 
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_bitacc_du_minus_one_keeps_u(backend):
+    # du + 1 (Loihi's offset) = 0: u * 4096 / 4096, no decay at all (Lava's LIFReset test uses it)
+    lif = LIF(shape=(3,), u=[5, -7, 123456], du=-1, dv=0, vth=2**17 - 1)
+    try:
+        lif.run(RunSteps(4), Loihi1SimCfg(select_tag="fixed_pt", backend=backend))
+        np.testing.assert_array_equal(lif.u.get(), [5, -7, 123456])
+    finally:
+        lif.stop()
+
+
 def test_bitacc_vth_beyond_17_bits_warns_that_the_neuron_never_spikes():
     lif = LIF(shape=(1,), dv=0, vth=2**17, bias_mant=4095, bias_exp=7, name="lif")
     with pytest.warns(PrecisionWarning, match=r"lif::LIF\.vth: PyLifModelBitAcc holds vth in 17 "
@@ -290,4 +315,17 @@ def test_float_decays_outside_zero_one_are_refused(key, value):
     with pytest.raises(ValidationError, match=rf"lif::LIF\.{key}: PyLifModelFloat needs {key} in "
                                               r"\[0, 1\]"):
         lif.run(RunSteps(1), FLOAT.run_cfg())
+    lif.stop()
+
+
+def test_lifrefractory_has_no_fixed_point_model_and_does_not_run_lifs():
+    # Lava 0.10 has no fixed-point LIFRefractory; LIF's bit-accurate model (a candidate through
+    # the base class) lacks refractory_period_end, so compiling names it rather than running LIF
+    from neuroproc import CompilationError
+    from neuroproc.proc.lif.process import LIFRefractory
+
+    lif = LIFRefractory(shape=(2,), bias_mant=3, vth=5, name="ref")
+    with pytest.raises(CompilationError, match=r"ref::LIFRefractory\.refractory_period_end: model "
+                                               r"PyLifModelBitAcc does not declare"):
+        lif.run(RunSteps(1), Loihi2SimCfg(select_tag="fixed_pt"))
     lif.stop()

@@ -9,9 +9,10 @@ and channel groups (output channel ``k + g * K/groups`` sums input channels ``c 
 Two forms of the same map, one path:
 
 * :func:`conv` -- what the Conv models compute each step, in a fixed order of additions: per
-  output and input channel, the kernel taps row by row (x, then y) from 0 -- the order of scipy's
-  ``convolve2d`` for kernels up to 3 taps wide (wider ones go through a BLAS dot product there,
-  whose order depends on the build) -- and then the input channels in increasing order.
+  output and input channel, one running sum over the kernel taps row by row (x, then y) from 0 --
+  the loop of scipy's C ``convolve2d`` (``pylab_convolve_2d``) that Lava's reference outputs
+  follow (scipy 1.17 groups the taps of kernels wider than 3 differently, which changes the
+  last bits) -- and then the input channels in increasing order.
 * :func:`conv_matrix` -- the same map as a ``scipy.sparse`` matrix ``(n_out, n_in)`` over the
   flattened images: Conv's linear map for the fold stage, and the builder behind
   :mod:`neuroproc.utils.connectivity` (``convolution_weights``, ``average_pooling_weights``).

@@ -130,7 +130,13 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
             self.prepare_weights()
             self.weights_set = True
         self.a_out.send(self.a_buff)
-        self.a_buff = self.scale_accumulation(self.accumulate(self.s_in.recv()))
+        s_in = self.s_in.recv()
+        self.a_buff = self.scale_accumulation(self.accumulate(s_in))
+        self.spikes_received(s_in)
+
+    def spikes_received(self, s_in: np.ndarray) -> None:
+        """Hook: called with this step's input after the accumulation (plastic connections
+        update their traces here); nothing by default."""
 
 
 @implements(proc=Dense, protocol=LoihiProtocol)
@@ -166,7 +172,7 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
         super().check_var_value(name, value, who)
-        if name == "weights" and not _is_integral(value):
+        if name == "weights" and not _is_integral(value) and not _lava_layer_active():
             raise ValidationError(
                 f"{who}: {cls.__name__} needs whole-number weights (got {short_repr(value)}). "
                 "Scale and round them first, e.g. np.round(w * 2**k).astype(int), or use the "
@@ -189,6 +195,11 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
             "shifts its sum by 2**weight_exp, which do not compose into one weight matrix"))
 
     def prepare_weights(self) -> None:
+        self.weights[...] = self.convert_weights()
+        super().prepare_weights()
+
+    def convert_weights(self) -> np.ndarray:
+        """Hook: the weights the synapses hold, from the initial ones (once, on the first step)."""
         lo, hi = self.WEIGHT_RANGE
         w = np.asarray(self.weights)
         if w.size and (w.min() < lo or w.max() > hi):
@@ -197,10 +208,9 @@ class AbstractPyDenseModelBitAcc(AbstractPyDenseModel):
                 f"in [{w.min()}, {w.max()}] exceed Loihi's 8 bits plus sign and are clipped to "
                 f"[{lo}, {hi}] as Lava does (got {short_repr(w)}). Scale them into range and keep "
                 "their magnitude with weight_exp.",
-                PrecisionWarning, stacklevel=2)
+                PrecisionWarning, stacklevel=3)
         converted, self.sign_mode = loihi_weights(self.weights, self.sign_mode, self.num_weight_bits)
-        self.weights[...] = converted
-        super().prepare_weights()
+        return converted
 
     def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
         if self.weight_exp > 0:
@@ -358,6 +368,22 @@ def delay_linear_map(model_cls, proc) -> LinearMap:
                      pending=buf[:, :d + 1].T.copy())
 
 
+def _lava_layer_active() -> bool:
+    """Under ``neuroproc.compat.lava`` a Lava program gets Lava's behaviour: fractional weights of
+    a bit-accurate connection are cast toward zero (its int32 weights Var), not refused."""
+    from neuroproc.compat.lava._behaviour import active
+
+    return active()
+
+
 def _is_integral(value) -> bool:
     arr = np.asarray(value)
     return arr.dtype.kind in "iub" or bool(np.all(arr == np.trunc(arr)))
+
+
+from neuroproc.proc.dense.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningDenseModelBitApproximate,
+    PyLearningDenseModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningDenseModelBitApproximate", "PyLearningDenseModelFloat"])

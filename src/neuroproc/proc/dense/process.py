@@ -191,3 +191,8 @@ def check_connection_params(owner, weight_exp, num_weight_bits, sign_mode, num_m
         raise ValidationError(f"{who(owner, 'sign_mode')}: expected a SignMode or None "
                               f"(got {short_repr(sign_mode)}). Use e.g. SignMode.EXCITATORY, "
                               "or None to let the weights decide.")
+
+
+from neuroproc.proc.dense.learning_process import LearningDense  # noqa: E402  (built on Dense)
+
+__all__ = sorted([*__all__, "LearningDense"])

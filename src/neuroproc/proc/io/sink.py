@@ -1,5 +1,4 @@
-"""Sinks: ``RingBuffer`` stores what it receives at time step ``t`` in column ``(t-1) % buffer``;
-``Read`` logs a Var of another Process every ``interval`` steps."""
+"""``RingBuffer`` sink: stores what it receives at time step ``t`` in column ``(t-1) % buffer``."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,14 +6,15 @@ import numpy as np
 from neuroproc._validation import as_shape, check_int
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
-from neuroproc.ports import InPort, RefPort
+from neuroproc.ports import InPort
 from neuroproc.process import AbstractProcess
-from neuroproc.py_ports import PyInPort, PyRefPort
+from neuroproc.py_ports import PyInPort
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 from neuroproc.variable import Var
 
-__all__ = ["PyReadFixed", "PyReadFloat", "PyReceiveModelFixed", "PyReceiveModelFloat", "Read", "RingBuffer"]
+__all__ = ["AbstractPyRead", "PyReadFixed", "PyReadFloat", "PyReceiveModelFixed", "PyReceiveModelFloat", "Read",
+           "RingBuffer"]
 
 
 class RingBuffer(AbstractProcess):
@@ -65,67 +65,5 @@ class PyReceiveModelFixed(AbstractPyReceiveModel):
     a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
 
 
-class Read(AbstractProcess):
-    """Logs the value of a Var (:meth:`connect_var`) every ``interval`` steps, phase ``offset``.
-
-    At the steps ``t`` with ``(t - 1) % interval == offset % interval`` (post-management) the
-    Var's value goes to column ``k % buffer`` of ``data`` (shape ``(*var.shape, buffer)``), ``k``
-    counting the reads from 0.
-
-    Vars: ``data``, ``interval``, ``offset``. Ports: ``state`` (RefPort).
-    """
-
-    def __init__(self, *, buffer: int, interval: int = 1, offset: int = 0, **kwargs) -> None:
-        buffer = check_int(buffer, "Read buffer", minimum=1)
-        super().__init__(buffer=buffer, interval=interval, offset=offset, **kwargs)
-        self.buffer = buffer
-        self.interval = Var((1,), interval)
-        self.offset = Var((1,), offset % interval)
-        self.state = RefPort((1,))
-        self.data = Var(shape=(1, buffer), init=np.zeros((1, buffer)))
-
-    def connect_var(self, var: Var) -> None:
-        """Log ``var``; ``data`` becomes ``(*var.shape, buffer)``."""
-        self.state = RefPort(var.shape)
-        self.state.connect_var(var)
-        self.data = Var(shape=var.shape + (self.buffer,), init=np.zeros(var.shape + (self.buffer,)))
-
-
-class AbstractPyRead(PyLoihiProcessModel):
-    """Reads ``state`` into the next column of ``data`` when the step is due."""
-
-    state: PyRefPort
-    data: np.ndarray
-    interval: np.ndarray = LavaPyType(np.ndarray, int)
-    offset: np.ndarray = LavaPyType(np.ndarray, int)
-
-    def __init__(self, proc_params=None) -> None:
-        super().__init__(proc_params)
-        self.counter = 0
-
-    def post_guard(self) -> bool:
-        return (self.time_step - 1) % int(self.interval[0]) == int(self.offset[0])
-
-    def run_post_mgmt(self) -> None:
-        self.data[..., self.counter % self.data.shape[-1]] = self.state.read()
-        self.counter += 1
-
-
-@implements(proc=Read, protocol=LoihiProtocol)
-@requires(CPU)
-@tag("fixed_pt")
-class PyReadFixed(AbstractPyRead):
-    """int32 values."""
-
-    state: PyRefPort = LavaPyType(PyRefPort.VEC_DENSE, np.int32)
-    data: np.ndarray = LavaPyType(np.ndarray, np.int32)
-
-
-@implements(proc=Read, protocol=LoihiProtocol)
-@requires(CPU)
-@tag("floating_pt")
-class PyReadFloat(AbstractPyRead):
-    """float values."""
-
-    state: PyRefPort = LavaPyType(PyRefPort.VEC_DENSE, float)
-    data: np.ndarray = LavaPyType(np.ndarray, float)
+# Lava keeps its Var reader beside the sink RingBuffer (lava.proc.io.sink.Read).
+from neuroproc.proc.io.read import AbstractPyRead, PyReadFixed, PyReadFloat, Read  # noqa: E402

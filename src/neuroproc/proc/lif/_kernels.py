@@ -10,9 +10,28 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from neuroproc.proc._int_kernels import trunc_shift as _trunc_shift
+from neuroproc.proc._int_kernels import wrap32 as _wrap32
 from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
-__all__ = ["bitacc_spec", "float_spec"]
+__all__ = [
+    "bitacc_spec",
+    "float_spec",
+    "refractory_spec",
+    "reset_float_spec",
+    "ternary_fixed_spec",
+    "ternary_float_spec",
+]
+
+
+@njit(cache=True)
+def float_uv(u, v, a, decay_u, decay_v, bias):
+    """One neuron's float LIF update, in Lava's order: ``u*(1-du) + a``, ``(v*(1-dv) + u) + bias``."""
+    ui = u * decay_u
+    ui = ui + a
+    vi = v * decay_v
+    vi = vi + ui
+    return ui, vi + bias
 
 
 @njit(cache=True)
@@ -28,12 +47,8 @@ def float_step(t, u_nd, v_nd, decay_u, decay_v, vth, bias, flag, words, a_nd, s_
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
     n = u.size
     for i in range(n):
-        ui = u[i] * item(decay_u, i)
-        ui = ui + a_in[i]
+        ui, vi = float_uv(u[i], v[i], a_in[i], item(decay_u, i), item(decay_v, i), item(bias, i))
         u[i] = ui
-        vi = v[i] * item(decay_v, i)
-        vi = vi + ui
-        vi = vi + item(bias, i)
         fired = vi > item(vth, i)
         flag[i] = fired
         s_out[i] = 1.0 if fired else 0.0
@@ -58,49 +73,114 @@ def _collect(flag, words, n, idx):
 
 
 @njit(cache=True)
-def _wrap32(x):
-    return ((x + 2147483648) & 4294967295) - 2147483648
+def bitacc_uv(u, v, a, bias_mant, bias_exp, decay_u, decay_v):
+    """One neuron's bit-accurate ``u``, ``v`` update (see AbstractPyLifModelFixed); returns both."""
+    # u: trunc0(u * decay_u / 4096) in int32, + (a << 6) in int32, then Lava's one-time wrap
+    u_dec = _wrap32(_trunc_shift(np.int64(u) * decay_u, 12))
+    a6 = _wrap32(np.int64(a) << 6)
+    u_new = _wrap32(u_dec + a6)
+    if u_new > 8388608:
+        u_new -= 16777216
+    if u_new <= -8388608:
+        u_new += 16777216
+    # bias = bias_mant << bias_exp (>> when negative), held in int32
+    e = np.int64(bias_exp)
+    b = np.int64(bias_mant)
+    bias = _wrap32(b << e if e >= 0 else b >> (-e))
+    v_dec = _wrap32(_trunc_shift(np.int64(v) * decay_v, 12))
+    v_new = _wrap32(_wrap32(v_dec + u_new) + bias)
+    if v_new > 8388607:
+        v_new = 8388607
+    elif v_new < -8388607:
+        v_new = -8388607
+    return u_new, v_new
 
 
 @njit(cache=True)
-def _trunc_shift(p, shift):
-    # sign(p) * (|p| >> shift): rounds toward zero
-    if p < 0:
-        return -((-p) >> shift)
-    return p >> shift
-
-
-@njit(cache=True)
-def bitacc_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, vth_eff, a_nd, s_nd):
+def bitacc_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, vth_eff, interval, offset, a_nd, s_nd):
+    """Bit-accurate LIF step; with ``interval > 0`` also LIFReset's clearing of ``u`` and ``v``
+    on the steps where ``t % interval == offset``."""
     u, v, bias_mant, bias_exp = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), \
         bm_nd.reshape(bm_nd.size), be_nd.reshape(be_nd.size)
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    if interval > 0 and t % interval == offset:
+        u[:] = 0
+        v[:] = 0
     for i in range(u.size):
-        # u: trunc0(u * decay_u / 4096) in int32, + (a << 6) in int32, then Lava's one-time wrap
-        u_dec = _wrap32(_trunc_shift(np.int64(u[i]) * decay_u[i], 12))
-        a6 = _wrap32(np.int64(a_in[i]) << 6)
-        u_new = _wrap32(u_dec + a6)
-        if u_new > 8388608:
-            u_new -= 16777216
-        if u_new <= -8388608:
-            u_new += 16777216
+        u_new, v_new = bitacc_uv(u[i], v[i], a_in[i], bias_mant[i], bias_exp[i], decay_u[i], decay_v[i])
         u[i] = u_new
-        # bias = bias_mant << bias_exp (>> when negative), held in int32
-        e = np.int64(bias_exp[i])
-        b = np.int64(bias_mant[i])
-        bias = _wrap32(b << e if e >= 0 else b >> (-e))
-        v_dec = _wrap32(_trunc_shift(np.int64(v[i]) * decay_v[i], 12))
-        v_new = _wrap32(_wrap32(v_dec + u_new) + bias)
-        if v_new > 8388607:
-            v_new = 8388607
-        elif v_new < -8388607:
-            v_new = -8388607
         if v_new > vth_eff[i]:
             v[i] = 0
             s_out[i] = 1
         else:
             v[i] = v_new
             s_out[i] = 0
+
+
+@njit(cache=True)
+def ternary_fixed_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, hi, lo, a_nd, s_nd):
+    """Bit-accurate TernaryLIF step: spikes ``[v > hi] - [v < lo]``, reset where non-zero."""
+    u, v, bias_mant, bias_exp = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), \
+        bm_nd.reshape(bm_nd.size), be_nd.reshape(be_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    for i in range(u.size):
+        u_new, v_new = bitacc_uv(u[i], v[i], a_in[i], bias_mant[i], bias_exp[i], decay_u[i], decay_v[i])
+        u[i] = u_new
+        s = np.int64(v_new > hi[i]) - np.int64(v_new < lo[i])
+        s_out[i] = s
+        v[i] = 0 if s != 0 else v_new
+
+
+@njit(cache=True)
+def reset_float_step(t, u_nd, v_nd, decay_u, decay_v, vth, bias, interval, offset, a_nd, s_nd):
+    """Float LIFReset step: ``u``, ``v`` multiplied by 0 when ``t % interval == offset``."""
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    clear = t % interval == offset
+    for i in range(u.size):
+        u0, v0 = u[i], v[i]
+        if clear:
+            u0 = u0 * 0.0
+            v0 = v0 * 0.0
+        ui, vi = float_uv(u0, v0, a_in[i], item(decay_u, i), item(decay_v, i), item(bias, i))
+        u[i] = ui
+        fired = vi > item(vth, i)
+        s_out[i] = 1.0 if fired else 0.0
+        v[i] = 0.0 if fired else vi
+
+
+@njit(cache=True)
+def refractory_step(t, u_nd, v_nd, end_nd, decay_u, decay_v, vth, bias, period, a_nd, s_nd):
+    """Float LIFRefractory step: ``v`` integrates (``v*(1-dv) + (u + bias)``) only where
+    ``end < t``; the threshold test runs everywhere; a spike sets ``end = t + period``."""
+    u, v, end = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), end_nd.reshape(end_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    for i in range(u.size):
+        ui = u[i] * item(decay_u, i)
+        ui = ui + a_in[i]
+        u[i] = ui
+        vi = v[i]
+        if end[i] < t:
+            vi = vi * item(decay_v, i) + (ui + item(bias, i))
+        fired = vi > item(vth, i)
+        s_out[i] = 1.0 if fired else 0.0
+        if fired:
+            end[i] = t + period
+            vi = 0.0
+        v[i] = vi
+
+
+@njit(cache=True)
+def ternary_float_step(t, u_nd, v_nd, decay_u, decay_v, hi, lo, bias, a_nd, s_nd):
+    """Float TernaryLIF step: spikes ``-1.0 / 0.0 / +1.0``, reset where non-zero."""
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    for i in range(u.size):
+        ui, vi = float_uv(u[i], v[i], a_in[i], item(decay_u, i), item(decay_v, i), item(bias, i))
+        u[i] = ui
+        s = np.float64(vi > item(hi, i)) - np.float64(vi < item(lo, i))
+        s_out[i] = s
+        v[i] = 0.0 if s != 0.0 else vi
 
 
 def _per_neuron(value, shape, dtype):
@@ -124,20 +204,71 @@ def float_spec(model) -> KernelSpec | None:
                       out_views=("s_out",), params=params, label="lif_float")
 
 
-def bitacc_spec(model) -> KernelSpec | None:
+def _float_params(m, *thresholds):
+    """(1 - du), (1 - dv), the thresholds and bias_mant, as the float models compute them."""
+    shape = m.u.shape
+    return ((scalar_if_uniform(1 - m.du, shape, np.float64), scalar_if_uniform(1 - m.dv, shape, np.float64))
+            + tuple(scalar_if_uniform(x, shape, np.float64) for x in thresholds)
+            + (scalar_if_uniform(m.bias_mant, shape, np.float64),))
+
+
+def _is_float_state(model) -> bool:
+    return all(isinstance(x, np.ndarray) and x.dtype == np.float64 for x in (model.u, model.v, model.bias_mant))
+
+
+def reset_float_spec(model) -> KernelSpec | None:
+    if not _is_float_state(model):
+        return None
+    return KernelSpec(step=reset_float_step, arrays=("u", "v"), in_ports=("a_in",), out_ports=("s_out",),
+                      params=lambda m: _float_params(m, m.vth) + (np.int64(m.reset_interval),
+                                                                  np.int64(m.reset_offset)),
+                      label="lifreset_float")
+
+
+def refractory_spec(model) -> KernelSpec | None:
+    if not (_is_float_state(model) and model.refractory_period_end.dtype == np.int64):
+        return None
+    return KernelSpec(step=refractory_step, arrays=("u", "v", "refractory_period_end"), in_ports=("a_in",),
+                      out_ports=("s_out",),
+                      params=lambda m: _float_params(m, m.vth) + (np.int64(m.refractory_period),),
+                      label="lifrefractory_float")
+
+
+def ternary_float_spec(model) -> KernelSpec | None:
+    if not _is_float_state(model):
+        return None
+    return KernelSpec(step=ternary_float_step, arrays=("u", "v"), in_ports=("a_in",), out_ports=("s_out",),
+                      params=lambda m: _float_params(m, m.vth_hi, m.vth_lo), label="ternlif_float")
+
+
+def _fixed_decays(m):
+    shape = m.u.shape
+    return (_per_neuron(m.DECAY_UNITY - (m._int(m.du) + m.DS_OFFSET), shape, np.int64),
+            _per_neuron(m.DECAY_UNITY - (m._int(m.dv) + m.DM_OFFSET), shape, np.int64))
+
+
+def ternary_fixed_spec(model) -> KernelSpec | None:
     def params(m):
-        shape = m.u.shape
-        decay_u = m.DECAY_UNITY - (m._int(m.du) + m.DS_OFFSET)
-        decay_v = m.DECAY_UNITY - (m._int(m.dv) + m.DM_OFFSET)
+        hi, lo = m.thresholds()  # shifted once, on the first step, as run_spk does
+        return _fixed_decays(m) + (_per_neuron(hi, m.u.shape, np.int64), _per_neuron(lo, m.u.shape, np.int64))
+
+    return KernelSpec(step=ternary_fixed_step, arrays=("u", "v", "bias_mant", "bias_exp"), in_ports=("a_in",),
+                      out_ports=("s_out",), params=params, prepare=lambda m: m.thresholds(),
+                      in_kinds=("iub",), label="ternlif_fixed")
+
+
+def bitacc_spec(model, reset: bool = False) -> KernelSpec | None:
+    """Bit-accurate LIF, and with ``reset`` LIFReset (the clearing of ``u``, ``v`` in the kernel)."""
+    def params(m):
         # before the first step (only when the backend compiles) vth << 6 is not fixed yet
         vth = m.effective_vth if m.effective_vth is not None else np.left_shift(
             np.asarray(m._int(m.vth), dtype=np.int64), m.VTH_SHIFT)
-        return (_per_neuron(decay_u, shape, np.int64), _per_neuron(decay_v, shape, np.int64),
-                _per_neuron(vth, shape, np.int64))
+        interval, offset = (m.reset_interval, m.reset_offset) if reset else (0, 0)
+        return _fixed_decays(m) + (_per_neuron(vth, m.u.shape, np.int64), np.int64(interval), np.int64(offset))
 
     def prepare(m):
         m.prepare_threshold()
 
     return KernelSpec(step=bitacc_step, arrays=("u", "v", "bias_mant", "bias_exp"), in_ports=("a_in",),
                       out_ports=("s_out",), params=params, prepare=prepare, in_kinds=("iub",),
-                      label="lif_bitacc")
+                      label="lifreset_bitacc" if reset else "lif_bitacc")

@@ -7,6 +7,7 @@ Both share :class:`AbstractPyLifModel`, whose ``run_spk`` receives, calls the ho
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from neuroproc._validation import check_finite_numbers, short_repr
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
-from neuroproc.proc.lif.process import LIF, is_integral
+from neuroproc.proc.lif.process import LIF, LIFRefractory, LIFReset, TernaryLIF, is_integral
 from neuroproc.py_ports import PyInPort, PyOutPort
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
@@ -26,6 +27,13 @@ __all__ = [
     "AbstractPyLifModelFloat",
     "PyLifModelBitAcc",
     "PyLifModelFloat",
+    "PyLifRefractoryModelFloat",
+    "PyLifResetModelBitAcc",
+    "PyLifResetModelFloat",
+    "PyTernLifModelFixed",
+    "PyTernLifModelFloat",
+    "ResetMixin",
+    "TernaryMixin",
 ]
 
 
@@ -141,7 +149,7 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
         "u": (-(1 << 23), 1 << 23, "a 24-bit signed state (Lava's wrap may leave +2**23)"),
         "v": (-(1 << 23), (1 << 23) - 1, "a 24-bit signed state"),
         "vth": (0, (1 << 25) - 1, "unsigned, and vth << 6 must fit int32"),
-        "bias_mant": (-(1 << 12), (1 << 12) - 1, "a signed 13-bit mantissa"),
+        "bias_mant": (-(1 << 15), (1 << 15) - 1, "Lava's int16 Var"),
         "bias_exp": (-7, 7, "a 3-bit exponent (Lava shifts right for negative values)"),
     }
     VTH_MAX = (1 << 17) - 1
@@ -164,9 +172,12 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
                 f"{who}: {cls.__name__} needs whole numbers (got {short_repr(value)}). Round "
                 "float parameters first, e.g. np.round(x).astype(int), or use the float model.")
         arr = np.asarray(value)
-        if name in ("du", "dv") and arr.size and (arr.min() < 0 or arr.max() > 4095):
+        # du = -1 is allowed: with Loihi's +1 offset it means "u does not decay" (Lava's own
+        # LIFReset test relies on it); dv has no offset.
+        low = -cls.DS_OFFSET if name == "du" else -cls.DM_OFFSET
+        if name in ("du", "dv") and arr.size and (arr.min() < low or arr.max() > 4095):
             raise ValidationError(
-                f"{who}: {cls.__name__} needs {name} in [0, 4095], a 12-bit fraction of 4096 "
+                f"{who}: {cls.__name__} needs {name} in [{low}, 4095], a 12-bit fraction of 4096 "
                 f"(got {short_repr(value)}). Map a float decay d with round(d * 4096), e.g. "
                 "neuroproc.utils.fixed_point.scale_decay(d).")
         limits = cls.VALUE_RANGES.get(name)
@@ -175,6 +186,13 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
             raise ValidationError(
                 f"{who}: {cls.__name__} needs {name} in [{lo}, {hi}], {what} (got "
                 f"{short_repr(value)}). Scale the parameter into range, or use the float model.")
+        if name == "bias_mant" and arr.size and (arr.min() < -(1 << 12) or arr.max() > (1 << 12) - 1):
+            # Lava's own tests drive neurons with bias_mant 20000-25000 (its int16 Var holds them)
+            warnings.warn(
+                f"{who}: {cls.__name__}: Loihi's bias mantissa has 13 bits, [-4096, 4095] (got "
+                f"{short_repr(value)}); Lava's CPU model uses the int16 value as given, and so does "
+                "this one. Use bias_exp for larger biases on hardware.",
+                PrecisionWarning, stacklevel=2)
         if name == "vth" and arr.size and arr.max() > cls.VTH_MAX:
             warnings.warn(
                 f"{who}: {cls.__name__} holds vth in 17 bits, [0, {cls.VTH_MAX}] (got "
@@ -246,3 +264,167 @@ class PyLifModelBitAcc(AbstractPyLifModelFixed):
 
         return bitacc_spec(self)
 
+
+
+# -- LIFReset: both arithmetics, the reset as a hook before the update ----------------------------
+
+class ResetMixin:
+    """Clears ``u`` and ``v`` at the start of every step ``t`` with ``t % reset_interval ==
+    reset_offset % reset_interval`` (Lava multiplies by 0, so a float ``-x`` becomes ``-0.0``)."""
+
+    u: Any
+    v: Any
+    proc_params: Any
+    time_step: int
+
+    def __init__(self, proc_params=None):
+        super().__init__(proc_params)  # type: ignore[call-arg]
+        self.reset_interval = int(self.proc_params["reset_interval"])
+        self.reset_offset = int(self.proc_params["reset_offset"]) % self.reset_interval
+
+    def reset_due(self) -> bool:
+        """True on the steps where ``u`` and ``v`` are cleared."""
+        return self.time_step % self.reset_interval == self.reset_offset
+
+    def subthr_dynamics(self, activation_in: np.ndarray) -> None:
+        if self.reset_due():
+            self.u *= 0
+            self.v *= 0
+        super().subthr_dynamics(activation_in)  # type: ignore[misc]
+
+
+@implements(proc=LIFReset, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PyLifResetModelFloat(ResetMixin, PyLifModelFloat):
+    """Float LIFReset (tag ``floating_pt``): :class:`PyLifModelFloat` with the periodic reset."""
+
+    def kernel(self):
+        from neuroproc.proc.lif._kernels import reset_float_spec
+
+        return reset_float_spec(self)
+
+
+@implements(proc=LIFReset, protocol=LoihiProtocol)
+@tag("bit_accurate_loihi", "fixed_pt")
+@requires(CPU)
+class PyLifResetModelBitAcc(ResetMixin, PyLifModelBitAcc):
+    """Bit-accurate LIFReset (tags ``bit_accurate_loihi``, ``fixed_pt``): the arithmetic of
+    :class:`PyLifModelBitAcc` with the periodic reset."""
+
+    def kernel(self):
+        from neuroproc.proc.lif._kernels import bitacc_spec
+
+        return bitacc_spec(self, reset=True)
+
+
+# -- LIFRefractory (float only, as in Lava) -------------------------------------------------------
+
+@implements(proc=LIFRefractory, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PyLifRefractoryModelFloat(PyLifModelFloat):
+    """Float LIFRefractory (tag ``floating_pt``).
+
+    ``u`` integrates as in LIF; ``v = v(1-dv) + (u + bias_mant)`` (Lava adds ``u + bias`` first
+    here, unlike LIF) only where ``refractory_period_end < t``. Spiking neurons get
+    ``refractory_period_end = t + refractory_period`` and ``v = 0``. ``refractory_period_end``
+    is int64.
+    """
+
+    refractory_period_end: Any = LavaPyType(np.ndarray, int)
+
+    def __init__(self, proc_params=None):
+        super().__init__(proc_params)
+        self.refractory_period = int(self.proc_params["refractory_period"])
+
+    def subthr_dynamics(self, activation_in: np.ndarray) -> None:
+        u, v = self.u, self.v
+        u *= 1 - self.du
+        u += activation_in
+        free = self.refractory_period_end < self.time_step
+        dv = np.asarray(self.dv)[free] if np.size(self.dv) > 1 else self.dv
+        v[free] = v[free] * (1 - dv) + (u[free] + self.bias_mant[free])
+
+    def reset_voltage(self, spike_vector: np.ndarray) -> None:
+        self.refractory_period_end[spike_vector] = self.time_step + self.refractory_period
+        super().reset_voltage(spike_vector)
+
+    def kernel(self):
+        from neuroproc.proc.lif._kernels import refractory_spec
+
+        return refractory_spec(self)
+
+
+# -- TernaryLIF ------------------------------------------------------------------------------------
+
+class TernaryMixin:
+    """Ternary spikes ``[v > hi] - [v < lo]`` and the voltage reset where they are non-zero; the
+    thresholds come from ``thresholds()``."""
+
+    v: Any
+    vth_hi: Any
+    vth_lo: Any
+
+    def thresholds(self):
+        """``(hi, lo)`` as the comparison uses them."""
+        return self.vth_hi, self.vth_lo
+
+    def spiking_activation(self) -> np.ndarray:
+        hi, lo = self.thresholds()
+        return (-1) * (self.v < lo) + (self.v > hi)
+
+    def reset_voltage(self, spike_vector: np.ndarray) -> None:
+        self.v[spike_vector != 0] = 0
+
+
+@implements(proc=TernaryLIF, protocol=LoihiProtocol)
+@tag("floating_pt")
+@requires(CPU)
+class PyTernLifModelFloat(TernaryMixin, AbstractPyLifModelFloat):
+    """Float TernaryLIF (tag ``floating_pt``): spikes -1.0 / 0.0 / +1.0 (float, 2-bit)."""
+
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, float, precision=2)
+    vth_hi: Any = LavaPyType(float, float)
+    vth_lo: Any = LavaPyType(float, float)
+
+    def kernel(self):
+        from neuroproc.proc.lif._kernels import ternary_float_spec
+
+        return ternary_float_spec(self)
+
+
+@implements(proc=TernaryLIF, protocol=LoihiProtocol)
+@tag("fixed_pt")
+@requires(CPU)
+class PyTernLifModelFixed(TernaryMixin, AbstractPyLifModelFixed):
+    """Fixed-point TernaryLIF (tag ``fixed_pt``): the arithmetic of :class:`PyLifModelBitAcc`,
+    thresholds ``vth_hi << 6`` and ``vth_lo << 6`` (int32 arrays, shifted once on the first step,
+    as in Lava), spikes -1 / 0 / +1 (int64)."""
+
+    s_out: Any = LavaPyType(PyOutPort.VEC_DENSE, int, precision=2)
+    vth_hi: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+    vth_lo: Any = LavaPyType(np.ndarray, np.int32, precision=24)
+
+    def __init__(self, proc_params=None):
+        super().__init__(proc_params)
+        self.effective_vth = None
+
+    def thresholds(self):
+        if self.effective_vth is None:
+            self.effective_vth = (np.left_shift(self.vth_hi, self.VTH_SHIFT),
+                                  np.left_shift(self.vth_lo, self.VTH_SHIFT))
+        return self.effective_vth
+
+    def kernel(self):
+        from neuroproc.proc.lif._kernels import ternary_fixed_spec
+
+        return ternary_fixed_spec(self)
+
+
+from neuroproc.proc.lif.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningLIFModelFixed,
+    PyLearningLifModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningLIFModelFixed", "PyLearningLifModelFloat"])

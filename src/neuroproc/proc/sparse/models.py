@@ -209,3 +209,11 @@ class PyDelaySparseModelBitAcc(BitAccDelayTypes, AbstractPyDenseModelBitAcc, Abs
         from neuroproc.proc.dense._delay_kernels import delay_sparse_spec
 
         return delay_sparse_spec(self, bitacc=True)
+
+
+from neuroproc.proc.sparse.learning_models import (  # noqa: E402  (built on the models above)
+    PyLearningSparseModelBitApproximate,
+    PyLearningSparseModelFloat,
+)
+
+__all__ = sorted([*__all__, "PyLearningSparseModelBitApproximate", "PyLearningSparseModelFloat"])

@@ -179,3 +179,8 @@ def _canonical_csc(owner, weights) -> sp.csc_matrix:
     if not csc.data.flags.c_contiguous:
         csc.data = np.ascontiguousarray(csc.data)
     return csc
+
+
+from neuroproc.proc.sparse.learning_process import LearningSparse  # noqa: E402  (built on Sparse)
+
+__all__ = sorted([*__all__, "LearningSparse"])
