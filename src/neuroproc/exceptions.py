@@ -11,6 +11,7 @@
     │   │   ├── TransposeShapeError         transpose axes of the wrong length
     │   │   └── TransposeIndexError (IndexError)  transpose axes out of range
     │   ├── VarIndexError (IndexError)      an index outside a Var's shape
+    │   ├── ParameterTypeError (TypeError)  an argument of the wrong type
     │   ├── AliasError (AssertionError)     a Var alias that Lava refuses
     │   └── DecoratorError (TypeError, AssertionError)  misused @implements/@requires/@tag
     ├── PortConnectionError (ValueError)    ports that cannot be connected
@@ -46,6 +47,7 @@ __all__ = [
     "NeuroprocError",
     "NeuroprocWarning",
     "NotProbedError",
+    "ParameterTypeError",
     "PortConnectionError",
     "PortKindError",
     "PrecisionWarning",
@@ -105,6 +107,10 @@ class TransposeIndexError(ShapeError, IndexError):
 
 class VarIndexError(ValidationError, IndexError):
     """An index (``idx`` of ``Var.get`` / ``Var.set``) outside the Var's shape."""
+
+
+class ParameterTypeError(ValidationError, TypeError):
+    """An argument of the wrong type (Lava raises ``TypeError`` there)."""
 
 
 class PortConnectionError(NeuroprocError, ValueError):

@@ -9,8 +9,9 @@ from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProce
 from neuroproc.proc.conv.process import Conv
 from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.process import DelayDense, Dense, LearningDense
+from neuroproc.proc.io import dataloader, encoder, extractor, injector, reset, sink, source
+from neuroproc.proc.io import utils as io_utils
 from neuroproc.proc.learning_rules import STDPLoihi
-from neuroproc.proc.io import sink, source
 from neuroproc.proc.lif.process import LIF, LearningLIF
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
 from neuroproc.proc.sparse.process import DelaySparse, LearningSparse, Sparse
@@ -26,6 +27,25 @@ def _monitor():
     mon.probe(lif.v, 10)
     mon.probe(lif.s_out, 10)
     return mon
+
+
+def _state_dataloader():
+    target = sink.RingBuffer(shape=(2,), buffer=1)
+    loader = dataloader.StateDataloader(dataset=[(np.array([[1], [2]]), 0), (np.array([[3], [4]]), 1)],
+                                        interval=2)
+    loader.connect_var(target.data)
+    return loader
+
+
+def _tap(proc):
+    proc.connect_var(LIF(shape=(2,), bias_mant=1, vth=10).v)
+    return proc
+
+
+def _var_wire():
+    wire = extractor.VarWire(buffer_size=1000)  # room for every step the check runs
+    wire.connect_var(source.RingBuffer(data=np.array([[1.0, 2.0]])).data)
+    return wire
 
 
 # Values valid for the float and the bit-accurate models alike.
@@ -50,6 +70,17 @@ FACTORIES = {
     Passthrough: lambda: Passthrough((2, 3)),
     Spiker: lambda: Spiker(shape=(2, 3), period=3, payload=7),
     LinearChain: lambda: LinearChain(np.array([[2.0, -4.0], [6.0, 0.0], [0.0, 8.0]]), delay=2),
+    injector.Injector: lambda: injector.Injector(  # nobody sends in the check: zeros, no wait
+        shape=(2, 3), buffer_size=4,
+        channel_config=io_utils.ChannelConfig(receive_empty=io_utils.ReceiveEmpty.NON_BLOCKING_ZEROS)),
+    extractor.Extractor: lambda: extractor.Extractor(shape=(2, 3), buffer_size=1000),
+    extractor.VarWire: _var_wire,
+    dataloader.StateDataloader: _state_dataloader,
+    encoder.DeltaEncoder: lambda: encoder.DeltaEncoder(shape=(2, 3), vth=2, num_bits=4),
+    sink.Read: lambda: _tap(sink.Read(buffer=3, interval=2)),
+    reset.Reset: lambda: _tap(reset.Reset(reset_value=1, interval=2, offset=1)),
+    dataloader.SpikeDataloader: lambda: dataloader.SpikeDataloader(
+        dataset=[(np.array([[1, 0], [0, 1]]), 0)], interval=3),
 }
 FACTORIES.update(NEURON_FACTORIES)
 

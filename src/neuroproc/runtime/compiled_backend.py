@@ -13,6 +13,13 @@ non-zero entries), made once per out-port per step and shared; and an early send
 an attribute (Dense's ``a_out <- a_buff``) becomes that attribute, read before the sender's step
 overwrites it (see :mod:`neuroproc.runtime.kernels`).
 
+The host-block hook: a model with an int attribute ``host_every`` (k) exchanges with the host
+program between fused blocks of at most k steps; the backend calls its ``host_before(t, count)``
+before and ``host_after(t, count)`` after each block of ``count`` steps following step ``t`` (a model
+fills or drains a block array there that its kernel reads or writes). ``host_before`` may return
+a smaller count (fewer steps are ready, e.g. a pause ended a wait for host data); the block then
+runs that many steps, and ``host_after`` gets the count that ran.
+
 Where a network cannot be fused (a model without kernel, an async model, a virtual-port
 transform, a loop without an early send) ``plan_compiled`` raises :class:`Unsupported` with the
 reason; ``make_backend`` then falls back to the python backend and says so.
@@ -251,6 +258,8 @@ class CompiledBackend:
                       "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},
                       "cache_path": str(self.source_path)}
         self.reason = None
+        #: models that exchange with the host between fused blocks (the host-block hook)
+        self._hosts = [e.model for e in self.plan.order if getattr(e.model, "host_every", None)]
         self.channels = []  # no python channels: traffic counters need the python backend
 
     def _refresh_params(self) -> None:
@@ -295,9 +304,20 @@ class CompiledBackend:
         limit, culprit = self._monitor_limit(start)
         todo = num_steps if limit is None else min(num_steps, max(limit, 0))
         t = start
+        hosts = self._hosts
+        block = min([_CHUNK] + [int(m.host_every) for m in hosts])
         while todo > 0 and not should_pause():
-            chunk = min(_CHUNK, todo)
-            t = self.fused(t, chunk, *args)
+            chunk = min(block, todo)
+            for m in hosts:  # a model may have less for the block (a pause ended its wait)
+                ready = m.host_before(t, chunk)
+                chunk = chunk if ready is None else min(chunk, int(ready))
+            t0 = t
+            if chunk > 0:
+                t = self.fused(t, chunk, *args)
+            for m in hosts:
+                m.host_after(t0, chunk)
+            if chunk == 0:
+                break
             todo -= chunk
         for e in self.exe.entries:
             e.model.time_step = t

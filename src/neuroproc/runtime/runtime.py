@@ -97,6 +97,11 @@ class Runtime:
         return self._busy.locked()
 
     @property
+    def pause_requested(self) -> bool:
+        """True from ``pause()``/``stop()`` until the run ends: a model waiting on the host ends its wait."""
+        return self._pause.is_set()
+
+    @property
     def end_reason(self) -> str:
         return getattr(self, "_end_reason", "stop() was called")
 

@@ -19,6 +19,7 @@ _SHIM = "neuroproc.compat.lava.shims."
 #: Lava core module -> neuroproc modules holding its objects (first match wins)
 CORE: dict[str, tuple[str, ...]] = {
     "lava.magma.compiler.compiler": (),
+    "lava.magma.compiler.channels.pypychannel": (),
     "lava.magma.compiler.compiler_graphs": (),
     "lava.magma.compiler.executable": ("neuroproc.compiler.plan",),
     "lava.magma.compiler.exceptions": ("neuroproc.exceptions",),
@@ -46,6 +47,7 @@ CORE: dict[str, tuple[str, ...]] = {
     "lava.magma.core.sync.protocol": ("neuroproc.sync",),
     "lava.magma.core.sync.protocols.async_protocol": ("neuroproc.sync",),
     "lava.magma.core.sync.protocols.loihi_protocol": ("neuroproc.sync",),
+    "lava.magma.runtime.message_infrastructure.multiprocessing": (),
     "lava.magma.runtime.runtime": ("neuroproc.runtime.runtime",),
 }
 
@@ -59,11 +61,13 @@ RULES: tuple[tuple[str, str], ...] = (
 
 #: Lava module -> module of this package with what neuroproc holds elsewhere or not at all
 SHIMS: dict[str, str] = {
+    "lava.magma.compiler.channels.pypychannel": _SHIM + "channels",
     "lava.magma.compiler.compiler": _SHIM + "compiler",
     "lava.magma.compiler.compiler_graphs": _SHIM + "compiler_graphs",
     "lava.magma.core.process.ports.reduce_ops": _SHIM + "reduce_ops",
     "lava.magma.core.process.process": _SHIM + "process",
     "lava.magma.core.process.variable": _SHIM + "process",
+    "lava.magma.runtime.message_infrastructure.multiprocessing": _SHIM + "channels",
     "lava.magma.runtime.runtime": _SHIM + "runtime",
     "lava.proc.sparse.process": _SHIM + "sparse",
     "lava.utils.loihi": _SHIM + "loihi",
