@@ -301,11 +301,14 @@ class AbstractProcess:
         network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose
         runtime was stopped (by ``stop()`` or by an error) raises: build a new network.
         """
+        rt = self._runtime
+        if (rt is not None and not rt._stopped and backend is None and (run_cfg is None or run_cfg is rt.run_cfg)
+                and getattr(run_cfg, "backend", None) in (None, "auto", rt.requested_backend, rt.backend.name)):
+            return rt  # resuming with what it was compiled with: nothing to check (cheap RunSteps(1))
         from neuroproc.runtime import Runtime
         from neuroproc.runtime._config import check_run_cfg, check_same_config
 
         check_run_cfg(run_cfg, f"{self.who}.run")
-        rt = self._runtime
         if rt is not None:
             if rt._stopped:  # a background run failed: its error first, then the refusal below
                 rt._raise_pending()

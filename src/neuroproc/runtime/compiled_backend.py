@@ -226,9 +226,14 @@ class CompiledBackend:
             if spec.setup is not None:
                 spec.setup(e.model)
         self._refresh_params()
+        #: set() and anything else that may change what the kernels read make the next run
+        #: redo its set-up (prepare hooks, parameters, argument list); see :meth:`invalidate`
+        self._dirty = True
+        self._args: list = []
         gen = Codegen(self.plan)
         self.source = gen.build(self._params)
         self._getters = [g for _, g in gen.args]
+        self._watched = gen.attr_args
         t0 = time.perf_counter()
         # compile now (or load the machine code from the disk cache)
         self.fused, self.source_path = load(self.source, gen.globals, lambda f: f(0, 0, *self._arrays()))
@@ -253,7 +258,27 @@ class CompiledBackend:
         e = self.exe.entry_of(var.process)
         return VarAccessor(e.model, var.name, e.var_types[var.name], var)
 
+    def invalidate(self) -> None:
+        """Redo the per-run set-up (prepare hooks, parameters, argument list) before the next run.
+
+        ``Var.set`` calls it. Runs in between reuse the set-up, so a ``run(RunSteps(1))`` costs
+        little more than the call into the fused loop; a model attribute the loop reads that was
+        replaced (rebound, not written in place) is noticed too. A value written into a model's
+        array by other means than ``set`` (``proc.model.x[:] = ...``) reaches the loop's
+        parameters only after ``invalidate()``."""
+        self._dirty = True
+
+    def _rebound(self) -> bool:
+        """Whether a model attribute the loop reads was replaced since the last set-up."""
+        args = self._args
+        for i, model, name in self._watched:
+            if getattr(model, name) is not args[i]:
+                return True
+        return False
+
     def begin(self, num_steps) -> None:
+        if not self._dirty and not self._rebound():
+            return
         for e in self.plan.order:
             spec = self.plan.kernels[id(e)]
             if spec.prepare is not None:
@@ -267,6 +292,8 @@ class CompiledBackend:
                     "Remove the pair from KernelSpec.early_copies or keep the attribute's type.",
                     process=e.proc, model=e.model_cls, phase="run_spk")
         self._refresh_params()
+        self._args = self._arrays()
+        self._dirty = False
 
     def _monitor_limit(self, start: int):
         limit, culprit = None, None
@@ -277,8 +304,8 @@ class CompiledBackend:
         return limit, culprit
 
     def run_steps(self, start: int, num_steps: int, should_pause) -> int:
-        args = self._arrays()
-        limit, culprit = self._monitor_limit(start)
+        args = self._args if not self._dirty else self._arrays()
+        limit, culprit = self._monitor_limit(start) if self.plan.monitors else (None, None)
         todo = num_steps if limit is None else min(num_steps, max(limit, 0))
         t = start
         while todo > 0 and not should_pause():

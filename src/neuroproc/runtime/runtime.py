@@ -133,7 +133,8 @@ class Runtime:
         if self._thread is not None:  # the last background run ended: forget its thread
             self._thread.join()
             self._thread = None
-        self._pause.clear()
+        if self._pause.is_set():  # clear() takes a lock: skip it when there is nothing to clear
+            self._pause.clear()
         self._continuous = n is None
         if condition.blocking and n is not None:
             self._run_foreground(n)
@@ -315,6 +316,9 @@ class Runtime:
                 raise ShapeError(f"{var.who}.set: value has shape {shape} but the Var has shape "
                                  f"{home.shape}. Pass an array of shape {home.shape} or a scalar.")
         self.backend.accessor(home).write(value, idx)
+        invalidate = getattr(self.backend, "invalidate", None)
+        if invalidate is not None:  # the backend's per-run set-up may have read the old value
+            invalidate()
 
 
 def _is_leaf_var(exe, var) -> bool:
