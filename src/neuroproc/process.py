@@ -301,6 +301,11 @@ class AbstractProcess:
         network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose
         runtime was stopped (by ``stop()`` or by an error) raises: build a new network.
         """
+        return self._create_runtime(run_cfg, backend)
+
+    def _create_runtime(self, run_cfg, backend, condition=None):
+        """``create_runtime``; ``condition``, the first run's, lets ``backend='auto'`` weigh a
+        short first run against compiling (see :mod:`neuroproc.runtime.backends`)."""
         rt = self._runtime
         if (rt is not None and not rt._stopped and backend is None and (run_cfg is None or run_cfg is rt.run_cfg)
                 and getattr(run_cfg, "backend", None) in (None, "auto", rt.requested_backend, rt.backend.name)):
@@ -326,7 +331,7 @@ class AbstractProcess:
             raise ValidationError(f"{self.who}.run: the network has no runtime yet, so its first "
                                     "run needs a run_cfg (got None). Pass e.g. "
                                     "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
-        rt = Runtime.create(self, run_cfg, backend=backend)
+        rt = Runtime.create(self, run_cfg, backend=backend, condition=condition)
         for entry in rt.exe.entries:
             entry.proc._model = entry.model
         return self._runtime
@@ -342,7 +347,7 @@ class AbstractProcess:
         if not isinstance(condition, AbstractRunCondition):
             raise ValidationError(f"{self.who}.run: condition must be RunSteps(...) or RunContinuous() "
                                   f"(got {short_repr(condition)}).")
-        rt = self.create_runtime(run_cfg, backend=backend)
+        rt = self._create_runtime(run_cfg, backend, condition)
         rt.start(condition)
 
     def wait(self) -> None:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from neuroproc.runtime._diskcache import load_checked
+from neuroproc.runtime._diskcache import cache_dir, load_checked
 from neuroproc.runtime.kernels import active_view
 
-__all__ = ["Codegen", "load"]
+__all__ = ["Codegen", "cached", "fused_name", "load"]
 
 
 def _fingerprint(fn) -> str:
@@ -150,6 +150,25 @@ class Codegen:
         return "\n".join(header + body + ["    return t0 + n", ""])
 
 
+def fused_name(source: str, globals_: dict) -> str:
+    """The module name of a fused loop: it hashes the source and the kernels it calls."""
+    key = hashlib.sha1((source + "".join(f"{k}={_fingerprint(v)}" for k, v in sorted(globals_.items()))).encode())
+    return f"fused_{key.hexdigest()[:16]}"
+
+
+def cached(source: str, globals_: dict) -> str | None:
+    """Where the machine code of this fused loop would come from without compiling: ``'memory'``
+    (loaded in this interpreter), ``'disk'`` (numba's index is in the cache folder; its content
+    is checked only when loaded) or None (it must be compiled)."""
+    name = fused_name(source, globals_)
+    if name in _LOADED:
+        return "memory"
+    folder = cache_dir()
+    if (folder / f"{name}.py").is_file() and any((folder / "__pycache__").glob(f"{name}.fused-*.nbi")):
+        return "disk"
+    return None
+
+
 def load(source: str, globals_: dict, first_call):
     """The fused function for ``source`` (with ``globals_``), after ``first_call(fused)`` ran once.
 
@@ -157,8 +176,7 @@ def load(source: str, globals_: dict, first_call):
     many networks of one structure compiles (or loads) machine code once and holds it once.
     The disk cache is checked, never trusted: see :mod:`neuroproc.runtime._diskcache`.
     """
-    key = hashlib.sha1((source + "".join(f"{k}={_fingerprint(v)}" for k, v in sorted(globals_.items()))).encode())
-    name = f"fused_{key.hexdigest()[:16]}"
+    name = fused_name(source, globals_)
     hit = _LOADED.get(name)
     if hit is not None and hit[1].keys() == globals_.keys() and all(hit[1][k] is v for k, v in globals_.items()):
         first_call(hit[0])

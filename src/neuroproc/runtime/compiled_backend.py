@@ -25,7 +25,7 @@ import numpy as np
 
 from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import CompilationError, SimulationError
-from neuroproc.runtime._codegen import Codegen, load
+from neuroproc.runtime._codegen import Codegen, cached, load
 from neuroproc.runtime.channels import VarAccessor
 
 __all__ = ["CompiledBackend", "Unsupported", "plan_compiled"]
@@ -216,7 +216,7 @@ class CompiledBackend:
 
     name = "compiled"
 
-    def __init__(self, executable, plan=None):
+    def __init__(self, executable, plan=None, load: bool = True):
         self.exe = executable
         self.plan = plan or plan_compiled(executable)
         self._placeholders = {id(b): b for b in self.plan.out_bufs.values()}
@@ -232,17 +232,34 @@ class CompiledBackend:
         self._args: list = []
         gen = Codegen(self.plan)
         self.source = gen.build(self._params)
+        self._globals = gen.globals
         self._getters = [g for _, g in gen.args]
         self._watched = gen.attr_args
-        t0 = time.perf_counter()
-        # compile now (or load the machine code from the disk cache)
-        self.fused, self.source_path = load(self.source, gen.globals, lambda f: f(0, 0, *self._arrays()))
-        stats = getattr(self.fused, "stats", None)
-        self.stats = {"compile_s": time.perf_counter() - t0,
-                      "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},
-                      "cache_path": str(self.source_path)}
+        self.fused = None
+        self.stats: dict = {}
         self.reason = None
         self.channels = []  # no python channels: traffic counters need the python backend
+        if load:
+            self.load()
+
+    def cached(self) -> str | None:
+        """``'memory'``, ``'disk'`` or None: where the fused loop's machine code would come from
+        (None: it must be compiled, which takes seconds)."""
+        return cached(self.source, self._globals)
+
+    def load(self) -> None:
+        """Compile the fused loop now, or load its machine code (from memory or the disk cache).
+
+        ``stats`` then holds ``compile_s`` (this step's wall time), ``source`` (``'memory'``,
+        ``'disk'`` or ``'compiled'``: cold or warm), ``cache_hits`` (numba's) and ``cache_path``."""
+        where = self.cached()
+        t0 = time.perf_counter()
+        self.fused, self.source_path = load(self.source, self._globals, lambda f: f(0, 0, *self._arrays()))
+        stats = getattr(self.fused, "stats", None)
+        hits = dict(getattr(stats, "cache_hits", {}) or {}) if stats else {}
+        self.stats = {"compile_s": time.perf_counter() - t0,
+                      "source": where if where == "memory" or hits else "compiled",
+                      "cache_hits": hits, "cache_path": str(self.source_path), "runs": 0, "run_s": 0.0}
 
     def _refresh_params(self) -> None:
         for e in self.plan.order:
@@ -308,10 +325,14 @@ class CompiledBackend:
         limit, culprit = self._monitor_limit(start) if self.plan.monitors else (None, None)
         todo = num_steps if limit is None else min(num_steps, max(limit, 0))
         t = start
+        t0 = time.perf_counter()
         while todo > 0 and not should_pause():
             chunk = min(_CHUNK, todo)
             t = self.fused(t, chunk, *args)
             todo -= chunk
+        stats = self.stats
+        stats["runs"] += 1  # with run_s: the mean wall time of a run's loop, set-up excluded
+        stats["run_s"] += time.perf_counter() - t0
         for e in self.exe.entries:
             e.model.time_step = t
         if limit is not None and num_steps > limit and not should_pause():

@@ -62,7 +62,7 @@ class Runtime:
 
     # -- creation ------------------------------------------------------------------------------------
     @classmethod
-    def create(cls, proc, run_cfg, backend=None) -> Runtime:
+    def create(cls, proc, run_cfg, backend=None, condition=None) -> Runtime:
         from neuroproc.compiler import compile_network
         from neuroproc.runtime.backends import make_backend
 
@@ -78,7 +78,7 @@ class Runtime:
                 raise RuntimeStateError(
                     f"{who(p)} already belongs to a running network. Call stop() on it first.")
         requested = backend if backend is not None else getattr(run_cfg, "backend", "auto")
-        rt = cls(exe, make_backend(exe, requested), run_cfg=run_cfg, requested_backend=requested)
+        rt = cls(exe, make_backend(exe, requested, condition), run_cfg=run_cfg, requested_backend=requested)
         for p in rt.procs:
             p._runtime = rt
         return rt
