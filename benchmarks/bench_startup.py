@@ -4,8 +4,8 @@ Every measurement runs in a fresh interpreter (a subprocess of this script), so 
 dispatcher set-up and the fused-loop disk cache count as they do for a user:
 
 * **first run**: import neuroproc, build a fresh 100-LIF network (LIF <-> Dense, recurrent) and
-  ``run(RunSteps(1))`` it -- compiled with a cold fused-loop cache (``NEUROPROC_CACHE_DIR`` an
-  empty folder), compiled with that cache warm, and python;
+  ``run(RunSteps(1))`` it -- ``'auto'`` and compiled with a cold fused-loop cache
+  (``NEUROPROC_CACHE_DIR`` an empty folder), compiled with that cache warm, and python;
 * **E/I end to end**: the tutorial's 400-neuron float LIF E/I network (LIF <-> Dense, Lava's
   weights when the reference folder is found; a Monitor on v and u, a RingBuffer sink on the
   spikes): build + compile + 1000 steps + read-back, compiled (warm cache) and python;
@@ -60,7 +60,8 @@ if mode == "first":
     out["cpu_s"], out["wall_s"] = time.process_time() - c1, time.perf_counter() - w1
     out["backend"] = lif.runtime.backend.name
     out["stats"] = {k: v for k, v in getattr(lif.runtime.backend, "stats", {}).items()
-                    if isinstance(v, (int, float))}
+                    if isinstance(v, (int, float, str))}
+    out["reason"] = getattr(lif.runtime.backend, "reason", None)
     lif.stop()
 elif mode == "steps":
     lif = small_net()
@@ -131,6 +132,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="neuroproc-bench-cold-") as cold, \
             tempfile.TemporaryDirectory(prefix="neuroproc-bench-warm-") as tmp_warm:
         warm = a.cache or tmp_warm
+        raw["first_auto_cold"] = r = child("first", "auto", cold)
+        rows.append(_row("first run, 100 LIF", "auto", "cold cache", r))
         raw["first_cold"] = r = child("first", "compiled", cold)
         rows.append(_row("first run, 100 LIF", "compiled", "cold cache", r))
         child("first", "compiled", warm)  # warm the cache (not reported)
