@@ -19,7 +19,7 @@ import threading
 import weakref
 
 try:  # the raw handler: signal.getsignal wraps it in an enum, which costs ~5 µs a run
-    from _signal import getsignal as _getsignal
+    from _signal import getsignal as _getsignal  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - other interpreters
     _getsignal = signal.getsignal
 

@@ -48,13 +48,13 @@ def make_backend(executable, name: str = "auto", condition=None):
         return backend
     steps = getattr(condition, "num_steps", None)
     if name == "auto" and steps is not None and steps <= SHORT_RUN and getattr(condition, "blocking", False):
-        backend = CompiledBackend(executable, plan, load=False)
-        if backend.cached() is None:
+        compiled = CompiledBackend(executable, plan, load=False)
+        if compiled.cached() is None:
             python = PythonBackend(executable)
             python.reason = (f"auto: the first run is RunSteps({steps}) and this network's fused loop is "
                              "not compiled yet (that takes seconds): the python backend finishes first. "
                              "The network stays on it; pass backend='compiled' to compile instead")
             return python
-        backend.load()
-        return backend
+        compiled.load()
+        return compiled
     return CompiledBackend(executable, plan)

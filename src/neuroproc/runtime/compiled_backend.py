@@ -20,6 +20,8 @@ reason; ``make_backend`` then falls back to the python backend and says so.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -233,12 +235,13 @@ class CompiledBackend:
         gen = Codegen(self.plan)
         self.source = gen.build(self._params)
         self._globals = gen.globals
-        self._getters = [g for _, g in gen.args]
+        self._getters: list[Callable[[], Any]] = [g for _, g in gen.args]  # type: ignore[misc]
         self._watched = gen.attr_args
-        self.fused = None
+        #: the jitted loop, once :meth:`load` ran
+        self.fused: Any = None
         self.stats: dict = {}
-        self.reason = None
-        self.channels = []  # no python channels: traffic counters need the python backend
+        self.reason: str | None = None
+        self.channels: list = []  # no python channels: traffic counters need the python backend
         if load:
             self.load()
 
@@ -312,7 +315,7 @@ class CompiledBackend:
         self._args = self._arrays()
         self._dirty = False
 
-    def _monitor_limit(self, start: int):
+    def _monitor_limit(self, start: int) -> tuple[int | None, Any]:  # Any: (entry, probe, kind)
         limit, culprit = None, None
         for mon, probe, kind, _ in self.plan.monitors:
             room = probe["num_steps"] - start
@@ -322,6 +325,7 @@ class CompiledBackend:
 
     def run_steps(self, start: int, num_steps: int, should_pause) -> int:
         args = self._args if not self._dirty else self._arrays()
+        culprit: Any
         limit, culprit = self._monitor_limit(start) if self.plan.monitors else (None, None)
         todo = num_steps if limit is None else min(num_steps, max(limit, 0))
         t = start
