@@ -118,7 +118,8 @@ def child(mode: str, backend: str, cache: str) -> dict:
 
 def _row(what: str, backend: str, cache: str, r: dict, unit: str = "s") -> dict:
     scale = 1e6 / 1000 if unit == "us/call" else 1.0
-    return {"what": what, "backend": f"{r['backend']}" + (f" ({cache})" if cache else ""),
+    ran = r["backend"] if r["backend"] == backend else f"{backend} -> {r['backend']}"
+    return {"what": what, "backend": ran + (f" ({cache})" if cache else ""),
             "unit": unit, "cpu": r["cpu_s"] * scale, "wall": r["wall_s"] * scale,
             "import_cpu_s": r["import_cpu_s"], "interpreter_cpu_s": r["total_cpu_s"]}
 
