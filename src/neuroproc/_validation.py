@@ -62,6 +62,8 @@ def as_shape(shape, what: str) -> tuple[int, ...]:
 
 def check_int(value, what: str, minimum: int | None = None) -> int:
     """An integer (not bool), at least ``minimum``."""
+    if type(value) is int and (minimum is None or value >= minimum):  # the common case, cheap
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or (
             minimum is not None and value < minimum):
         bound = f" >= {minimum}" if minimum is not None else ""

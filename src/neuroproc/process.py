@@ -339,13 +339,22 @@ class AbstractProcess:
         network was compiled with raises (see :mod:`neuroproc.runtime._config`). A network whose
         runtime was stopped (by ``stop()`` or by an error) raises: build a new network.
         """
+        return self._create_runtime(run_cfg, backend, executable=executable)
+
+    def _create_runtime(self, run_cfg, backend, condition=None, executable=None):
+        """``create_runtime``; ``condition``, the first run's, lets ``backend='auto'`` weigh a
+        short first run against compiling (see :mod:`neuroproc.runtime.backends`)."""
+        rt = self._runtime
+        if (rt is not None and not rt._stopped and backend is None and executable is None
+                and (run_cfg is None or run_cfg is rt.run_cfg)
+                and getattr(run_cfg, "backend", None) in (None, "auto", rt.requested_backend, rt.backend.name)):
+            return rt  # resuming with what it was compiled with: nothing to check (cheap RunSteps(1))
         from neuroproc.runtime import Runtime
         from neuroproc.runtime._config import check_run_cfg, check_same_config
 
         if executable is not None:
             run_cfg = _run_cfg_of(self, executable, run_cfg)
         check_run_cfg(run_cfg, f"{self.who}.run")
-        rt = self._runtime
         if rt is not None:
             if rt._stopped:  # a background run failed: its error first, then the refusal below
                 rt._raise_pending()
@@ -363,7 +372,7 @@ class AbstractProcess:
             raise ValidationError(f"{self.who}.run: the network has no runtime yet, so its first "
                                     "run needs a run_cfg (got None). Pass e.g. "
                                     "run_cfg=Loihi1SimCfg(select_tag='floating_pt').")
-        rt = Runtime.create(self, run_cfg, backend=backend)
+        rt = Runtime.create(self, run_cfg, backend=backend, condition=condition)
         rt.pinned = True
         return rt
 
@@ -378,7 +387,7 @@ class AbstractProcess:
         if not isinstance(condition, AbstractRunCondition):
             raise ValidationError(f"{self.who}.run: condition must be RunSteps(...) or RunContinuous() "
                                   f"(got {short_repr(condition)}).")
-        rt = self.create_runtime(run_cfg, backend=backend)
+        rt = self._create_runtime(run_cfg, backend, condition)
         rt.start(condition)
 
     def wait(self) -> None:

@@ -59,8 +59,13 @@ def test_get_set_between_compiled_runs():
 
 def test_auto_uses_compiled_when_every_model_has_a_kernel_and_says_why_not():
     src, sink, _ = _io_net("floating_pt", np.ones((1, 2)))
+    sink.run(condition=RunSteps(1), run_cfg=Loihi1SimCfg(select_tag="floating_pt", backend="compiled"))
+    sink.stop()
+    # the same structure again: its fused loop is compiled now, so even a 1-step run fuses
+    src, sink, _ = _io_net("floating_pt", np.ones((1, 2)))
     sink.run(condition=RunSteps(1), run_cfg=Loihi1SimCfg(select_tag="floating_pt"))
     assert sink.runtime.backend.name == "compiled"
+    assert sink.runtime.backend.stats["source"] == "memory"
     sink.stop()
     c, r = Counter(name="cnt"), Recorder(steps=1)
     c.s_out.connect(r.a_in)

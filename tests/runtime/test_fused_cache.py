@@ -20,7 +20,9 @@ def _run_io(backend="compiled"):
     src = io.source.RingBuffer(data=DATA)
     sink = io.sink.RingBuffer(shape=(3,), buffer=6)
     src.s_out.connect(sink.a_in)
-    sink.run(condition=RunSteps(6), run_cfg=Loihi1SimCfg(select_tag="floating_pt", backend=backend))
+    cfg = Loihi1SimCfg(select_tag="floating_pt", backend=backend)
+    sink.create_runtime(cfg)  # before the run: 'auto' would run a short first run on python
+    sink.run(condition=RunSteps(6), run_cfg=cfg)
     out, path, name = sink.data.get(), sink.runtime.backend.source_path, sink.runtime.backend.name
     sink.stop()
     return out, Path(path), name
@@ -124,3 +126,41 @@ def test_compiled_networks_do_not_leak_native_memory():
     assert proc.returncode == 0, proc.stderr[-2000:]
     growth = float(proc.stdout.strip().splitlines()[-1])
     assert growth < 8.0, f"RSS grew {growth:.1f} MB over 200 compiled networks"
+
+
+def _lif_pair(n=4):
+    from neuroproc.proc.dense.process import Dense
+    from neuroproc.proc.lif.process import LIF
+
+    lif = LIF(shape=(n,), du=0.1, dv=0.1, vth=0.5, bias_mant=np.linspace(0.1, 0.4, n))
+    dense = Dense(weights=np.full((n, n), 0.05))
+    lif.s_out.connect(dense.s_in)
+    dense.a_out.connect(lif.a_in)
+    return lif
+
+
+def test_auto_runs_a_short_first_run_on_python_until_the_loop_is_compiled(fresh_cache, monkeypatch):
+    from neuroproc.runtime.backends import SHORT_RUN
+
+    cfg = Loihi1SimCfg(select_tag="floating_pt")
+    first = _lif_pair()
+    first.run(condition=RunSteps(3), run_cfg=cfg)
+    assert first.runtime.backend.name == "python"
+    assert first.runtime.backend.reason.startswith("auto: the first run is RunSteps(3) and this network's "
+                                                   "fused loop is not compiled yet")
+    v_python = first.v.get()
+    first.stop()
+    long = _lif_pair(n=7)  # a long first run compiles; another size has the same fused loop
+    long.run(condition=RunSteps(SHORT_RUN + 1), run_cfg=cfg)
+    assert long.runtime.backend.name == "compiled" and long.runtime.backend.stats["source"] == "compiled"
+    long.stop()
+    again = _lif_pair()
+    again.run(condition=RunSteps(3), run_cfg=cfg)
+    assert again.runtime.backend.stats["source"] == "memory"
+    np.testing.assert_array_equal(again.v.get(), v_python)
+    again.stop()
+    monkeypatch.setattr(_codegen, "_LOADED", {})  # a fresh interpreter: the disk cache serves it
+    disk = _lif_pair(n=5)
+    disk.run(condition=RunSteps(1), run_cfg=cfg)
+    assert disk.runtime.backend.name == "compiled" and disk.runtime.backend.stats["source"] == "disk"
+    disk.stop()

@@ -1,8 +1,12 @@
 """Backend choice: ``'python'`` (reference), ``'compiled'`` (fused kernels) or ``'auto'``.
 
 ``'auto'`` uses the compiled backend whenever every model of the network provides a kernel and
-the python backend otherwise; ``backend.reason`` says why the python backend was used.
-``'compiled'`` does the same but warns when it has to fall back.
+the python backend otherwise -- and also when the first run is a short blocking
+``RunSteps(n)`` (``n <= SHORT_RUN``) while the network's fused loop is not compiled yet (neither
+loaded in this interpreter nor in the disk cache): compiling takes seconds, the python backend
+finishes such a run first. The network then stays on the python backend (a backend is chosen
+once per network); ``backend='compiled'`` compiles regardless. ``backend.reason`` says why the
+python backend was used. ``'compiled'`` does the same but warns when it has to fall back.
 """
 from __future__ import annotations
 
@@ -10,11 +14,16 @@ import warnings
 
 from neuroproc.exceptions import NeuroprocWarning, ValidationError
 
-__all__ = ["make_backend"]
+__all__ = ["SHORT_RUN", "make_backend"]
+
+#: first runs of at most this many steps go to the python backend under ``'auto'`` while the
+#: fused loop is not compiled (a cold compile costs 3-6 s CPU; 100 python steps of the E/I
+#: network about 0.01 s)
+SHORT_RUN = 100
 
 
-def make_backend(executable, name: str = "auto"):
-    """Build the backend ``name`` for ``executable``."""
+def make_backend(executable, name: str = "auto", condition=None):
+    """Build the backend ``name`` for ``executable``; ``condition`` is the first run's, if known."""
     from neuroproc.runtime.python_backend import PythonBackend
 
     if name is None:
@@ -37,4 +46,15 @@ def make_backend(executable, name: str = "auto"):
                           "model a kernel() (see neuroproc.runtime.kernels) to fuse it.",
                           NeuroprocWarning, stacklevel=4)
         return backend
+    steps = getattr(condition, "num_steps", None)
+    if name == "auto" and steps is not None and steps <= SHORT_RUN and getattr(condition, "blocking", False):
+        compiled = CompiledBackend(executable, plan, load=False)
+        if compiled.cached() is None:
+            python = PythonBackend(executable)
+            python.reason = (f"auto: the first run is RunSteps({steps}) and this network's fused loop is "
+                             "not compiled yet (that takes seconds): the python backend finishes first. "
+                             "The network stays on it; pass backend='compiled' to compile instead")
+            return python
+        compiled.load()
+        return compiled
     return CompiledBackend(executable, plan)

@@ -27,13 +27,14 @@ reason; ``make_backend`` then falls back to the python backend and says so.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import CompilationError, SimulationError
-from neuroproc.runtime._codegen import Codegen, load
+from neuroproc.runtime._codegen import Codegen, cached, load
 from neuroproc.runtime.channels import VarAccessor
 from neuroproc.runtime.progress import compile_notice
 
@@ -231,7 +232,7 @@ class CompiledBackend:
 
     name = "compiled"
 
-    def __init__(self, executable, plan=None):
+    def __init__(self, executable, plan=None, load: bool = True):
         self.exe = executable
         self.plan = plan or plan_compiled(executable)
         self._placeholders = {id(b): b for b in self.plan.out_bufs.values()}
@@ -241,9 +242,36 @@ class CompiledBackend:
             if spec.setup is not None:
                 spec.setup(e.model)
         self._refresh_params()
+        #: set() and anything else that may change what the kernels read make the next run
+        #: redo its set-up (prepare hooks, parameters, argument list); see :meth:`invalidate`
+        self._dirty = True
+        self._args: list = []
         gen = Codegen(self.plan)
         self.source = gen.build(self._params)
-        self._getters = [g for _, g in gen.args]
+        self._globals = gen.globals
+        self._getters: list[Callable[[], Any]] = [g for _, g in gen.args]
+        self._watched = gen.attr_args
+        #: the jitted loop, once :meth:`load` ran
+        self.fused: Any = None
+        self.stats: dict = {}
+        self.reason: str | None = None
+        self.channels: list = []  # no python channels: traffic counters need the python backend
+        #: models that exchange with the host between fused blocks (the host-block hook)
+        self._hosts = [e.model for e in self.plan.order if getattr(e.model, "host_every", None)]
+        if load:
+            self.load()
+
+    def cached(self) -> str | None:
+        """``'memory'``, ``'disk'`` or None: where the fused loop's machine code would come from
+        (None: it must be compiled, which takes seconds)."""
+        return cached(self.source, self._globals)
+
+    def load(self) -> None:
+        """Compile the fused loop now, or load its machine code (from memory or the disk cache).
+
+        ``stats`` then holds ``compile_s`` (this step's wall time), ``source`` (``'memory'``,
+        ``'disk'`` or ``'compiled'``: cold or warm), ``cache_hits`` (numba's) and ``cache_path``."""
+        where = self.cached()
         t0 = time.perf_counter()
         # compile now (or load the machine code from the disk cache), saying so when it takes long
         what = f"the fused loop of {len(self.plan.order)} models"
@@ -252,15 +280,12 @@ class CompiledBackend:
             with compile_notice(fused, what):
                 fused(0, 0, *self._arrays())
 
-        self.fused, self.source_path = load(self.source, gen.globals, first_call)
+        self.fused, self.source_path = load(self.source, self._globals, first_call)
         stats = getattr(self.fused, "stats", None)
+        hits = dict(getattr(stats, "cache_hits", {}) or {}) if stats else {}
         self.stats = {"compile_s": time.perf_counter() - t0,
-                      "cache_hits": dict(getattr(stats, "cache_hits", {}) or {}) if stats else {},
-                      "cache_path": str(self.source_path)}
-        self.reason = None
-        #: models that exchange with the host between fused blocks (the host-block hook)
-        self._hosts = [e.model for e in self.plan.order if getattr(e.model, "host_every", None)]
-        self.channels = []  # no python channels: traffic counters need the python backend
+                      "source": where if where == "memory" or hits else "compiled",
+                      "cache_hits": hits, "cache_path": str(self.source_path), "runs": 0, "run_s": 0.0}
 
     def _refresh_params(self) -> None:
         for e in self.plan.order:
@@ -276,7 +301,27 @@ class CompiledBackend:
         e = self.exe.entry_of(var.process)
         return VarAccessor(e.model, var.name, e.var_types[var.name], var)
 
+    def invalidate(self) -> None:
+        """Redo the per-run set-up (prepare hooks, parameters, argument list) before the next run.
+
+        ``Var.set`` calls it. Runs in between reuse the set-up, so a ``run(RunSteps(1))`` costs
+        little more than the call into the fused loop; a model attribute the loop reads that was
+        replaced (rebound, not written in place) is noticed too. A value written into a model's
+        array by other means than ``set`` (``proc.model.x[:] = ...``) reaches the loop's
+        parameters only after ``invalidate()``."""
+        self._dirty = True
+
+    def _rebound(self) -> bool:
+        """Whether a model attribute the loop reads was replaced since the last set-up."""
+        args = self._args
+        for i, model, name in self._watched:
+            if getattr(model, name) is not args[i]:
+                return True
+        return False
+
     def begin(self, num_steps) -> None:
+        if not self._dirty and not self._rebound():
+            return
         for e in self.plan.order:
             spec = self.plan.kernels[id(e)]
             if spec.prepare is not None:
@@ -290,8 +335,10 @@ class CompiledBackend:
                     "Remove the pair from KernelSpec.early_copies or keep the attribute's type.",
                     process=e.proc, model=e.model_cls, phase="run_spk")
         self._refresh_params()
+        self._args = self._arrays()
+        self._dirty = False
 
-    def _monitor_limit(self, start: int):
+    def _monitor_limit(self, start: int) -> tuple[int | None, Any]:  # Any: (entry, probe, kind)
         limit, culprit = None, None
         for mon, probe, kind, _ in self.plan.monitors:
             room = probe["num_steps"] - start
@@ -300,12 +347,14 @@ class CompiledBackend:
         return limit, culprit
 
     def run_steps(self, start: int, num_steps: int, should_pause) -> int:
-        args = self._arrays()
-        limit, culprit = self._monitor_limit(start)
+        args = self._args if not self._dirty else self._arrays()
+        culprit: Any
+        limit, culprit = self._monitor_limit(start) if self.plan.monitors else (None, None)
         todo = num_steps if limit is None else min(num_steps, max(limit, 0))
         t = start
         hosts = self._hosts
         block = min([_CHUNK] + [int(m.host_every) for m in hosts])
+        t_run = time.perf_counter()
         while todo > 0 and not should_pause():
             chunk = min(block, todo)
             for m in hosts:  # a model may have less for the block (a pause ended its wait)
@@ -319,6 +368,9 @@ class CompiledBackend:
             if chunk == 0:
                 break
             todo -= chunk
+        stats = self.stats
+        stats["runs"] += 1  # with run_s: the mean wall time of a run's loop, set-up excluded
+        stats["run_s"] += time.perf_counter() - t_run
         for e in self.exe.entries:
             e.model.time_step = t
         if limit is not None and num_steps > limit and not should_pause():

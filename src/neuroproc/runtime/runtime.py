@@ -64,7 +64,7 @@ class Runtime:
 
     # -- creation ------------------------------------------------------------------------------------
     @classmethod
-    def create(cls, proc, run_cfg, backend=None) -> Runtime:
+    def create(cls, proc, run_cfg, backend=None, condition=None) -> Runtime:
         from neuroproc.compiler import compile_network
         from neuroproc.runtime.backends import make_backend
         from neuroproc.runtime.distributed import wanted
@@ -85,7 +85,7 @@ class Runtime:
                 raise RuntimeStateError(
                     f"{who(p)} already belongs to a running network. Call stop() on it first.")
         requested = backend if backend is not None else getattr(run_cfg, "backend", "auto")
-        rt = cls(exe, make_backend(exe, requested), run_cfg=run_cfg, requested_backend=requested)
+        rt = cls(exe, make_backend(exe, requested, condition), run_cfg=run_cfg, requested_backend=requested)
         for p in rt.procs:
             p._runtime = rt
         return rt
@@ -145,7 +145,8 @@ class Runtime:
         if self._thread is not None:  # the last background run ended: forget its thread
             self._thread.join()
             self._thread = None
-        self._pause.clear()
+        if self._pause.is_set():  # clear() takes a lock: skip it when there is nothing to clear
+            self._pause.clear()
         self._continuous = n is None
         if condition.blocking and n is not None:
             self._run_foreground(n)
@@ -327,6 +328,9 @@ class Runtime:
                 raise ShapeError(f"{var.who}.set: value has shape {shape} but the Var has shape "
                                  f"{home.shape}. Pass an array of shape {home.shape} or a scalar.")
         self.backend.accessor(home).write(value, idx)
+        invalidate = getattr(self.backend, "invalidate", None)
+        if invalidate is not None:  # the backend's per-run set-up may have read the old value
+            invalidate()
 
 
 def _is_leaf_var(exe, var) -> bool:
