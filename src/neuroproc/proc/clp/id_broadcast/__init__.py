@@ -1,0 +1,1 @@
+"""id_broadcast: see ``process`` and ``models``."""

@@ -1,0 +1,1 @@
+"""novelty_detector: see ``process`` and ``models``."""

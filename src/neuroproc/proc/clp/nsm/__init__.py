@@ -1,0 +1,1 @@
+"""nsm: see ``process`` and ``models``."""

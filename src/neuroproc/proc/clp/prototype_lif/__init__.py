@@ -1,0 +1,1 @@
+"""prototype_lif: see ``process`` and ``models``."""
