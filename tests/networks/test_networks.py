@@ -197,3 +197,19 @@ def test_input_vec_leaves_its_argument_alone():
     vec = np.ones((2, 3))
     lv.InputVec(vec, exp=3)
     np.testing.assert_array_equal(vec, np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("cls", [lv.GradedDense, lv.GradedSparse])
+def test_float_weights_are_cast_toward_zero_in_their_base(cls):
+    w = np.array([[0.3, -0.3], [1.0, 0.0]])
+    inp = lv.InputVec(np.array([[1.0], [0.0]]), exp=7)
+    mat = cls(weights=csr_matrix(w) if cls is lv.GradedSparse else w)
+    out = lv.GradedVec(shape=(2,), vth=0)
+    out << mat @ inp
+    rec = lv.OutputVec(shape=(2,), buffer=2)
+    rec << out
+    out.run(condition=lv.RunSteps(2), run_cfg=lv.Loihi2SimCfg(select_tag="fixed_pt"))
+    data = rec.get_data()
+    out.stop()
+    # 0.3 * 128 = 38.4 -> 38; input 1.0 in base 7 = 128; (38 * 128) >> 7 = 38
+    np.testing.assert_array_equal(data[:, 1], [38, 128])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp  # type: ignore[import-untyped]
 
 from neuroproc.exceptions import ValidationError
 from neuroproc.networks.network import AlgebraicMatrix, AlgebraicVector, Network
@@ -198,6 +199,16 @@ class ProductVec(AlgebraicVector):
         return self
 
 
+def _fixed_weights(weights: Any, exp: int) -> Any:
+    """Weight ``w`` in base ``exp``: ``w * 2**exp`` cast toward zero to integers, as Lava's int32
+    weight Var casts the float weights it is given (``weight_exp = -exp`` scales them back)."""
+    if sp.issparse(weights):
+        scaled = sp.csr_matrix(weights, dtype=float) * 2 ** exp
+        scaled.data = np.fix(scaled.data)
+        return scaled.astype(np.int64)
+    return np.fix(np.asarray(weights, dtype=float) * 2 ** exp).astype(np.int64)
+
+
 class _GradedConnection(AlgebraicMatrix):
     """Float weights scaled into base ``exp`` and sent as 24-bit graded spikes."""
 
@@ -206,9 +217,9 @@ class _GradedConnection(AlgebraicMatrix):
 
     def __init__(self, weights: Any, exp: int = 7, **kwargs: Any) -> None:
         self.exp = exp
-        # weight w in base exp: the integer w * 2**exp, scaled back by weight_exp = -exp
-        self.main = self.process(weights=weights * 2 ** self.exp, num_message_bits=MESSAGE_BITS,
-                                 num_weight_bits=8, weight_exp=-self.exp)
+        self.main = self.process(weights=_fixed_weights(weights, self.exp),
+                                 num_message_bits=MESSAGE_BITS, num_weight_bits=8,
+                                 weight_exp=-self.exp)
         self.in_port = self.main.s_in
         self.out_port = self.main.a_out
 
@@ -219,7 +230,7 @@ class GradedDense(_GradedConnection):
     Parameters
     ----------
     weights : numpy.ndarray
-        Float weights, turned into 8-bit fixed point in base ``exp`` (rounding may change them).
+        Float weights, turned into 8-bit fixed point in base ``exp`` (cast toward zero).
     exp : int
         Fixed-point base of the weights (``weight_exp = -exp``).
     **kwargs
@@ -235,7 +246,7 @@ class GradedSparse(_GradedConnection):
     Parameters
     ----------
     weights : numpy.ndarray or scipy.sparse.spmatrix
-        Float weights, turned into 8-bit fixed point in base ``exp`` (rounding may change them).
+        Float weights, turned into 8-bit fixed point in base ``exp`` (cast toward zero).
     exp : int
         Fixed-point base of the weights (``weight_exp = -exp``).
     **kwargs
