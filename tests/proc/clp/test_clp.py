@@ -130,3 +130,58 @@ def test_id_broadcast_forwards_the_same_step():
     src.stop()
     np.testing.assert_array_equal(out, [0, 3, 0, 5])
     assert val[0] == 5
+
+
+def _clp_network(weights: np.ndarray, patterns: np.ndarray, times: list[int], t_run: int):
+    """Prototype neurons behind a novelty detector and an allocator (integer inputs in base 8)."""
+    from neuroproc.proc.dense.process import Dense
+
+    n_protos, n_features = weights.shape
+    data = np.zeros((n_features, t_run), int)
+    for pattern, t in zip(patterns, times):
+        data[:, t] = np.fix(pattern / np.linalg.norm(pattern) * 2 ** 8)
+    inp = Source(data=data)
+    det, alloc = NoveltyDetector(t_wait=4), Allocator(n_protos=n_protos)
+    protos = PrototypeLIF(shape=(n_protos,), du=4095, dv=4095, vth=64000)
+    to_protos = Dense(weights=weights, num_message_bits=8)
+    shown, answered = Dense(weights=np.ones((1, n_features))), Dense(weights=np.ones((1, n_protos)))
+    ids = Dense(weights=np.ones((n_protos, 1)), num_message_bits=8)
+    inp.s_out.connect(to_protos.s_in)
+    to_protos.a_out.connect(protos.a_in)
+    inp.s_out.connect(shown.s_in)
+    shown.a_out.connect(det.input_aval_in)
+    protos.s_out.connect(answered.s_in)
+    answered.a_out.connect(det.output_aval_in)
+    det.novelty_detected_out.connect(alloc.trigger_in)
+    alloc.allocate_out.connect(ids.s_in)
+    ids.a_out.connect(protos.a_third_factor_in)
+    novelty = _record(det.novelty_detected_out, (1,), t_run)
+    bap = _record(protos.s_out_bap, (n_protos,), t_run)
+    spikes = _record(protos.s_out, (n_protos,), t_run)
+    inp.run(condition=RunSteps(t_run), run_cfg=CFG)
+    out = novelty.data.get()[0], bap.data.get(), spikes.data.get(), alloc.next_alloc_id.get()[0]
+    inp.stop()
+    return out
+
+
+def test_unknown_inputs_allocate_the_next_prototypes():
+    # inputs at indices 3 and 13 reach the detector one step later (Dense); with t_wait = 4 the
+    # signal comes at index 3 + 1 + 4 + 1 = 9 (and 19); the allocator answers the same step and
+    # the id reaches the prototypes one Dense later: neuron 0 at index 10, neuron 1 at index 20
+    novelty, bap, _, next_id = _clp_network(np.zeros((2, 2), int), np.array([[0.82, 0.55], [0.55, 0.82]]),
+                                            [3, 13], 22)
+    np.testing.assert_array_equal(np.flatnonzero(novelty), [9, 19])
+    assert [tuple(np.argwhere(bap)[i]) for i in range(2)] == [(0, 10), (1, 20)]
+    assert next_id == 3
+
+
+def test_a_stored_pattern_is_recognised_without_novelty():
+    pattern = np.array([0.82, 0.55])
+    stored = np.fix(pattern / np.linalg.norm(pattern) * 2 ** 8).astype(int)
+    # a = stored . input = 212**2 + 142**2 = 65108 > vth = 64000 (du = dv = 4095: v = a << 6 that step)
+    weights = np.stack([stored, np.zeros(2, int)])
+    novelty, bap, spikes, next_id = _clp_network(weights, pattern[None], [3], 12)
+    assert not novelty.any() and not bap.any() and next_id == 1
+    # the input of index 3 arrives one Dense later: prototype 0 fires at index 4, which tells the
+    # detector in time
+    np.testing.assert_array_equal(np.argwhere(spikes), [[0, 4]])
