@@ -6,6 +6,10 @@ import pytest
 import scipy.sparse as sp
 
 from neuroproc import LavaPyType, LoihiProtocol, Monitor, PyInPort, PyLoihiProcessModel
+from neuroproc.proc.clp.id_broadcast.process import IdBroadcast
+from neuroproc.proc.clp.novelty_detector.process import NoveltyDetector
+from neuroproc.proc.clp.nsm.process import Allocator, Readout
+from neuroproc.proc.clp.prototype_lif.process import PrototypeLIF
 from neuroproc.proc.conv.process import Conv
 from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.process import DelayDense, Dense, LearningDense
@@ -83,6 +87,13 @@ FACTORIES = {
         dataset=[(np.array([[1, 0], [0, 1]]), 0)], interval=3),
 }
 FACTORIES.update(NEURON_FACTORIES)
+FACTORIES.update({
+    NoveltyDetector: lambda: NoveltyDetector(t_wait=3),
+    Readout: lambda: Readout(n_protos=3, proto_labels=np.array([0, 2, 0])),
+    Allocator: lambda: Allocator(n_protos=3),
+    PrototypeLIF: lambda: PrototypeLIF(shape=(3,), du=0, dv=0, bias_mant=[1, 2, 3], vth=2),
+    IdBroadcast: lambda: IdBroadcast(shape=(2,)),
+})
 
 
 def standard_models() -> list[tuple[type, type]]:

@@ -53,6 +53,7 @@ CORE: dict[str, tuple[str, ...]] = {
 
 #: Lava sub-tree -> neuroproc sub-tree, mapped module name for module name
 RULES: tuple[tuple[str, str], ...] = (
+    ("lava.frameworks", "neuroproc.frameworks"),
     ("lava.magma.core.learning", "neuroproc.learning"),
     ("lava.networks", "neuroproc.networks"),
     ("lava.proc", "neuroproc.proc"),
