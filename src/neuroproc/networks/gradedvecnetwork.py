@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp  # type: ignore[import-untyped]
+import scipy.sparse as sp
 
 from neuroproc.exceptions import ValidationError
 from neuroproc.networks.network import AlgebraicMatrix, AlgebraicVector, Network

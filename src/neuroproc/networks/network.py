@@ -94,7 +94,7 @@ class AlgebraicVector(Network):
         if isinstance(other, AlgebraicVector):
             # imported here: gradedvecnetwork builds on this module
             from neuroproc.networks.gradedvecnetwork import GradedSparse
-            from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+            from scipy.sparse import csr_matrix
 
             identity = GradedSparse(weights=csr_matrix(np.eye(int(np.prod(self.shape)))))
             other.out_port.connect(identity.in_port)
