@@ -1,7 +1,7 @@
 """RowBlocks: the weights of a large Sparse made block by block of output rows, on demand.
 
 A network too large for one machine cannot build its weight matrix on every rank. A
-``RowBlocks`` describes the matrix instead: ``make(start, stop)`` returns rows ``start .. stop-1``
+``RowBlocks`` describes the matrix instead: ``make(start, stop)`` returns rows ``start:stop`` (Python slice)
 (a scipy.sparse matrix of shape ``(stop - start, n_in)``) and must give the same rows however the
 range is cut -- draw row ``i``'s synapses from a generator keyed by ``(seed, i)``, or read them
 from a file. ``Sparse(RowBlocks(...))`` then builds, under the distributed runtime, only the rows
@@ -36,7 +36,7 @@ class RowBlocks:
     shape : tuple of int
         ``(n_out, n_in)``.
     make : callable
-        ``make(start, stop)`` -> scipy.sparse matrix (or array) of rows ``start .. stop-1``.
+        ``make(start, stop)`` -> scipy.sparse matrix (or array) of rows ``start:stop`` (Python slice).
     block : int
         Rows made at once when the whole range is walked (counting, building the whole matrix).
     """
@@ -52,7 +52,7 @@ class RowBlocks:
         self._before: dict[int, np.ndarray] = {}
 
     def rows(self, start: int, stop: int) -> sp.csr_matrix:
-        """Rows ``start .. stop-1`` as a canonical CSR matrix (duplicates summed, sorted)."""
+        """Rows ``start:stop`` (Python slice) as a canonical CSR matrix (duplicates summed, sorted)."""
         m = sp.csr_matrix(self.make(start, stop))
         if m.shape != (stop - start, self.shape[1]):
             raise ShapeError(f"RowBlocks.make({start}, {stop}) returned shape {m.shape}; expected "
@@ -78,14 +78,14 @@ class RowBlocks:
         return int(self.row_counts().sum())
 
     def col_counts(self, start: int, stop: int) -> np.ndarray:
-        """Stored entries per column in rows ``start .. stop-1``."""
+        """Stored entries per column in rows ``start:stop`` (Python slice)."""
         counts = np.zeros(self.shape[1], np.int64)
         for _, m in self._walk(start, stop):
             counts += np.bincount(m.indices, minlength=self.shape[1])
         return counts
 
     def csc_positions(self, start: int, stop: int, local: sp.csc_matrix) -> np.ndarray:
-        """Where the stored values of rows ``start .. stop-1`` (``local``, in its CSC order) sit in
+        """Where the stored values of rows ``start:stop`` (Python slice) (``local``, in its CSC order) sit in
         the CSC order of the whole matrix (by input, then by output)."""
         if start not in self._before:
             self._before[start] = self.col_counts(0, start)
@@ -98,7 +98,7 @@ class RowBlocks:
         return first[cols] + within
 
     def csc(self, start: int, stop: int) -> sp.csc_matrix:
-        """Rows ``start .. stop-1`` in canonical CSC form, built in two passes over the blocks so
+        """Rows ``start:stop`` (Python slice) in canonical CSC form, built in two passes over the blocks so
         that memory peaks at the result plus one block (no CSR copy, no sort of the whole)."""
         n_in = self.shape[1]
         counts = self.col_counts(start, stop)

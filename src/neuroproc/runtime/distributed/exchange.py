@@ -189,7 +189,7 @@ class Gather(AbstractProcess):
 
 
 class Slice(AbstractProcess):
-    """A whole message in (``s_in``), units ``start .. stop-1`` (flattened) out (``s_out``)."""
+    """A whole message in (``s_in``), units ``start:stop`` (Python slice) (flattened) out (``s_out``)."""
 
     def __init__(self, shape: tuple[int, ...], start: int, stop: int, dtype, name: str):
         super().__init__(dtype=np.dtype(dtype), start=start, stop=stop, name=name)

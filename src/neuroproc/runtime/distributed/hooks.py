@@ -28,15 +28,15 @@ __all__ = ["FollowSpec", "Part", "PartitionSpec"]
 class Part:
     """How one Var or port is split: ``axis`` (and the ``ndim`` axes after it, flattened) index the
     units; ``positions(start, stop)``, if given, returns the positions along that flattened axis
-    that belong to units ``start .. stop-1`` (a Sparse's stored values), else they are
-    ``start .. stop-1`` themselves."""
+    that belong to units ``start:stop`` (Python slice) (a Sparse's stored values), else they are
+    ``start:stop`` (Python slice) themselves."""
 
     axis: int = 0
     ndim: int = 1
     positions: Callable[[int, int], np.ndarray] | None = None
 
     def index(self, start: int, stop: int) -> np.ndarray | slice:
-        """Positions along the flattened unit axis held for units ``start .. stop-1``."""
+        """Positions along the flattened unit axis held for units ``start:stop`` (Python slice)."""
         if self.positions is None:
             return slice(start, stop)
         return self.positions(start, stop)

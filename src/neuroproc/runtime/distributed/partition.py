@@ -180,7 +180,7 @@ def _follow(flat, layout: Layout) -> None:
 
 
 def local_shape(shape: tuple[int, ...], part: Part, start: int, stop: int) -> tuple[int, ...]:
-    """Shape of a member of global ``shape`` holding units ``start .. stop-1``."""
+    """Shape of a member of global ``shape`` holding units ``start:stop`` (Python slice)."""
     idx = part.index(start, stop)
     n = stop - start if isinstance(idx, slice) else len(idx)
     return tuple(shape[:part.axis]) + (n,) + tuple(shape[part.axis + part.ndim:])
