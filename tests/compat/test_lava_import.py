@@ -190,3 +190,33 @@ def test_sparse_subclasses_added_later_get_the_csr_view_too(lava_layer):
     assert isinstance(conn, native.DelaySparse) and type(conn).__module__ == native.__name__
     np.testing.assert_array_equal(conn.weights.get().toarray(), w.toarray())
     np.testing.assert_array_equal(conn.delays.get().toarray(), d.toarray())
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_fixed_point_source_casts_fractional_data_toward_zero_only_under_the_layer(backend):
+    import numpy as np
+
+    from neuroproc import Loihi2SimCfg, RunSteps
+    from neuroproc.exceptions import ValidationError
+    from neuroproc.proc.io import sink, source
+
+    data = np.array([[2.7, -2.7, 5.0, 0.4]])
+
+    def run():
+        src = source.RingBuffer(data=data)
+        out = sink.RingBuffer(shape=(1,), buffer=4)
+        src.s_out.connect(out.a_in)
+        try:
+            src.run(condition=RunSteps(num_steps=4),
+                    run_cfg=Loihi2SimCfg(select_tag="fixed_pt", backend=backend))
+            return out.data.get()
+        finally:
+            src.stop()
+
+    with pytest.raises(ValidationError, match="would truncate 2.7"):
+        run()  # natively: refused, never sent as 2
+    compat.install()
+    try:
+        np.testing.assert_array_equal(run(), np.trunc(data))  # Lava's int32 cast toward zero
+    finally:
+        compat.uninstall()

@@ -68,7 +68,8 @@ class PySendModelFloat(AbstractPySendModel):
 class PySendModelFixed(AbstractPySendModel):
     """int32 data and messages (24-bit precision on hardware).
 
-    ``data`` must hold whole numbers: 2.7 is refused rather than sent as 2.
+    ``data`` must hold whole numbers: 2.7 is refused rather than sent as 2 (under
+    ``neuroproc.compat.lava`` a Lava program gets Lava's cast toward zero instead).
     """
 
     data: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
@@ -78,9 +79,18 @@ class PySendModelFixed(AbstractPySendModel):
     def check_var_value(cls, name: str, value, who: str) -> None:
         check_finite_numbers(value, who)
         arr = np.asarray(value)
-        if name == "data" and arr.dtype.kind == "f" and not np.all(arr == np.trunc(arr)):
+        if (name == "data" and arr.dtype.kind == "f" and not np.all(arr == np.trunc(arr))
+                and not _lava_layer_active()):
             bad = float(arr[arr != np.trunc(arr)].ravel()[0])
             raise ValidationError(
                 f"{who}: {cls.__name__} sends int32 messages and would truncate {bad!r} (got "
                 f"{short_repr(value)}). Round the data first (np.round(data).astype(int)) or use "
                 "the float model (select_tag='floating_pt').")
+
+
+def _lava_layer_active() -> bool:
+    """Under ``neuroproc.compat.lava`` a Lava program gets Lava's behaviour: fractional data of
+    the fixed-point source is cast toward zero (its int32 data Var), not refused."""
+    from neuroproc.compat.lava._behaviour import active
+
+    return active()
