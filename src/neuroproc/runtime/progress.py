@@ -178,6 +178,9 @@ def _make_bar(total: int, initial: int, backend_name: str) -> Any:
     if bar_cls is None:
         from tqdm import tqdm as text_tqdm
         bar_cls = text_tqdm
+    # no tqdm monitor thread: our bar is updated by the run itself, and an idle thread left alive
+    # would make the host-I/O channels believe another thread could still serve them
+    bar_cls.monitor_interval = 0
     return bar_cls(total=total, initial=initial, unit="step", unit_scale=True, leave=True,
                    desc=f"neuroproc ({backend_name})", dynamic_ncols=True, file=sys.stderr)
 

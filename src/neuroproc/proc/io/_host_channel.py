@@ -74,7 +74,7 @@ class HostChannel:
                     f"{self.label}: {what}, but its network was stopped, so nothing will come (got "
                     f"a blocking wait after stop()). Take the remaining items before stop(), or "
                     f"use ReceiveEmpty.NON_BLOCKING_ZEROS.")
-            if threading.active_count() == 1:
+            if not _other_threads():
                 raise DeadlockError(
                     f"{self.label}: {what}, and no other thread is alive that could serve the "
                     f"other end (got a blocking wait in the only thread). Feed or drain the "
@@ -159,3 +159,10 @@ class HostChannel:
                 self._changed()
             return item
         return self.recv_not_empty(np.zeros(self.shape), count, config.receive_not_empty)
+
+
+def _other_threads() -> bool:
+    """True if a thread besides this one is alive that could serve a channel's other end (a
+    progress bar's monitor thread, which only sleeps, does not count)."""
+    me = threading.current_thread()
+    return any(t is not me and type(t).__name__ != "TMonitor" for t in threading.enumerate())
