@@ -26,6 +26,7 @@ and after the post spikes), the synaptic stream once per learning phase.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -120,11 +121,11 @@ class PyLearningConnection(_ConnectionBase):
         """``(decay, has_decay, impulses, impulse_int, impulse_frac)`` of x1, x2, y1, y2, y3."""
         taus = np.array([float(np.asarray(getattr(self, f"{k}_tau")).ravel()[0]) for k in _TRACE_VARS])
         imps = np.array([float(np.asarray(getattr(self, f"{k}_impulse")).ravel()[0]) for k in _TRACE_VARS])
-        decay = np.zeros(5)
-        for sl in (slice(0, 2), slice(2, 5)):  # as Lava: exp over the non-zero taus of x, then of y
-            t = taus[sl]
-            d = decay[sl]
-            d[t != 0] = np.exp(-1 / t[t != 0])
+        # exp(-1/tau) of the non-zero taus. Lava calls np.exp; numpy's float64 exp is the C
+        # library's on most CPUs but its own AVX-512 loop where the CPU has AVX-512, which differs
+        # in the last bit for some taus (exp(-1/8)). math.exp is the C library's everywhere, so
+        # the traces -- and every learned weight -- do not depend on the CPU.
+        decay = np.array([math.exp(-1 / t) if t != 0 else 0.0 for t in taus])
         imp_int = np.floor(imps)
         imp_frac = np.round((imps - imp_int) * 2 ** W_TRACE_FRACTIONAL_PART)
         return decay, taus != 0, imps, imp_int.astype(np.int64), imp_frac.astype(np.int64)
