@@ -1,21 +1,27 @@
 """The linear-map hook: how a model tells the fold stage "I am ``a_out = W s_in``, ``delay`` steps later".
 
 A model class may define a classmethod ``linear_map(proc)``. The fold stage
-(:mod:`neuroproc.compiler.fold`, ``RunConfig(fold='linear')``) calls it for every selected leaf
-and merges chains of leaves that answer with a :class:`LinearMap`, joined directly or through
-folded identities, into one Process with the product of their matrices and the sum of their
-delays. The answer is one of:
+(:mod:`neuroproc.compiler.fold`) calls it for every selected leaf and, with
+``RunConfig(fold='linear')``, merges chains of leaves that answer with a :class:`LinearMap`
+(joined directly, through folded identities or reordering ports) into one Process with the
+product of their matrices and the sum of their delays (:mod:`~neuroproc.compiler.fold_linear`),
+merges parallel ones into one with the sum of their matrices
+(:mod:`~neuroproc.compiler.fold_sum`), and removes all-zero ones
+(:mod:`~neuroproc.compiler.fold_zero`, also under ``'exact'`` where bit-identical). The answer is one of:
 
 ``None``
     The process is not a linear map (a neuron, a source): it is not a candidate at all.
 :class:`LinearMap` with ``refused`` set
     The process connects ``in_port`` to ``out_port`` linearly, but its present configuration
-    does not compose with others, and ``refused`` says why (binary spikes, fixed-point weights,
-    per-synapse delays that differ). The fold report lists its chain as refused with this reason.
+    does not compose with others, and ``refused`` says why (fixed-point weights, per-synapse
+    delays that differ). The fold report lists its chain as refused with this reason.
 :class:`LinearMap`
     The process sends ``matrix @ s.ravel()`` of what ``in_port`` received ``delay`` steps
     earlier, on ``out_port``, in float64, for graded input values; its first ``delay`` messages
-    are the rows of ``pending``. ``merge`` builds the Process that replaces a merged chain
+    are the rows of ``pending``. With ``binary_input`` the map is ``matrix @ (s != 0)`` (binary
+    spikes: every non-zero input counts as 1); such a map may head a merged chain, and its
+    factory is then called with ``binary_input=True`` (a factory that does not take it keeps the
+    chain unmerged, with the reason in the report). ``merge`` builds the Process that replaces a merged chain
     (the head's ``merge`` is used): the fold stage instantiates only what a declaring model
     names, never a class of its own choosing. The merged Process has an in-port named as the
     head's ``in_port`` and an out-port named as the tail's ``out_port``.
@@ -31,7 +37,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["LinearMap", "MergeFactory", "chain_product", "chain_pipeline"]
+__all__ = ["LinearMap", "MergeFactory", "chain_pipeline", "chain_product", "dense_matrix", "is_zero_map"]
 
 #: ``merge(weights, delay, pipeline, name, in_shape, out_shape) -> (process, model class)``
 MergeFactory = Callable[..., tuple]
@@ -53,18 +59,29 @@ class LinearMap:
     pending: np.ndarray | None = None
     #: non-empty: linear, but not to be merged, for this reason
     refused: str = ""
+    #: True: the map is ``matrix @ (s != 0)`` -- binary spikes, each non-zero input counts as 1
+    binary_input: bool = False
 
 
-def _dense(m) -> np.ndarray:
+def dense_matrix(m) -> np.ndarray:
+    """``m`` (an ndarray or a scipy.sparse matrix) as a dense float64 array."""
     return m.toarray().astype(np.float64) if sp.issparse(m) else np.asarray(m, dtype=np.float64)
+
+
+def is_zero_map(m: LinearMap) -> bool:
+    """True when ``m`` sends nothing but zeros: every weight and every pending message is 0."""
+    if m.refused or m.matrix is None:
+        return False
+    data = m.matrix.data if sp.issparse(m.matrix) else np.asarray(m.matrix)
+    return not np.any(data) and (m.pending is None or not np.any(m.pending))
 
 
 def chain_product(maps: list[LinearMap]) -> np.ndarray:
     """The product of the chain's weight matrices in float64, multiplied from the input side
     (``W_2 @ W_1`` for two maps)."""
-    weights = _dense(maps[0].matrix)
+    weights = dense_matrix(maps[0].matrix)
     for m in maps[1:]:
-        weights = _dense(m.matrix) @ weights
+        weights = dense_matrix(m.matrix) @ weights
     return weights
 
 
@@ -84,7 +101,7 @@ def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
         m = maps[i]
         if step <= m.delay:
             return pending(m, step)
-        return _dense(m.matrix).dot(out(i - 1, step - m.delay))
+        return dense_matrix(m.matrix).dot(out(i - 1, step - m.delay))
 
     rows = np.zeros((total, n_out))
     for step in range(1, total + 1):

@@ -8,6 +8,7 @@ delay that lets recurrent loops run), receive ``s_in``, accumulate, and keep the
 """
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -108,12 +109,12 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
     @classmethod
     def linear_map(cls, proc) -> LinearMap | None:
         """The fold stage's hook (:mod:`neuroproc.compiler.linear_map`): graded input makes this a
-        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input does not."""
-        if int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0:
-            return LinearMap("s_in", "a_out", refused=(
-                f"{who(proc)} takes binary spikes (num_message_bits=0): it adds the weights of non-zero "
-                "inputs whatever their value, which is not a product with W"))
-        return cls.graded_linear_map(proc)
+        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input
+        (``num_message_bits=0``) the map ``W (s != 0)`` (``binary_input``), which may head a chain."""
+        m = cls.graded_linear_map(proc)
+        if m is None or m.refused or int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) > 0:
+            return m
+        return dataclasses.replace(m, binary_input=True)
 
     @classmethod
     def graded_linear_map(cls, proc) -> LinearMap | None:
