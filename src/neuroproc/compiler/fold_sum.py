@@ -46,7 +46,8 @@ def _member_problem(g: Graph, p, e_in, e_out) -> str | None:
         return m.refused
     if e_in.virtual_ports or e_out.virtual_ports:
         ports = ", ".join(q.who for q in e_in.virtual_ports + e_out.virtual_ports)
-        return f"the channel of {who(p)} passes {ports}, which the others' do not"
+        return (f"the channel of {who(p)} passes {ports}; parallel connections are merged only where "
+                "every channel carries the messages unchanged")
     if id(p) in g.watched:
         return f"{g.watched[id(p)]} reaches a Var of {who(p)}, which would not exist after folding"
     return None

@@ -16,7 +16,8 @@ and ``x + 0.0 == x`` bit for bit unless ``x`` is ``-0.0``; a sum started at ``+0
 * it takes binary spikes (``num_message_bits=0``): it adds stored weights of active inputs, and
   with no weight ``-0.0`` that sum is ``+0.0`` whatever the input. A graded map sends
   ``0 * s``, which is ``-0.0`` for negative ``s`` and NaN for infinite ``s``: refused;
-* no weight and no pending message is ``-0.0`` (``-0.0 + -0.0`` stays ``-0.0``);
+* no weight and no pending message is ``-0.0`` (a pending ``-0.0`` is sent as it is, and
+  ``-0.0 + -0.0`` stays ``-0.0`` unless the model's sum starts from ``+0.0``);
 * at every receiving port the result dtype of the fan-in sum is unchanged without it (an int
   port fed by float zeros would otherwise change type), and the port does not go from two
   channels to one float channel (``0 + x + 0.0`` turns ``x = -0.0`` into ``+0.0``; the single
@@ -76,8 +77,9 @@ def _problem(sel, g: Graph, p, mode) -> str | None:
         return (f"{who(p)} takes graded input: it sends 0 * s, which is -0.0 for negative s and NaN for "
                 "infinite s, so removing it is not exact. Pass fold='linear' to remove it")
     if _negative_zero(m):
-        return (f"{who(p)} holds -0.0 weights or pending messages, which it would send as -0.0. Pass "
-                "fold='linear' to remove it")
+        return (f"{who(p)} holds -0.0 weights or pending messages: it sends a pending -0.0 as it is, and "
+                "whether a sum of -0.0 weights is +0.0 depends on how its model adds them. Pass fold='linear' "
+                "to remove it")
     return _receiver_problem(sel, g, p, g.out_port(p))
 
 
@@ -103,7 +105,7 @@ def fold_zeros(sel: FoldedSelection, g: Graph, mode) -> int:
         exactness = ("bit-identical" if mode == "exact" else
                      "values equal but for the sign of a zero sum and NaN from 0 * inf")
         sel.report.folded.append(FoldItem(ZERO, names([p]), (
-            f"removed: all {np.prod(g.maps[id(p)].matrix.shape)} weights and its pending messages are 0; "
+            "removed: its weights and pending messages are all 0; "
             f"{'; '.join(fed) if fed else 'it sent to nothing'}; {exactness}")))
         done += 1
     return done
