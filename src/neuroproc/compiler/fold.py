@@ -73,10 +73,6 @@ from neuroproc.run_configs import check_fold
 
 __all__ = ["FOLD_KINDS", "FoldItem", "FoldReport", "FoldedSelection", "RefusedFold", "fold"]
 
-#: chains and sums are repeated at most this often (each pass merges at least one Process away)
-MAX_PASSES = 64
-
-
 def _mode(run_cfg):
     return check_fold(getattr(run_cfg, "fold", "exact"), type(run_cfg).__name__)
 
@@ -96,13 +92,14 @@ def fold(selection: Selection) -> FoldedSelection:
     out = FoldedSelection(procs=list(selection.procs), models=dict(selection.models), run_cfg=selection.run_cfg,
                           report=FoldReport(mode))
     _fold_identities(out, flat.edges, mode)
-    fold_zeros(out, current_graph(out, flat), mode)
-    # the refusals of the last pass (the one that merged nothing) describe the folded network
-    refused: list = []
-    for _ in range(MAX_PASSES):
-        refused = []
-        merged = fold_chains(out, current_graph(out, flat), mode, refused)
-        merged += fold_sums(out, current_graph(out, flat), mode, refused)
+    hooks: dict = {}  # id(Process) -> its linear map, asked once
+    fold_zeros(out, current_graph(out, flat, hooks), mode)
+    # every merging pass replaces two or more linear maps by one, so this ends; the refusals of
+    # the last pass (the one that merged nothing) describe the folded network
+    while True:
+        refused: list = []
+        merged = fold_chains(out, current_graph(out, flat, hooks), mode, refused)
+        merged += fold_sums(out, current_graph(out, flat, hooks), mode, refused)
         if not merged:
             break
     out.report.refused.extend(refused)

@@ -57,7 +57,9 @@ class Graph:
         return getattr(proc, self.maps[id(proc)].out_port)
 
 
-def current_graph(sel: FoldedSelection, flat) -> Graph:
+def current_graph(sel: FoldedSelection, flat, hooks: dict) -> Graph:
+    """The graph folded so far; ``hooks`` keeps each Process's answer to ``linear_map`` (a map
+    does not change while the stage runs, and building one -- a Conv's matrix -- costs time)."""
     edges = sel.rewire(flat.edges)
     out_edges: dict = {}
     in_edges: dict = {}
@@ -66,7 +68,9 @@ def current_graph(sel: FoldedSelection, flat) -> Graph:
         in_edges.setdefault(id(e.dst), []).append(e)
     maps, linear = {}, {}
     for p in sel.leaves:
-        m = linear_map_of(sel, p)
+        if id(p) not in hooks:
+            hooks[id(p)] = linear_map_of(sel, p)
+        m = hooks[id(p)]
         if m is not None:
             maps[id(p)], linear[id(p)] = m, p
     watched: dict = {}
