@@ -222,3 +222,33 @@ def test_more_chain_refusals_name_their_reason(build, mode, expected):
     report = fold(select(collect(build()), cfg(mode))).report
     assert report.folded == []
     assert [(r.processes, r.reason) for r in report.refused if r.kind == "linear"][0] == tuple(expected)
+
+
+def test_a_chain_merges_up_to_a_connection_that_takes_binary_spikes():
+    # src -> d1 -> d2 (graded) -> d3 (binary) -> out: d1..d2 merge, d3 stays and counts non-zero values
+    rng = np.random.default_rng(21)
+    data = source_data("dense", rng)
+    w1, w2, w3 = rng.normal(size=(5, 6)), rng.normal(size=(5, 5)), rng.normal(size=(4, 5))
+
+    def build():
+        src, out = ring(data), sink_for("dense")
+        d1, d2 = Dense(w1, num_message_bits=24, name="d1"), Dense(w2, num_message_bits=24, name="d2")
+        d3 = Dense(w3, name="d3")
+        src.s_out.connect(d1.s_in)
+        d1.a_out.connect(d2.s_in)
+        d2.a_out.connect(d3.s_in)
+        d3.a_out.connect(out.a_in)
+        return src, out, None
+
+    report = deployment_report(build()[0], cfg("linear")).fold
+    assert [(f.kind, f.processes) for f in report.folded] == [("linear", ("d1::Dense", "d2::Dense"))]
+    assert [(r.processes, r.reason[:50]) for r in report.refused] == [
+        (("folded[d1..d2]::LinearChain", "d3::Dense"), "d3::Dense takes binary spikes (num_message_bits=0)")]
+    ref, _ = run(build, False)
+    got, _ = run(build, "linear")
+    expected = np.zeros_like(ref)
+    for t in range(4, STEPS + 1):
+        expected[:, t - 1] = w3 @ ((w2 @ (w1 @ data[:, t - 4])) != 0)
+    # every graded value is non-zero: all columns of W3 add (in d3's order, so up to rounding)
+    np.testing.assert_allclose(ref, expected, rtol=0, atol=tolerance(ref))
+    np.testing.assert_allclose(got, ref, rtol=0, atol=tolerance(ref))

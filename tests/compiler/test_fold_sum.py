@@ -155,6 +155,11 @@ def test_a_sum_then_heads_a_chain():
     assert [(f.kind, f.processes) for f in report.folded] == [
         ("sum", ("d1::Dense", "d2::Dense")), ("linear", ("folded[d1 + d2]::LinearChain", "d3::Dense"))]
     assert report.refused == []   # the first pass refused d1 -> d3 (fan-in); the sum lifted it
+    folded = fold(select(collect(build()[0]), cfg("linear")))
+    [merged] = folded.merged_processes   # the sum was merged again: only the chain's Process runs
+    assert merged.name == "folded[folded[d1 + d2]..d3]"
+    np.testing.assert_allclose(merged.weights.get(), w3 @ (w1 + w2), rtol=0, atol=1e-12)
+    assert {id(p): p.name for p in folded.merged.values()} == {id(merged): merged.name}
     np.testing.assert_allclose(got, ref, rtol=0, atol=tolerance(ref))
 
 

@@ -48,7 +48,9 @@ weight matrix) is listed as refused with it. The graph built by the user is neve
 
 A report shows the folded transforms: ``report.folded`` (``FoldItem(kind, processes, detail)``),
 ``report.refused`` (``RefusedFold(kind, processes, reason)``), ``report.kinds()`` (folds per
-kind), ``report.rows()`` and ``str(report)``.
+kind), ``report.rows()`` and ``str(report)``; the folded selection's ``merged_processes`` are the
+Processes the folds made (their ``weights`` Var holds the merged matrix), ``merged`` maps each
+merged member and ``dropped`` each removed zero connection.
 """
 from __future__ import annotations
 

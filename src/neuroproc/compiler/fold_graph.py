@@ -15,7 +15,7 @@ from neuroproc._validation import who
 from neuroproc.compiler.fold_state import FoldedSelection
 from neuroproc.compiler.linear_map import LinearMap
 
-__all__ = ["Graph", "between", "current_graph", "dtype_of", "linear_map_of", "register_merged"]
+__all__ = ["Graph", "between", "current_graph", "dtype_of", "linear_map_of", "names", "register_merged"]
 
 
 def _lpt(model_cls, port):

@@ -35,7 +35,7 @@ from neuroproc.compiler.fold_state import LINEAR, FoldedSelection, FoldItem, Ref
 from neuroproc.compiler.linear_map import LinearMap, chain_pipeline, chain_product
 from neuroproc.ports import VirtualPort
 
-__all__ = ["fold_chains", "link_permutation", "merge_maps", "permute_columns"]
+__all__ = ["factory_problem", "fold_chains", "link_permutation", "merge_maps", "permute_columns"]
 
 
 def link_permutation(edge) -> np.ndarray | str | None:

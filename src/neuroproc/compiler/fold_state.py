@@ -128,6 +128,13 @@ class FoldedSelection(Selection):
                 out.append(p)
         return out
 
+    @property
+    def merged_processes(self) -> list:
+        """The Processes the folds made that run (a chain or sum merged again is not listed); each
+        holds its folded transform, e.g. ``weights`` and ``pipeline`` of a ``LinearChain``."""
+        added = self._added
+        return [p for p in self.leaves if id(p) in added]
+
     def resolve_port(self, port):
         """The port that carries ``port``'s messages after folding (itself when not merged)."""
         while id(port) in self.port_map:
