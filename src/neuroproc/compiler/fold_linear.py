@@ -24,6 +24,7 @@ Refused, each with the reason in the report, and why that is a necessity:
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
 
 import numpy as np
@@ -60,8 +61,9 @@ def permute_columns(m: LinearMap, perm) -> LinearMap:
     if perm is None:
         return m
     inv = np.argsort(perm)
-    matrix = m.matrix.tocsc()[:, inv] if sp.issparse(m.matrix) else np.asarray(m.matrix)[:, inv]
-    return LinearMap(m.in_port, m.out_port, matrix, m.merge, m.delay, m.pending, m.refused, m.binary_input)
+    w = m.weights()
+    matrix = w.tocsc()[:, inv] if sp.issparse(w) else np.asarray(w)[:, inv]
+    return dataclasses.replace(m, matrix=matrix, values=None)
 
 
 def merge_maps(head: LinearMap, weights, delay: int, pipeline, name: str, in_shape, out_shape):

@@ -93,9 +93,9 @@ def fold_sums(sel: FoldedSelection, g: Graph, mode, refused: list) -> int:
 
 def _merge(sel: FoldedSelection, members: list, maps: list[LinearMap], g: Graph) -> None:
     procs = [p for p, _, _ in members]
-    weights = dense_matrix(maps[0].matrix)
+    weights = dense_matrix(maps[0].weights())
     for m in maps[1:]:
-        weights = weights + dense_matrix(m.matrix)
+        weights = weights + dense_matrix(m.weights())
     delay = maps[0].delay
     pipeline = np.zeros((delay, weights.shape[0]))
     for m in maps:

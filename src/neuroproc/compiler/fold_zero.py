@@ -31,18 +31,17 @@ NaN. ``fold=False`` lists the candidates as refused.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from neuroproc._validation import who
 from neuroproc.compiler.fold_graph import Graph, dtype_of, names
 from neuroproc.compiler.fold_state import ZERO, FoldedSelection, FoldItem, RefusedFold
-from neuroproc.compiler.linear_map import is_zero_map
+from neuroproc.compiler.linear_map import is_zero_map, stored_values
 
 __all__ = ["fold_zeros"]
 
 
 def _negative_zero(m) -> bool:
-    data = m.matrix.data if sp.issparse(m.matrix) else np.asarray(m.matrix)
+    data = stored_values(m)
     pending = np.zeros(0) if m.pending is None else np.asarray(m.pending)
     return bool(np.signbit(data).any() or np.signbit(pending).any())
 

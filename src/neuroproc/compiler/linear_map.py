@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["LinearMap", "MergeFactory", "chain_pipeline", "chain_product", "dense_matrix", "is_zero_map"]
+__all__ = ["LinearMap", "MergeFactory", "chain_pipeline", "chain_product", "dense_matrix", "is_zero_map", "stored_values"]
 
 #: ``merge(weights, delay, pipeline, name, in_shape, out_shape) -> (process, model class)``
 MergeFactory = Callable[..., tuple]
@@ -49,7 +49,9 @@ class LinearMap:
 
     in_port: str
     out_port: str
-    #: (n_out, n_in) over the flattened ports: an ndarray or a scipy.sparse matrix
+    #: (n_out, n_in) over the flattened ports: an ndarray or a scipy.sparse matrix, or a function
+    #: of no argument that returns one (called only when a fold needs the matrix: building a
+    #: large sparse matrix costs memory)
     matrix: Any = None
     #: the builder of the merged chain's Process and its model class
     merge: MergeFactory | None = None
@@ -61,6 +63,13 @@ class LinearMap:
     refused: str = ""
     #: True: the map is ``matrix @ (s != 0)`` -- binary spikes, each non-zero input counts as 1
     binary_input: bool = False
+    #: the stored weight values, any shape, for the all-zero check without building the matrix
+    #: (None: the matrix's values)
+    values: Any = None
+
+    def weights(self):
+        """The matrix (calls ``matrix`` when it is a function)."""
+        return self.matrix() if callable(self.matrix) else self.matrix
 
 
 def dense_matrix(m) -> np.ndarray:
@@ -68,20 +77,28 @@ def dense_matrix(m) -> np.ndarray:
     return m.toarray().astype(np.float64) if sp.issparse(m) else np.asarray(m, dtype=np.float64)
 
 
+def stored_values(m: LinearMap) -> np.ndarray:
+    """The weights ``m`` stores: ``values``, else the (sparse) matrix's stored values."""
+    if m.values is not None:
+        return np.asarray(m.values)
+    w = m.weights()
+    return w.data if sp.issparse(w) else np.asarray(w)
+
+
 def is_zero_map(m: LinearMap) -> bool:
     """True when ``m`` sends nothing but zeros: every weight and every pending message is 0."""
     if m.refused or m.matrix is None:
         return False
-    data = m.matrix.data if sp.issparse(m.matrix) else np.asarray(m.matrix)
+    data = stored_values(m)
     return not np.any(data) and (m.pending is None or not np.any(m.pending))
 
 
 def chain_product(maps: list[LinearMap]) -> np.ndarray:
     """The product of the chain's weight matrices in float64, multiplied from the input side
     (``W_2 @ W_1`` for two maps)."""
-    weights = dense_matrix(maps[0].matrix)
+    weights = dense_matrix(maps[0].weights())
     for m in maps[1:]:
-        weights = dense_matrix(m.matrix) @ weights
+        weights = dense_matrix(m.weights()) @ weights
     return weights
 
 
@@ -89,11 +106,12 @@ def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
     """What the chain sends in its first ``sum(delay)`` steps: each map's pending messages carried
     through the rest of the chain as the maps themselves would (``W @ v``, map after map)."""
     total = sum(m.delay for m in maps)
-    n_out = maps[-1].matrix.shape[0]
+    matrices = [dense_matrix(m.weights()) for m in maps]
+    n_out = matrices[-1].shape[0]
 
     def pending(m: LinearMap, step: int) -> np.ndarray:
         if m.pending is None:
-            return np.zeros(m.matrix.shape[0])
+            return np.zeros(matrices[maps.index(m)].shape[0])
         return np.asarray(m.pending[step - 1], dtype=np.float64)
 
     def out(i: int, step: int) -> np.ndarray:
@@ -101,7 +119,7 @@ def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
         m = maps[i]
         if step <= m.delay:
             return pending(m, step)
-        return dense_matrix(m.matrix).dot(out(i - 1, step - m.delay))
+        return matrices[i].dot(out(i - 1, step - m.delay))
 
     rows = np.zeros((total, n_out))
     for step in range(1, total + 1):

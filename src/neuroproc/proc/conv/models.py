@@ -85,10 +85,14 @@ class PyConvModelFloat(AbstractPyConvModel):
 
         binary = int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0
         p = proc.proc_params
-        matrix = utils.conv_matrix(proc.input_shape, np.asarray(proc.weight._host_value(), dtype=np.float64),
-                                   p["stride"], p["padding"], p["dilation"], p["groups"])
+        kernel = np.asarray(proc.weight.init, dtype=np.float64)
+
+        def matrix():  # built only if a fold needs it
+            return utils.conv_matrix(proc.input_shape, kernel, p["stride"], p["padding"], p["dilation"], p["groups"])
+
         pending = np.asarray(proc.a_buf._host_value(), dtype=np.float64).reshape(1, -1)
-        return LinearMap("s_in", "a_out", matrix, merge_linear_chain, delay=1, pending=pending, binary_input=binary)
+        return LinearMap("s_in", "a_out", matrix, merge_linear_chain, delay=1, pending=pending, binary_input=binary,
+                         values=kernel)
 
 
 @implements(proc=Conv, protocol=LoihiProtocol)

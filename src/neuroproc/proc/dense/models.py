@@ -283,7 +283,9 @@ def float_linear_map(model_cls, proc) -> LinearMap:
     from neuroproc.proc.passthrough.models import merge_linear_chain
 
     pending = np.asarray(proc.a_buff._host_value(), dtype=np.float64).reshape(1, -1)
-    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=1, pending=pending)
+    # the matrix is built only if a fold needs it (a Sparse's would be a copy of its weights)
+    return LinearMap("s_in", "a_out", lambda: model_cls.linear_matrix(proc), merge_linear_chain, delay=1,
+                     pending=pending, values=np.asarray(proc.weights.init))
 
 
 # -- delays (DelayDense here, DelaySparse in neuroproc.proc.sparse.models) ---------------------------
@@ -419,8 +421,8 @@ def delay_linear_map(model_cls, proc) -> LinearMap:
     if d >= buf.shape[1] or buf[:, d + 1:].any():
         return LinearMap("s_in", "a_out", refused=(
             f"{who(proc)}: its delay ({d}) or its a_buff reaches beyond max_delay ({buf.shape[1] - 1})"))
-    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
-                     pending=buf[:, :d + 1].T.copy())
+    return LinearMap("s_in", "a_out", lambda: model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
+                     pending=buf[:, :d + 1].T.copy(), values=np.asarray(proc.weights.init))
 
 
 def _lava_layer_active() -> bool:
