@@ -21,10 +21,13 @@ merges parallel ones into one with the sum of their matrices
     are the rows of ``pending``. With ``binary_input`` the map is ``matrix @ (s != 0)`` (binary
     spikes: every non-zero input counts as 1); such a map may head a merged chain, and its
     factory is then called with ``binary_input=True`` (a factory that does not take it keeps the
-    chain unmerged, with the reason in the report). ``merge`` builds the Process that replaces a merged chain
-    (the head's ``merge`` is used): the fold stage instantiates only what a declaring model
-    names, never a class of its own choosing. The merged Process has an in-port named as the
-    head's ``in_port`` and an out-port named as the tail's ``out_port``.
+    chain unmerged, with the reason in the report). ``matrix`` may be a function of no argument
+    that builds it, called only when a fold needs it, with ``values`` the stored weights (any
+    shape) for the all-zero check (see :mod:`~neuroproc.compiler.fold_zero`). ``merge`` builds
+    the Process that replaces a merged chain or sum (the head's, or the first member's, is
+    used): the fold stage instantiates only what a declaring model names, never a class of its
+    own choosing. The merged Process has an in-port named as the head's ``in_port`` and an
+    out-port named as the tail's ``out_port``.
 
 The Dense, Sparse, DelayDense, DelaySparse and Conv models declare it; any user model can.
 """
