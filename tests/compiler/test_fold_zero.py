@@ -244,3 +244,24 @@ def test_a_removed_zero_connection_lets_a_chain_merge():
     assert [(f.kind, f.processes) for f in report.folded] == [
         ("zero", ("z::Dense",)), ("linear", ("d1::Dense", "d2::Dense"))]
     np.testing.assert_allclose(got, ref, rtol=0, atol=tolerance(ref))
+
+
+@pytest.mark.parametrize("cls", ["dense", "sparse"])
+@pytest.mark.parametrize("mode", ["exact", "linear"])
+def test_plastic_connections_with_zero_weights_are_never_candidates(cls, mode):
+    # their weights change in the run: zero at the start says nothing about what they send
+    import scipy.sparse as sp
+
+    from neuroproc.proc.dense.process import LearningDense
+    from neuroproc.proc.learning_rules import STDPLoihi
+    from neuroproc.proc.sparse.process import LearningSparse
+
+    rule = STDPLoihi(1, 1, -1, 10, 10, rng_seed=0)
+    w = np.zeros((5, 6))
+    conn = LearningDense(w, learning_rule=rule, name="z") if cls == "dense" else LearningSparse(
+        sp.csr_matrix(np.eye(5, 6) * 0.0), learning_rule=rule, name="z")
+    src, out = ring(np.ones((6, 4))), sink.RingBuffer((5,), buffer=4, name="out")
+    src.s_out.connect(conn.s_in)
+    conn.a_out.connect(out.a_in)
+    report = fold(select(collect(src), cfg(mode))).report
+    assert report.folded == [] and report.refused == []
