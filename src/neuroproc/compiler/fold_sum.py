@@ -113,5 +113,5 @@ def _merge(sel: FoldedSelection, members: list, maps: list[LinearMap], g: Graph)
     binary = ", binary input as before" if maps[0].binary_input else ""
     sel.report.folded.append(FoldItem(SUM, names(procs), (
         f"replaced by {who(merged)}: weights {weights.shape} = {' + '.join(f'W({p.name})' for p in procs)} "
-        f"from {x_port.who} into {y_port.who}, delay {delay} steps as before{binary}; values equal up to "
-        "float rounding (one sum of matrices, one message fewer in the receiver's fan-in)")))
+        f"from {x_port.who} into {y_port.who}, delay {delay} step{'s' if delay != 1 else ''} as before{binary}; "
+        "values equal up to float rounding (one sum of matrices, one message fewer in the receiver's fan-in)")))

@@ -26,7 +26,7 @@ and ``x + 0.0 == x`` bit for bit unless ``x`` is ``-0.0``; a sum started at ``+0
 
 ``fold='linear'`` removes any all-zero map (no Monitor, RefPort or alias on its Vars): the values
 differ at most in the sign of a zero and where an infinite or NaN input would have made ``0 * s``
-NaN. ``fold=False`` lists the candidates as refused.
+NaN. The report's detail says ``bit-identical`` wherever the checks above hold, in either mode. ``fold=False`` lists the candidates as refused.
 """
 from __future__ import annotations
 
@@ -65,13 +65,18 @@ def _receiver_problem(sel, g: Graph, p, out_port) -> str | None:
 
 
 def _problem(sel, g: Graph, p, mode) -> str | None:
-    m = g.maps[id(p)]
     if id(p) in g.watched:
         return f"{g.watched[id(p)]} reaches a Var of {who(p)}, which would not exist after folding"
     if mode is False:
         return "folding is off (fold=False)"
     if mode == "linear":
         return None
+    return _inexact(sel, g, p)
+
+
+def _inexact(sel, g: Graph, p) -> str | None:
+    """Why removing the all-zero map ``p`` could change a bit (None: it cannot)."""
+    m = g.maps[id(p)]
     if not m.binary_input:
         return (f"{who(p)} takes graded input: it sends 0 * s, which is -0.0 for negative s and NaN for "
                 "infinite s, so removing it is not exact. Pass fold='linear' to remove it")
@@ -89,6 +94,7 @@ def fold_zeros(sel: FoldedSelection, g: Graph, mode) -> int:
         if not is_zero_map(g.maps[id(p)]):
             continue
         reason = _problem(sel, g, p, mode)
+        exact = reason is None and _inexact(sel, g, p) is None
         if reason is not None:
             sel.report.refused.append(RefusedFold(ZERO, names([p]), reason))
             continue
@@ -101,8 +107,7 @@ def fold_zeros(sel: FoldedSelection, g: Graph, mode) -> int:
             left = [o.src.who for o in g.in_edges[id(y)]
                     if o.src is not out_port and id(o.src.process) not in sel.removed]
             fed.append(f"{y.who} keeps {', '.join(left)}" if left else f"{y.who} receives zeros")
-        exactness = ("bit-identical" if mode == "exact" else
-                     "values equal but for the sign of a zero sum and NaN from 0 * inf")
+        exactness = "bit-identical" if exact else "values equal but for the sign of a zero sum and NaN from 0 * inf"
         sel.report.folded.append(FoldItem(ZERO, names([p]), (
             "removed: its weights and pending messages are all 0; "
             f"{'; '.join(fed) if fed else 'it sent to nothing'}; {exactness}")))
