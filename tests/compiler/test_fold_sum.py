@@ -12,6 +12,7 @@ from neuroproc import Loihi1SimCfg, Monitor, RunSteps, RuntimeStateError, deploy
 from neuroproc.compiler import collect, fold, select
 from neuroproc.proc.dense.process import Dense, DelayDense
 from neuroproc.proc.passthrough import Passthrough
+from neuroproc.proc.io import sink
 from tests.compiler.fold_nets import KINDS, STEPS, cfg, connection, ring, run, sink_for, source_data, tolerance
 
 
@@ -230,20 +231,39 @@ def test_sums_that_cannot_be_one_connection_are_refused(extra, binary, procs, re
     assert [(r.kind, r.processes, r.reason) for r in report.refused] == [("sum", procs, reason)]
 
 
-def test_a_reshaping_port_on_one_members_channel_is_refused():
-    rng = np.random.default_rng(0)
-    src, out = ring(rng.normal(size=(6, 4))), sink_for("dense", 1)
-    d1, d2 = Dense(rng.normal(size=(5, 6)), num_message_bits=24, name="d1"), Dense(
-        rng.normal(size=(5, 6)), num_message_bits=24, name="d2")
-    src.s_out.connect(d1.s_in)
-    src.s_out.reshape((2, 3)).flatten().connect(d2.s_in)
-    d1.a_out.connect(out.a_in)
-    d2.a_out.connect(out.a_in)
-    report = fold(select(collect(src), cfg("linear"))).report
-    assert [(r.kind, r.reason) for r in report.refused] == [
-        ("sum", "the channel of d2::Dense passes src::RingBuffer.s_out.ReshapePort, "
-                "src::RingBuffer.s_out.ReshapePort.ReshapePort; parallel connections are merged only where "
-                "every channel carries the messages unchanged")]
+@pytest.mark.parametrize("first", ["plain", "transposed_in", "transposed_out"])
+def test_reordering_ports_on_members_channels_become_part_of_the_sum(first):
+    # src (6) -> d_plain -> out; src -> [transpose] -> d_in -> out; src -> d_out -> [transpose] -> out
+    rng = np.random.default_rng(17)
+    data = rng.normal(size=(6, STEPS))
+    ws = {k: rng.normal(size=(6, 6)) for k in ("plain", "transposed_in", "transposed_out")}
+    bufs = {k: rng.normal(size=6) for k in ws}
+    order = [first] + [k for k in ws if k != first]   # the first connected is the channel rewire keeps
+
+    def transposed(port):
+        return port.reshape((2, 3)).transpose([1, 0]).flatten()
+
+    def build():
+        src, out = ring(data), sink.RingBuffer((6,), buffer=STEPS, name="out")
+        d = {k: Dense(ws[k], num_message_bits=24, name=k) for k in order}
+        for k in order:
+            d[k].a_buff.set(bufs[k])
+            (transposed(src.s_out) if k == "transposed_in" else src.s_out).connect(d[k].s_in)
+            (transposed(d[k].a_out) if k == "transposed_out" else d[k].a_out).connect(out.a_in)
+        return src, out, d
+
+    ref, _ = run(build, False)
+    got, _ = run(build, "linear")
+    [item] = deployment_report(build()[0], cfg("linear")).fold.folded
+    assert item.kind == "sum" and len(item.processes) == 3
+    perm = np.arange(6).reshape(2, 3).T.ravel()        # what a transposed view of a (6,) port reorders
+    expected = np.zeros_like(ref)
+    expected[:, 0] = bufs["plain"] + bufs["transposed_in"] + bufs["transposed_out"][perm]
+    for t in range(2, STEPS + 1):
+        x = data[:, t - 2]
+        expected[:, t - 1] = ws["plain"] @ x + ws["transposed_in"] @ x[perm] + (ws["transposed_out"] @ x)[perm]
+    np.testing.assert_allclose(ref, expected, rtol=0, atol=tolerance(ref))
+    np.testing.assert_allclose(got, ref, rtol=0, atol=tolerance(ref))
 
 
 def test_bit_accurate_parallel_connections_are_refused_with_the_models_reason():

@@ -25,7 +25,8 @@ far it goes:
     (``'linear'``, :mod:`neuroproc.compiler.fold_linear`: ``W_k @ ... @ W_1``, summed delays,
     the head may take binary spikes, reshaping and transposing ports between members become part
     of the product); merge parallel maps from one sender into one receiving port into one
-    Process (``'sum'``, :mod:`neuroproc.compiler.fold_sum`: ``W_1 + ... + W_k``, equal delays).
+    Process (``'sum'``, :mod:`neuroproc.compiler.fold_sum`: ``W_1 + ... + W_k``, equal delays,
+    reordering ports on their channels included).
     Chains and sums are repeated until nothing more merges, so a sum of chains, or a chain
     through a sum, becomes one Process. Spikes arrive at the same steps; the values are equal up
     to float rounding. The members of a merge and the removed zero maps are not run, so their

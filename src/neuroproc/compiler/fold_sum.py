@@ -5,15 +5,17 @@ each send only to the same in-port ``Y`` (directly or through folded identities)
 ``W_1 x + ... + W_k x`` at ``Y``. With equal delays (and all taking binary spikes, or all graded)
 they become one Process with ``W_1 + ... + W_k`` and the summed pending messages, built by the
 first member's factory, sending at the place of the earliest of the members' channels in
-``Y``'s fan-in order. Merged chains take part (a ``LinearChain`` answers the hook too), and a sum can head a
+``Y``'s fan-in order. Reshaping or transposing ports on a member's channels reorder the
+flattened messages: they become part of its matrix (``W[q][:, argsort(p)]``), and the sum is
+expressed in the frame of the channels the merged Process keeps. Merged chains take part (a ``LinearChain`` answers the hook too), and a sum can head a
 chain merged afterwards.
 
 Only under ``fold='linear'``: ``(W_1 + W_2) x`` rounds differently from ``W_1 x + W_2 x``, and
 ``Y`` adds one message fewer, so the fan-in sum's order changes too -- the values are equal up to
 float rounding (a few ulps of the largest term). Refused, with the reason in the report: delays
 that differ (the messages arrive at other steps), binary and graded members mixed (one counts
-non-zero inputs, the other multiplies by them), a reordering or concatenating port on a member's
-channel, a Monitor, RefPort or alias on a member's Var, models whose hook answers with a
+non-zero inputs, the other multiplies by them), a port on a member's channel that does more
+than reorder, a Monitor, RefPort or alias on a member's Var, models whose hook answers with a
 refusal, ``fold='exact'`` and ``fold=False``.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from neuroproc._validation import who
 from neuroproc.compiler.fold_graph import Graph, names, register_merged
-from neuroproc.compiler.fold_linear import factory_problem, merge_maps
+from neuroproc.compiler.fold_linear import factory_problem, link_permutation, merge_maps
 from neuroproc.compiler.fold_state import SUM, FoldedSelection, FoldItem, RefusedFold
 from neuroproc.compiler.linear_map import LinearMap, dense_matrix
 
@@ -44,10 +46,10 @@ def _member_problem(g: Graph, p, e_in, e_out) -> str | None:
     m = g.maps[id(p)]
     if m.refused:
         return m.refused
-    if e_in.virtual_ports or e_out.virtual_ports:
-        ports = ", ".join(q.who for q in e_in.virtual_ports + e_out.virtual_ports)
-        return (f"the channel of {who(p)} passes {ports}; parallel connections are merged only where "
-                "every channel carries the messages unchanged")
+    for e in (e_in, e_out):
+        perm = link_permutation(e)
+        if isinstance(perm, str):
+            return perm
     if id(p) in g.watched:
         return f"{g.watched[id(p)]} reaches a Var of {who(p)}, which would not exist after folding"
     return None
@@ -91,20 +93,45 @@ def fold_sums(sel: FoldedSelection, g: Graph, mode, refused: list) -> int:
     return done
 
 
+def _inverse(perm, n: int) -> np.ndarray:
+    return np.arange(n) if perm is None else np.argsort(perm)
+
+
+def _in_receivers_frame(m: LinearMap, p_in, q_out) -> tuple[np.ndarray, np.ndarray]:
+    """The member's matrix and pending rows as the receiver sees them in terms of the sender's
+    flattened message: ``(W x[p])[q]`` is ``W[q][:, argsort(p)] x``."""
+    w = dense_matrix(m.weights())
+    pending = np.zeros((m.delay, w.shape[0])) if m.pending is None else np.asarray(m.pending, dtype=np.float64)
+    if q_out is not None:
+        w, pending = w[q_out], pending[:, q_out]
+    if p_in is not None:
+        w = w[:, np.argsort(p_in)]
+    return w, pending
+
+
 def _merge(sel: FoldedSelection, members: list, maps: list[LinearMap], g: Graph) -> None:
     procs = [p for p, _, _ in members]
-    weights = dense_matrix(maps[0].weights())
-    for m in maps[1:]:
-        weights = weights + dense_matrix(m.weights())
+    perms = [(link_permutation(e_in), link_permutation(e_out)) for _, e_in, e_out in members]
+    total, pipeline = None, None
+    for m, (p_in, q_out) in zip(maps, perms):
+        w, pending = _in_receivers_frame(m, p_in, q_out)
+        total, pipeline = (w, pending) if total is None else (total + w, pipeline + pending)
+    assert total is not None and pipeline is not None
+    # the merged Process is reached through the channels kept by ``rewire``, the first in order
+    # of the members' channels into it and out of it: express the sum in their frames
+    order = {id(e): i for i, e in enumerate(g.edges)}
+    k_in = min(range(len(members)), key=lambda i: order[id(members[i][1])])
+    k_out = min(range(len(members)), key=lambda i: order[id(members[i][2])])
+    p_in, q_out = perms[k_in][0], perms[k_out][1]
+    if p_in is not None:
+        total = total[:, p_in]
+    inv_q = _inverse(q_out, total.shape[0])
+    weights, pipeline = total[inv_q], pipeline[:, inv_q]
     delay = maps[0].delay
-    pipeline = np.zeros((delay, weights.shape[0]))
-    for m in maps:
-        if m.pending is not None:
-            pipeline = pipeline + np.asarray(m.pending, dtype=np.float64)
     # chain_pipeline's layout: row ``step % delay`` is sent at ``step``
     pipeline = np.roll(pipeline, 1, axis=0)
     x_port, y_port = members[0][1].src, members[0][2].dst
-    in_port, out_port = g.in_port(procs[0]), g.out_port(procs[0])
+    in_port, out_port = g.in_port(procs[k_in]), g.out_port(procs[k_out])
     merged, model = merge_maps(maps[0], weights, delay, pipeline,
                                f"folded[{' + '.join(p.name for p in procs)}]", tuple(in_port.shape),
                                tuple(out_port.shape))
