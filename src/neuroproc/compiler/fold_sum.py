@@ -93,6 +93,11 @@ def fold_sums(sel: FoldedSelection, g: Graph, mode, refused: list) -> int:
     return done
 
 
+def _perm(edge) -> np.ndarray | None:
+    perm = link_permutation(edge)
+    return None if isinstance(perm, str) else perm  # a path that is not a permutation was refused
+
+
 def _inverse(perm, n: int) -> np.ndarray:
     return np.arange(n) if perm is None else np.argsort(perm)
 
@@ -111,7 +116,7 @@ def _in_receivers_frame(m: LinearMap, p_in, q_out) -> tuple[np.ndarray, np.ndarr
 
 def _merge(sel: FoldedSelection, members: list, maps: list[LinearMap], g: Graph) -> None:
     procs = [p for p, _, _ in members]
-    perms = [(link_permutation(e_in), link_permutation(e_out)) for _, e_in, e_out in members]
+    perms = [(_perm(e_in), _perm(e_out)) for _, e_in, e_out in members]
     total, pipeline = None, None
     for m, (p_in, q_out) in zip(maps, perms):
         w, pending = _in_receivers_frame(m, p_in, q_out)
