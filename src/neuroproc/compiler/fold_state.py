@@ -150,10 +150,13 @@ def rewire(edges, identities, resolve, removed) -> list:
     """Reroute ``edges`` past folded identities and merged or dropped leaves, keeping their order.
 
     A channel between members of one merge disappears; channels that a merge makes equal (a
-    sender feeding two parallel maps that became one) are kept once, at the place of the first.
+    sender feeding two parallel maps that became one) are kept once, at the place of the first;
+    channels that were equal before (a sender reaching one port directly and through a folded
+    identity) all stay.
     """
     into = {id(e.dst.process): e for e in edges if id(e.dst.process) in identities}
-    out, seen = [], set()
+    out: list = []
+    seen: dict = {}
     for e in edges:
         if id(e.dst.process) in identities:
             continue  # the channel into a folded identity: its sender now sends past it
@@ -169,10 +172,12 @@ def rewire(edges, identities, resolve, removed) -> list:
         new_src = resolve(src)
         if id(new_src.process) in removed:
             continue
-        if new_src is not src or dst is not e.dst:
-            if (id(new_src), id(dst)) in seen:
-                continue
-            seen.add((id(new_src), id(dst)))
+        # parallel members merged into one: their channels became one; channels that were
+        # already parallel (one sender reaching a port twice, through an identity) all stay
+        same = seen.setdefault((id(new_src), id(dst)), set())
+        if same and (id(src), id(e.dst)) not in same:
+            continue
+        same.add((id(src), id(e.dst)))
         # kept at the position of the edge it replaces: each receiver sums its fan-in as before
         out.append(Edge(new_src, dst, path))
     return out
