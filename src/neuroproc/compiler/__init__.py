@@ -2,8 +2,9 @@
 
 ``collect`` (reachable Processes) -> ``select`` (one model each; sub-process models expand) ->
 ``fold`` (identity leaves and all-zero connections removed, linear chains and parallel
-connections merged, per ``RunConfig.fold``; a FoldReport says what and why) -> ``flatten`` (leaf-to-leaf channels, resolved aliases and RefPorts) ->
-``plan`` (instantiated models, channel specs). ``compile_network`` runs them all.
+connections merged, per ``RunConfig.fold``; a FoldReport says what and why) -> ``flatten``
+(leaf-to-leaf channels, resolved aliases and RefPorts) -> ``plan`` (instantiated models, channel
+specs). ``compile_network`` runs them all.
 """
 from __future__ import annotations
 

@@ -2,13 +2,13 @@
 
 Two or more linear maps ``M_1 ... M_k`` that each receive only from the same out-port ``X`` and
 each send only to the same in-port ``Y`` (directly or through folded identities) add
-``W_1 x + ... + W_k x`` at ``Y``. With equal delays (and all taking binary spikes, or all graded)
-they become one Process with ``W_1 + ... + W_k`` and the summed pending messages, built by the
-first member's factory, sending at the place of the earliest of the members' channels in
-``Y``'s fan-in order. Reshaping or transposing ports on a member's channels reorder the
-flattened messages: they become part of its matrix (``W[q][:, argsort(p)]``), and the sum is
-expressed in the frame of the channels the merged Process keeps. Merged chains take part (a ``LinearChain`` answers the hook too), and a sum can head a
-chain merged afterwards.
+``W_1 x + ... + W_k x`` at ``Y``. With equal delays (and all taking binary spikes, or all graded) they
+become one Process with ``W_1 + ... + W_k`` and the summed pending messages, built by the first
+member's factory, sending at the place of the earliest of the members' channels in ``Y``'s
+fan-in order. Reshaping or transposing ports on a member's channels reorder the flattened
+messages: they become part of its matrix (``W[q][:, argsort(p)]``), and the sum is expressed in
+the frame of the channels the merged Process keeps. Merged chains take part (a ``LinearChain``
+answers the hook too), and a sum can head a chain merged afterwards.
 
 Only under ``fold='linear'``: ``(W_1 + W_2) x`` rounds differently from ``W_1 x + W_2 x``, and
 ``Y`` adds one message fewer, so the fan-in sum's order changes too -- the values are equal up to

@@ -24,9 +24,10 @@ and ``x + 0.0 == x`` bit for bit unless ``x`` is ``-0.0``; a sum started at ``+0
   channel left would be passed on as ``-0.0``). With three or more channels, or an integer or
   bool one left, or none left, the sum is the same bits.
 
-``fold='linear'`` removes any all-zero map (no Monitor, RefPort or alias on its Vars): the values
-differ at most in the sign of a zero and where an infinite or NaN input would have made ``0 * s``
-NaN. The report's detail says ``bit-identical`` wherever the checks above hold, in either mode. ``fold=False`` lists the candidates as refused.
+``fold='linear'`` removes any all-zero map (no Monitor, RefPort or alias on its Vars): the
+values differ at most in the sign of a zero and where an infinite or NaN input would have made
+``0 * s`` NaN. The report's detail says ``bit-identical`` wherever the checks above hold, in
+either mode. ``fold=False`` lists the candidates as refused.
 """
 from __future__ import annotations
 

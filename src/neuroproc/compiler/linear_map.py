@@ -40,7 +40,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["LinearMap", "MergeFactory", "chain_pipeline", "chain_product", "dense_matrix", "is_zero_map", "stored_values"]
+__all__ = ["LinearMap", "MergeFactory", "chain_pipeline", "chain_product", "dense_matrix", "is_zero_map",
+           "stored_values"]
 
 #: ``merge(weights, delay, pipeline, name, in_shape, out_shape) -> (process, model class)``
 MergeFactory = Callable[..., tuple]
