@@ -94,13 +94,20 @@ def test_sums_of_chains_and_chains_through_sums_become_one_connection():
         d["c"].a_out.connect(out.a_in)
         return src, out, d
 
-    # mid has fan-in, so it stays; the sum of the two chains then feeds it alone
+    # mid has fan-in, so it stays at first; the sum of the two chains then feeds it alone, so it
+    # goes, and the sum chains with c through it
     ref, _ = run(build, False)
     got, _ = run(build, "linear")
     report = deployment_report(build()[0], cfg("linear")).fold
+    summed = "folded[folded[a1..b1] + folded[a2..b2]]::LinearChain"
     assert [(f.kind, f.processes) for f in report.folded] == [
         ("linear", ("a1::Dense", "b1::Dense")), ("linear", ("a2::Dense", "b2::Dense")),
-        ("sum", ("folded[a1..b1]::LinearChain", "folded[a2..b2]::LinearChain"))]
+        ("sum", ("folded[a1..b1]::LinearChain", "folded[a2..b2]::LinearChain")),
+        ("identity", ("mid::Passthrough",)), ("linear", (summed, "c::Dense"))]
+    assert report.folded[3].detail == f"{summed}.a_out sends straight to c::Dense.s_in"
+    assert report.folded[4].detail.endswith("delay 3 steps as before, through mid::Passthrough (folded); values "
+                                            "equal up to float rounding")
+    assert report.refused == []
     expected = np.zeros_like(ref)
     w = ws["b1"] @ ws["a1"] + ws["b2"] @ ws["a2"]
     for t in range(4, STEPS + 1):     # three steps of delay: a, b, c

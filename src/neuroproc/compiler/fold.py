@@ -28,7 +28,9 @@ far it goes:
     Process (``'sum'``, :mod:`neuroproc.compiler.fold_sum`: ``W_1 + ... + W_k``, equal delays,
     reordering ports on their channels included).
     Chains and sums are repeated until nothing more merges, so a sum of chains, or a chain
-    through a sum, becomes one Process. Spikes arrive at the same steps; the values are equal up
+    through a sum, becomes one Process; an identity refused for fan-in that a sum left with one
+    input is then removed by the same rules (its refusal leaves the report), and merging goes on
+    through it. Spikes arrive at the same steps; the values are equal up
     to float rounding. The members of a merge and the removed zero maps are not run, so their
     Vars have no value in the run: from ``create_runtime``/``run`` until ``stop()`` their
     ``get()`` and ``set()`` raise :class:`~neuroproc.exceptions.RuntimeStateError` naming the
@@ -94,16 +96,19 @@ def fold(selection: Selection) -> FoldedSelection:
     flat = flatten(selection)
     out = FoldedSelection(procs=list(selection.procs), models=dict(selection.models), run_cfg=selection.run_cfg,
                           report=FoldReport(mode))
-    _fold_identities(out, flat.edges, mode)
+    _fold_identities(out, flat.edges, mode, out.report.refused)
     hooks: dict = {}  # id(Process) -> its linear map, asked once
     fold_zeros(out, current_graph(out, flat, hooks), mode)
-    # every merging pass replaces two or more linear maps by one, so this ends; the refusals of
-    # the last pass (the one that merged nothing) describe the folded network
+    # every merging pass replaces two or more linear maps by one, and every identity goes once,
+    # so this ends; the refusals of the last pass (the one that merged nothing) describe the
+    # folded network
     while True:
         refused: list = []
         merged = fold_chains(out, current_graph(out, flat, hooks), mode, refused)
         merged += fold_sums(out, current_graph(out, flat, hooks), mode, refused)
-        if not merged:
+        if merged:
+            continue
+        if mode != "linear" or not _refold_identities(out, flat, hooks, mode):
             break
     out.report.refused.extend(refused)
     return out
@@ -134,14 +139,16 @@ def _identity_problem(sel, proc, in_name, out_name, incoming) -> str | None:
     return None
 
 
-def _fold_identities(sel: FoldedSelection, edges: list, mode) -> None:
+def _fold_identities(sel: FoldedSelection, edges: list, mode, refused: list, only=None) -> list:
+    """Fold the identities among the leaves (those in ``only``, if given) that may go, given the
+    channels ``edges``; refusals go to ``refused``. Returns the Processes folded."""
     incoming: dict = {}
     for e in edges:
         incoming.setdefault(id(e.dst), []).append(e)
     candidates = {}
     for proc in sel.unfolded_leaves:
         spec = getattr(sel.models[id(proc)], "fold_identity", None)
-        if spec is None:
+        if spec is None or (only is not None and id(proc) not in only):
             continue
         in_name, out_name = spec
         in_port = getattr(proc, in_name, None)
@@ -149,7 +156,7 @@ def _fold_identities(sel: FoldedSelection, edges: list, mode) -> None:
         if reason is None and mode is False:
             reason = "folding is off (fold=False)"
         if reason is not None:
-            sel.report.refused.append(RefusedFold(IDENTITY, (who(proc),), reason))
+            refused.append(RefusedFold(IDENTITY, (who(proc),), reason))
         else:
             candidates[id(proc)] = (proc, in_name, out_name)
     # identities that only feed each other in a ring have no outside input: keep them
@@ -162,7 +169,7 @@ def _fold_identities(sel: FoldedSelection, edges: list, mode) -> None:
         if cur in ring:
             for k in ring[ring.index(cur):]:
                 proc = candidates.pop(k)[0]
-                sel.report.refused.append(RefusedFold(IDENTITY, (who(proc),), (
+                refused.append(RefusedFold(IDENTITY, (who(proc),), (
                     "it is in a ring of identities with no other input, which deadlocks with or without it")))
     for key, item in candidates.items():
         proc, in_name, out_name = item
@@ -174,5 +181,19 @@ def _fold_identities(sel: FoldedSelection, edges: list, mode) -> None:
         sel.removed[key] = proc
         sel.report.folded.append(FoldItem(IDENTITY, (who(proc),), (
             f"{src.who} sends straight to {', '.join(dsts) if dsts else 'nothing (no receivers)'}")))
+    return [item[0] for item in candidates.values()]
+
+
+def _refold_identities(sel: FoldedSelection, flat, hooks: dict, mode) -> int:
+    """Identities refused for fan-in may have one input left once parallel maps merged: fold them
+    now (by the same rules) and drop their earlier refusal. Returns how many were folded."""
+    pending = {id(p) for p in sel.unfolded_leaves
+               if getattr(sel.models[id(p)], "fold_identity", None) is not None and id(p) not in sel.removed}
+    if not pending:
+        return 0
+    folded = _fold_identities(sel, current_graph(sel, flat, hooks).edges, mode, [], only=pending)
+    names = {(who(p),) for p in folded}
+    sel.report.refused[:] = [r for r in sel.report.refused if not (r.kind == IDENTITY and r.processes in names)]
+    return len(folded)
 
 

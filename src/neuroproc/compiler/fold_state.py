@@ -13,8 +13,9 @@ Every fold (:class:`FoldItem`) and every refusal (:class:`RefusedFold`) has a ``
     a linear map whose matrix and pending messages are all zero removed (it sends only zeros).
 
 ``FoldReport.folded`` lists the folds in the order they were made: a ``'sum'`` may take a
-Process that an earlier ``'linear'`` fold made (named ``folded[...]``), and a later ``'linear'``
-fold may take one a ``'sum'`` made. ``FoldReport.kinds()`` counts the folds by kind.
+Process that an earlier ``'linear'`` fold made (named ``folded[...]``), a later ``'linear'``
+fold may take one a ``'sum'`` made, and an ``'identity'`` may come after a ``'sum'`` that left
+it one input. ``FoldReport.kinds()`` counts the folds by kind.
 """
 from __future__ import annotations
 
@@ -154,7 +155,24 @@ def rewire(edges, identities, resolve, removed) -> list:
     channels that were equal before (a sender reaching one port directly and through a folded
     identity) all stay.
     """
-    into = {id(e.dst.process): e for e in edges if id(e.dst.process) in identities}
+    into: dict = {}
+    for e in edges:
+        if id(e.dst.process) in identities:
+            into.setdefault(id(e.dst.process), []).append(e)
+
+    def back(src, path):
+        """The sender behind ``src`` (past folded identities) that still runs, with the path."""
+        if id(src.process) not in identities:
+            return None if id(resolve(src).process) in removed else (src, path)
+        ident, in_name, _ = identities[id(src.process)]
+        # an identity folded after a merge may have had several channels: all but the one the
+        # merge kept lead to removed Processes or to the same sender
+        for up in into.get(id(ident), []):
+            found = back(up.src, list(up.path) + [(getattr(ident, in_name), src)] + path)
+            if found is not None:
+                return found
+        return None
+
     out: list = []
     seen: dict = {}
     for e in edges:
@@ -163,15 +181,11 @@ def rewire(edges, identities, resolve, removed) -> list:
         dst = resolve(e.dst)
         if id(dst.process) in removed:
             continue  # inside a merge, or into a dropped map
-        src, path = e.src, list(e.path)
-        while id(src.process) in identities:
-            ident, in_name, _ = identities[id(src.process)]
-            up = into[id(ident)]
-            path = list(up.path) + [(getattr(ident, in_name), src)] + path
-            src = up.src
-        new_src = resolve(src)
-        if id(new_src.process) in removed:
+        found = back(e.src, list(e.path))
+        if found is None:
             continue
+        src, path = found
+        new_src = resolve(src)
         # parallel members merged into one: their channels became one; channels that were
         # already parallel (one sender reaching a port twice, through an identity) all stay
         same = seen.setdefault((id(new_src), id(dst)), set())
