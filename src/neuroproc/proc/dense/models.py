@@ -8,6 +8,7 @@ delay that lets recurrent loops run), receive ``s_in``, accumulate, and keep the
 """
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -108,12 +109,12 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
     @classmethod
     def linear_map(cls, proc) -> LinearMap | None:
         """The fold stage's hook (:mod:`neuroproc.compiler.linear_map`): graded input makes this a
-        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input does not."""
-        if int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0:
-            return LinearMap("s_in", "a_out", refused=(
-                f"{who(proc)} takes binary spikes (num_message_bits=0): it adds the weights of non-zero "
-                "inputs whatever their value, which is not a product with W"))
-        return cls.graded_linear_map(proc)
+        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input
+        (``num_message_bits=0``) the map ``W (s != 0)`` (``binary_input``), which may head a chain."""
+        m = cls.graded_linear_map(proc)
+        if m is None or m.refused or int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) > 0:
+            return m
+        return dataclasses.replace(m, binary_input=True)
 
     @classmethod
     def graded_linear_map(cls, proc) -> LinearMap | None:
@@ -282,7 +283,9 @@ def float_linear_map(model_cls, proc) -> LinearMap:
     from neuroproc.proc.passthrough.models import merge_linear_chain
 
     pending = np.asarray(proc.a_buff._host_value(), dtype=np.float64).reshape(1, -1)
-    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=1, pending=pending)
+    # the matrix is built only if a fold needs it (a Sparse's would be a copy of its weights)
+    return LinearMap("s_in", "a_out", lambda: model_cls.linear_matrix(proc), merge_linear_chain, delay=1,
+                     pending=pending, values=np.asarray(proc.weights.init))
 
 
 # -- delays (DelayDense here, DelaySparse in neuroproc.proc.sparse.models) ---------------------------
@@ -418,8 +421,8 @@ def delay_linear_map(model_cls, proc) -> LinearMap:
     if d >= buf.shape[1] or buf[:, d + 1:].any():
         return LinearMap("s_in", "a_out", refused=(
             f"{who(proc)}: its delay ({d}) or its a_buff reaches beyond max_delay ({buf.shape[1] - 1})"))
-    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
-                     pending=buf[:, :d + 1].T.copy())
+    return LinearMap("s_in", "a_out", lambda: model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
+                     pending=buf[:, :d + 1].T.copy(), values=np.asarray(proc.weights.init))
 
 
 def _lava_layer_active() -> bool:
