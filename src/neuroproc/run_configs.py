@@ -33,10 +33,10 @@ class RunConfig:
     ``'compiled'`` (fused numba loop where models provide kernels) or ``'auto'``.
 
     ``fold`` picks what the compiler's fold stage removes (see :mod:`neuroproc.compiler.fold`):
-    ``'exact'`` (default) removes identity Processes such as ``Passthrough``, and all-zero
-    connections, wherever results stay bit-identical; ``'linear'`` also merges chains and
-    parallel paths of float Dense, Sparse and Conv into one weight matrix (same timing, equal up
-    to float rounding); ``False`` folds nothing.
+    ``'exact'`` (default) removes identity Processes such as ``Passthrough`` wherever results
+    stay bit-identical; ``'linear'`` also merges chains and parallel paths of float Dense, Sparse
+    and Conv into one weight matrix (same timing, equal up to float rounding) and removes all-zero
+    connections; ``False`` folds nothing.
     """
 
     def __init__(self, custom_sync_domains=None, loglevel: int | None = None, backend: str = "auto",

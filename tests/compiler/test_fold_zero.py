@@ -1,10 +1,11 @@
-"""Folds of kind 'zero': a connection whose weights and pending messages are all zero is removed --
-under fold='exact' only where every received sum keeps its bits (binary input, no -0.0, the
-receiver's fan-in sum unchanged), under fold='linear' always; its Vars refuse get/set in the run;
-every refusal says why."""
+"""Folds of kind 'zero': a connection whose weights and pending messages are all zero is removed under
+fold='linear' (bit-identical where every received sum keeps its bits: binary input, no -0.0, the
+receiver's fan-in sum unchanged) and kept under fold='exact' (its weights may be set between runs);
+its Vars refuse get/set in the run; every refusal says why."""
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -26,12 +27,13 @@ from neuroproc import (
     requires,
 )
 from neuroproc.compiler import collect, fold, select
+from neuroproc.exceptions import NeuroprocWarning
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.io import sink
 from tests.compiler.fold_nets import KINDS, STEPS, cfg, connection, ring, run, sink_for, source_data, tolerance
 
 
-def _net(kind, others=2, zero_binary=True, seed=5, signed_zero=False, extra=None):
+def _net(kind, others=2, zero_binary=True, seed=5, signed_zero=False, extra=None, omit_z=False):
     """src -> z (all zero) and ``others`` non-zero binary connections -> out.a_in."""
     data = source_data(kind, np.random.default_rng(seed))
 
@@ -43,6 +45,8 @@ def _net(kind, others=2, zero_binary=True, seed=5, signed_zero=False, extra=None
             z.weights.set(-z.weights.get())
         cs = [connection(kind, 0, r, binary=True, name=f"c{i + 1}") for i in range(others)]
         for c in [cs[0], z, *cs[1:]] if cs else [z]:   # z between the others in the fan-in order
+            if omit_z and c is z:
+                continue
             src.s_out.connect(c.s_in)
             c.a_out.connect(out.a_in)
         if extra is not None:
@@ -59,16 +63,30 @@ def _name(z):
 @pytest.mark.parametrize("backend", ["python", "compiled"])
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("others", [0, 2])
-def test_exact_removes_a_binary_zero_connection_bit_for_bit(kind, others, backend):
+def test_linear_removes_a_binary_zero_connection_bit_for_bit(kind, others, backend):
+    # under 'linear' the other connections (parallel paths) are summed too: the run must be that of
+    # the same network built without z, bit for bit, and equal to the unfolded run
     _, build = _net(kind, others)
-    ref, _ = run(build, False, backend)
-    got, z = run(build, "exact", backend)
-    np.testing.assert_array_equal(got, ref)
+    _, without_z = _net(kind, others, omit_z=True)
+    with warnings.catch_warnings():
+        # the sum of the others is a LinearChain, which has no kernel: 'compiled' runs it on python
+        warnings.simplefilter("ignore", NeuroprocWarning)
+        ref, _ = run(without_z, "linear", backend)
+        got, z = run(build, "linear", backend)
     assert got.tobytes() == ref.tobytes()       # the same bits, the sign of zeros included
+    unfolded, _ = run(build, False, backend)
+    np.testing.assert_allclose(got, unfolded, rtol=0, atol=tolerance(unfolded))
+    if not others:
+        assert got.tobytes() == unfolded.tobytes()
     if others:
         assert np.abs(ref).max() > 0.5
-    report = deployment_report(build()[0], cfg("exact")).fold
-    [item] = report.folded
+    exact = deployment_report(build()[0], cfg("exact")).fold
+    assert [f for f in exact.folded if f.kind == "zero"] == []
+    assert [(r.kind, r.reason) for r in exact.refused if r.kind == "zero"] == [(
+        "zero", "kept under fold='exact': its weights may still be set between runs, which a removed connection's "
+                "Vars cannot take; removing it would be bit-identical. Pass fold='linear' to remove it")]
+    report = deployment_report(build()[0], cfg("linear")).fold
+    [item] = [f for f in report.folded if f.kind == "zero"]
     assert (item.kind, item.processes) == ("zero", (_name(z),))
     name = type(z).__name__
     fed = f"out::RingBuffer.a_in keeps c1::{name}.a_out, c2::{name}.a_out" if others else \
@@ -89,6 +107,10 @@ def test_linear_removes_graded_zero_connections_and_one_left_channel(kind):
         "values equal but for the sign of a zero sum and NaN from 0 * inf")
 
 
+EXACT = ("kept under fold='exact': its weights may still be set between runs, which a removed connection's "
+         "Vars cannot take; ")
+
+
 def _monitor(src, z, out):
     Monitor(name="mon").probe(z.a_buff, STEPS)
 
@@ -96,13 +118,13 @@ def _monitor(src, z, out):
 @pytest.mark.parametrize("kwargs, mode, reason", [
     ({}, False, "folding is off (fold=False)"),
     ({"zero_binary": False}, "exact",
-     "z::Dense takes graded input: it sends 0 * s, which is -0.0 for negative s and NaN for infinite s, so "
+     EXACT + "z::Dense takes graded input: it sends 0 * s, which is -0.0 for negative s and NaN for infinite s, so "
      "removing it is not exact. Pass fold='linear' to remove it"),
     ({"signed_zero": True}, "exact",
-     "z::Dense holds -0.0 weights or pending messages: it sends a pending -0.0 as it is, and whether a sum of "
+     EXACT + "z::Dense holds -0.0 weights or pending messages: it sends a pending -0.0 as it is, and whether a sum of "
      "-0.0 weights is +0.0 depends on how its model adds them. Pass fold='linear' to remove it"),
     ({"others": 1}, "exact",
-     "out::RingBuffer.a_in would receive c1::Dense.a_out alone, passed on as it is, where it is now added "
+     EXACT + "out::RingBuffer.a_in would receive c1::Dense.a_out alone, passed on as it is, where it is now added "
      "to zeros: a -0.0 would stay -0.0 instead of becoming +0.0 (fold='linear' removes it)"),
     ({"extra": _monitor}, "linear",
      "mon::Monitor.ref_port_0 reaches a Var of z::Dense, which would not exist after folding"),
@@ -169,7 +191,7 @@ def _int_cfg(mode):
 def test_a_zero_connection_into_an_integer_fan_in_is_kept_under_exact():
     report = fold(select(collect(_int_receiver()[0]), _int_cfg("exact"))).report
     assert [(r.kind, r.reason) for r in report.refused if r.kind == "zero"] == [(
-        "zero", "out::RingBuffer.a_in would sum its fan-in as int32 instead of float64 without it "
+        "zero", EXACT + "out::RingBuffer.a_in would sum its fan-in as int32 instead of float64 without it "
                 "(fold='linear' removes it)")]
     runs = {}
     for mode in (False, "linear"):
@@ -190,13 +212,13 @@ def test_vars_of_a_removed_zero_connection_refuse_get_and_set_until_stop():
     _, build = _net("dense")
     src, out, z = build()
     before = {v.name: v.get() for v in z.vars}
-    src.run(RunSteps(3), cfg("exact"))
+    src.run(RunSteps(3), cfg("linear"))
     try:
         for v in z.vars:
             for action, call in [("get", lambda v: v.get()), ("set", lambda v: v.set(np.ones(v.shape)))]:
                 with pytest.raises(RuntimeStateError, match="^" + re.escape(
                         f"z::Dense.{v.name}: {action}() is not possible while its network has a runtime (from run() "
-                        "or create_runtime() until stop()): fold='exact' removed z::Dense, whose weights and "
+                        "or create_runtime() until stop()): fold='linear' removed z::Dense, whose weights and "
                         "pending messages are all zero, so z::Dense does not run and its Vars have no value in the "
                         "run. Run with fold=False to keep z::Dense (for instance to set() its weights during the "
                         "run), ")):

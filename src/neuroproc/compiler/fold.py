@@ -15,9 +15,9 @@ far it goes:
     promote it, else casting would differ). Fan-out is fine. The sender then sends straight to
     every receiver of the identity, at the identity's place in each receiver's fan-in order, so
     every sum is the same. A folded identity has no model instance at run time: it has no Vars
-    (an identity with Vars or other ports is refused). Also remove all-zero linear maps where
-    that is bit-identical (kind ``'zero'``, :mod:`neuroproc.compiler.fold_zero`: binary input, no
-    ``-0.0``, receivers whose fan-in sum keeps its bits).
+    (an identity with Vars or other ports is refused). All-zero linear maps are kept (their
+    weights may be set between runs); the report says where removing them would be
+    bit-identical (:mod:`neuroproc.compiler.fold_zero`).
 ``'linear'``
     Also, through the ``linear_map(proc)`` hook (:mod:`neuroproc.compiler.linear_map`; the float
     Dense, Sparse, DelayDense with uniform delays, DelaySparse and Conv models declare it):

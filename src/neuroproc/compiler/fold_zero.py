@@ -8,10 +8,12 @@ unconnected port does. Its Vars have no value in the run: ``get()`` and ``set()`
 (as for merged members; ``set()`` before the run is read by the fold, so weights set to non-zero
 values before the run keep the map).
 
-``fold='exact'`` removes it only where every number stays bit-identical. A receiving port sums
+``fold='exact'`` (the default) keeps it: a connection built with zero weights is often one whose
+weights are set between runs, and a removed connection's Vars cannot be set in the run. The
+refusal says whether removing it would be bit-identical, which holds when (a receiving port sums
 its fan-in starting from zeros of its declared type (one channel alone is passed on as it is),
 and ``x + 0.0 == x`` bit for bit unless ``x`` is ``-0.0``; a sum started at ``+0.0`` is never
-``-0.0`` under round-to-nearest. So it is removed when:
+``-0.0`` under round-to-nearest):
 
 * it takes binary spikes (``num_message_bits=0``): it adds stored weights of active inputs, and
   with no weight ``-0.0`` that sum is ``+0.0`` whatever the input. A graded map sends
@@ -22,7 +24,7 @@ and ``x + 0.0 == x`` bit for bit unless ``x`` is ``-0.0``; a sum started at ``+0
   port fed by float zeros would otherwise change type), and the port does not go from two
   channels to one float channel (``0 + x + 0.0`` turns ``x = -0.0`` into ``+0.0``; the single
   channel left would be passed on as ``-0.0``). With three or more channels, or an integer or
-  bool one left, or none left, the sum is the same bits.
+  bool one left, or none left, the sum is the same bits.)
 
 ``fold='linear'`` removes any all-zero map (no Monitor, RefPort or alias on its Vars): the
 values differ at most in the sign of a zero and where an infinite or NaN input would have made
@@ -72,7 +74,10 @@ def _problem(sel, g: Graph, p, mode) -> str | None:
         return "folding is off (fold=False)"
     if mode == "linear":
         return None
-    return _inexact(sel, g, p)
+    why = _inexact(sel, g, p)
+    return ("kept under fold='exact': its weights may still be set between runs, which a removed "
+            "connection's Vars cannot take; " + (why if why is not None else
+                                                 "removing it would be bit-identical. Pass fold='linear' to remove it"))
 
 
 def _inexact(sel, g: Graph, p) -> str | None:
