@@ -91,7 +91,8 @@ def place_on_chip(exe, chip: ChipSpec, place=None) -> tuple[dict, dict, dict]:
     overrides: dict[int, str] = {}
     for proc, where in dict(place or {}).items():
         if id(proc) not in leaves:
-            raise ValidationError(f"deployment_report(place=...): {short_repr(proc)} is not a leaf Process of this "
+            label = who(proc) if hasattr(proc, "proc_params") else short_repr(proc)
+            raise ValidationError(f"deployment_report(place=...): {label} is not a leaf Process of this "
                                   "network (folded away, a parent, or another network's). Key place by a Process "
                                   "listed in the report.")
         if where not in _OVERRIDES:

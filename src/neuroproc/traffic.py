@@ -198,7 +198,8 @@ class TrafficMeter:
 
         ``max_events_per_step`` defaults to the cap of the report the meter was made with.
         """
-        cap = self.deployment.max_events_per_step if max_events_per_step == "report" else max_events_per_step
+        cap: int | None = (self.deployment.max_events_per_step if isinstance(max_events_per_step, str)
+                           else max_events_per_step)
         c = self.counts()
         rows = self.deployment.channels
         per_event = np.array([r.bytes_per_event for r in rows], dtype=np.int64).reshape(-1, 1)

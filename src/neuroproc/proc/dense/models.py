@@ -110,10 +110,16 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         bits = int(np.asarray(proc.num_message_bits._host_value()).ravel()[0])
         if bits and (not chip.graded_spikes or bits > chip.max_payload_bits):
             return None
-        m = sp.csr_matrix(cls.linear_matrix(proc))
-        m.eliminate_zeros()
-        fan_in = np.diff(m.indptr)
-        return ChipResources(synapses=int(m.nnz), max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[1]),
+        m = cls.linear_matrix(proc)
+        if sp.issparse(m):
+            nz = sp.csr_matrix(m)
+            nz.eliminate_zeros()
+            synapses, fan_in = int(nz.nnz), np.diff(nz.indptr)
+        else:  # (n_out, n_in), or a stack of such matrices, one per delay (every tap is a synapse)
+            nonzero = np.asarray(m) != 0
+            synapses = int(nonzero.sum())
+            fan_in = nonzero.reshape((-1,) + nonzero.shape[-2:]).sum(axis=(0, 2))
+        return ChipResources(synapses=synapses, max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[-1]),
                              weight_bits=int(proc.proc_params.get("num_weight_bits", 8)), in_payload_bits=bits,
                              out_payload_bits=ACCUMULATOR_BITS)
 
