@@ -31,7 +31,15 @@ from neuroproc import (
     implements,
     requires,
 )
-from neuroproc.chips import LOIHI1, LOIHI2, ChipResources, bytes_per_event, chip_spec, cores_needed
+from neuroproc.chips import (
+    LOIHI1,
+    LOIHI2,
+    ChipResources,
+    bytes_per_event,
+    chip_spec,
+    cores_needed,
+    inputs_per_block,
+)
 from neuroproc.proc.conv.process import Conv
 from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.learning_process import LearningDense
@@ -176,6 +184,21 @@ def test_cores_follow_the_per_core_limits():
     rep = deployment_report(src, _cfg("exact"), target="Loihi1")
     assert rep.total_cores == -(-200_000 // 1024) == 196
     assert rep.fit_problems() == ["the chip Processes need 196 cores, one Loihi1 chip has 128"]
+
+
+def test_a_convolution_too_wide_for_one_core_splits_by_receptive_fields():
+    side = 72  # 5184 inputs: more than one core's 4096 input axons
+    image = source.RingBuffer(data=np.zeros((side * side, 1)), name="wide_image")
+    conv = Sparse(convolution_weights((side, side), np.ones((3, 3)), padding=1), name="wide_conv")
+    lif = LIF(side * side, name="wide_lif")
+    image.s_out.connect(conv.s_in)
+    conv.a_out.connect(lif.a_in)
+    # two cores of 36 image rows each see 37 rows of the image (one row of the kernel's reach)
+    assert inputs_per_block(convolution_weights((side, side), np.ones((3, 3)), padding=1))(2) == 37 * side < 4096
+    rep2 = deployment_report(image, _cfg("exact"), target="Loihi2")
+    assert _row(rep2, "wide_lif").cores == 2 and rep2.fit_problems() == []
+    # Loihi 1: ceil(5184 / 1024) = 6 cores for the compartments; 12 rows each see 14 rows: 1008 axons
+    assert _row(deployment_report(image, _cfg("exact"), target="Loihi1"), "wide_lif").cores == 6
 
 
 def test_cores_needed_refuses_a_fan_in_larger_than_a_core():

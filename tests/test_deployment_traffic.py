@@ -16,10 +16,11 @@ LATENCY = 2
 def _lindley(events, cap):
     """Events still waiting after each step when at most ``cap`` leave per step: the closed form
     max(0, max over s <= t of sum(events[s..t]) - cap * (t - s + 1))."""
+    c = np.concatenate([[0], np.cumsum(events)])
     out = []
     for t in range(len(events)):
-        best = max(sum(events[s:t + 1]) - cap * (t - s + 1) for s in range(t + 1))
-        out.append(max(0, best))
+        s = np.arange(t + 1)
+        out.append(max(0, int(((c[t + 1] - c[s]) - cap * (t + 1 - s)).max())))
     return np.array(out)
 
 

@@ -42,15 +42,21 @@ Core count (:func:`cores_needed`)
 ---------------------------------
 A Process's compartments and synapses may be split over cores by neurons (each core keeps the
 synapses onto its own compartments), as Nengo-Loihi splits blocks; each core then needs an input
-axon for every presynaptic source, so ``in_axons`` is not divided, and one neuron's whole fan-in
-must fit into one core's synaptic memory. A synapse costs ``weight_bits`` (8 unless the model says
+axon for every presynaptic source its compartments receive from (all inputs of a dense matrix,
+the receptive fields of a convolution's block: :func:`inputs_per_block`), so more cores may be
+needed than compartments and memory ask for; one neuron's whole fan-in must fit into one core's
+synaptic memory. A synapse costs ``weight_bits`` (8 unless the model says
 otherwise: 131,072 synapses fill 128 KiB). Each Process (with the connection Processes that only
 feed it) gets cores of its own, as Nengo-Loihi's greedy allocator gives each block its own cores,
 so the count is an upper bound where small Processes could share a core.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
 
 from neuroproc._validation import short_repr
 from neuroproc.exceptions import ValidationError
@@ -65,6 +71,7 @@ __all__ = [
     "bytes_per_event",
     "chip_spec",
     "cores_needed",
+    "inputs_per_block",
 ]
 
 #: width of a neuro-core's dendritic sum (the bit-accurate Dense and Conv models wrap at 24 bits, as
@@ -134,6 +141,9 @@ class ChipResources:
         Synaptic memory per synapse.
     in_payload_bits, out_payload_bits : int
         Payload of each spike received / sent (0 for binary spikes).
+    split_in_axons : callable or None
+        ``split_in_axons(k)``: the most input axons one core needs when the outputs are split into
+        ``k`` contiguous blocks (:func:`inputs_per_block`); None if every core needs all ``in_axons``.
     """
 
     compartments: int = 0
@@ -144,14 +154,38 @@ class ChipResources:
     weight_bits: int = 8
     in_payload_bits: int = 0
     out_payload_bits: int = 0
+    split_in_axons: Callable[[int], int] | None = field(default=None, compare=False, repr=False)
+
+    def axons_when_split(self, k: int) -> int:
+        """The most input axons one core needs with the outputs split over ``k`` cores."""
+        return self.in_axons if self.split_in_axons is None else int(self.split_in_axons(k))
 
     def __add__(self, other: ChipResources) -> ChipResources:
         """Two Processes on the same cores: counts add, the larger payloads and weight widths win."""
+        split = None
+        if self.split_in_axons is not None or other.split_in_axons is not None:
+            def split(k: int, a: ChipResources = self, b: ChipResources = other) -> int:
+                return a.axons_when_split(k) + b.axons_when_split(k)
         return ChipResources(self.compartments + other.compartments, self.synapses + other.synapses,
                              self.max_fan_in + other.max_fan_in, self.in_axons + other.in_axons,
                              self.out_axons + other.out_axons, max(self.weight_bits, other.weight_bits),
                              max(self.in_payload_bits, other.in_payload_bits),
-                             max(self.out_payload_bits, other.out_payload_bits))
+                             max(self.out_payload_bits, other.out_payload_bits), split)
+
+
+def inputs_per_block(matrix) -> Callable[[int], int]:
+    """For a connection matrix ``(n_out, n_in)``: ``f(k)``, the most distinct inputs that any of
+    ``k`` contiguous blocks of outputs (as equal as possible) receives from. A convolution's blocks
+    see only their receptive fields; a dense matrix's see every input."""
+    m = sp.csr_matrix(matrix)
+    m.eliminate_zeros()
+
+    def count(k: int) -> int:
+        bounds = np.linspace(0, m.shape[0], max(1, min(int(k), m.shape[0])) + 1).astype(np.int64)
+        return max((np.unique(m.indices[m.indptr[a]:m.indptr[b]]).size for a, b in zip(bounds[:-1], bounds[1:])),
+                   default=0)
+
+    return count
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -162,19 +196,37 @@ def cores_needed(res: ChipResources, chip: ChipSpec) -> tuple[int, str | None]:
     """``(cores, problem)``: the cores ``res`` needs on ``chip``, and why it cannot fit (or None).
 
     Cores are the most any one resource asks for (compartments, synaptic memory, output axons;
-    at least one). It cannot fit if its input axons exceed one core's (every core that holds part
-    of it needs them all) or one compartment's fan-in exceeds one core's synaptic memory.
+    at least one), raised until no core needs more input axons than it has (each core needs an
+    axon for every input its outputs receive from). It cannot fit if even one core per
+    compartment needs too many input axons, or one compartment's fan-in exceeds one core's
+    synaptic memory.
     """
     syn_bits = res.synapses * res.weight_bits
     cores = max(1, _ceil_div(res.compartments, chip.compartments_per_core),
                 _ceil_div(syn_bits, chip.synapse_bits_per_core), _ceil_div(res.out_axons, chip.out_axons_per_core))
-    if res.in_axons > chip.in_axons_per_core:
-        return cores, (f"{res.in_axons} input axons, but a {chip.name} core has {chip.in_axons_per_core} and "
-                       "every core holding part of it needs all of them")
     if res.max_fan_in * res.weight_bits > chip.synapse_bits_per_core:
         return cores, (f"one compartment's fan-in of {res.max_fan_in} synapses x {res.weight_bits} bits exceeds "
                        f"a {chip.name} core's {chip.synapse_bits_per_core // 8192} KiB of synaptic memory")
-    return cores, None
+    limit = chip.in_axons_per_core
+    if res.axons_when_split(cores) <= limit:
+        return cores, None
+    # more cores, each with fewer outputs, may each need fewer input axons (a convolution's blocks
+    # see only their receptive fields): double, then search back for the fewest cores that fit
+    most = max(res.compartments, 1)
+    k = cores
+    while k < most and res.axons_when_split(k) > limit:
+        k = min(2 * k, most)
+    if res.axons_when_split(k) > limit:
+        return cores, (f"{res.in_axons} input axons, but a {chip.name} core has {limit} and no split of its "
+                       f"{res.compartments} compartments over cores brings a core under that")
+    lo = max(cores, k // 2)
+    while lo < k:
+        mid = (lo + k) // 2
+        if res.axons_when_split(mid) <= limit:
+            k = mid
+        else:
+            lo = mid + 1
+    return k, None
 
 
 def bytes_per_event(payload_bits: int) -> int:

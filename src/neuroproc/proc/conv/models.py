@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuroproc._validation import who
-from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec
+from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec, inputs_per_block
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -69,6 +69,7 @@ class AbstractPyConvModel(PyLoihiProcessModel):
         m.eliminate_zeros()
         fan_in = np.diff(m.indptr)
         return ChipResources(synapses=int(m.nnz), max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[1]),
+                             split_in_axons=inputs_per_block(m),
                              weight_bits=int(p.get("num_weight_bits", 8)), in_payload_bits=bits,
                              out_payload_bits=ACCUMULATOR_BITS)
 

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from neuroproc._validation import check_finite_numbers, short_repr, who
-from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec
+from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec, inputs_per_block
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import CompilationError, PrecisionWarning, ValidationError
@@ -114,12 +114,14 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         if sp.issparse(m):
             nz = sp.csr_matrix(m)
             nz.eliminate_zeros()
-            synapses, fan_in = int(nz.nnz), np.diff(nz.indptr)
+            synapses, fan_in, pattern = int(nz.nnz), np.diff(nz.indptr), nz
         else:  # (n_out, n_in), or a stack of such matrices, one per delay (every tap is a synapse)
-            nonzero = np.asarray(m) != 0
+            nonzero = (np.asarray(m) != 0).reshape((-1,) + np.shape(m)[-2:])
             synapses = int(nonzero.sum())
-            fan_in = nonzero.reshape((-1,) + nonzero.shape[-2:]).sum(axis=(0, 2))
+            fan_in = nonzero.sum(axis=(0, 2))
+            pattern = nonzero.any(axis=0)
         return ChipResources(synapses=synapses, max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[-1]),
+                             split_in_axons=inputs_per_block(pattern),
                              weight_bits=int(proc.proc_params.get("num_weight_bits", 8)), in_payload_bits=bits,
                              out_payload_bits=ACCUMULATOR_BITS)
 
