@@ -40,6 +40,7 @@ from neuroproc.chips import (
     cores_needed,
     inputs_per_block,
 )
+from neuroproc.proc.atrlif.process import ATRLIF
 from neuroproc.proc.conv.process import Conv
 from neuroproc.proc.conv_in_time.process import ConvInTime
 from neuroproc.proc.dense.learning_process import LearningDense
@@ -49,6 +50,7 @@ from neuroproc.proc.learning_rules.r_stdp_learning_rule import RewardModulatedST
 from neuroproc.proc.learning_rules.stdp_learning_rule import STDPLoihi
 from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.passthrough import Passthrough
+from neuroproc.proc.rf.process import RF
 from neuroproc.proc.sparse.process import Sparse
 from neuroproc.report import CORE_TO_HOST, HOST, HOST_TO_CORE, NEURO_CORE
 from neuroproc.utils.connectivity import average_pooling_weights, convolution_weights
@@ -236,6 +238,23 @@ def test_learning_goes_on_the_chip_where_the_chip_learns_the_rule(rule, on_loihi
     conn.a_out.connect(lif.a_in)
     assert deployment_report(src, _cfg("exact"), target="Loihi2").location(conn) == NEURO_CORE
     assert deployment_report(src, _cfg("exact"), target="Loihi1").location(conn) == (NEURO_CORE if on_loihi1 else HOST)
+
+
+def test_programmed_neuron_models_need_loihi2():
+    """Resonate-and-fire and adaptive-threshold neurons are microcode on Loihi 2; Loihi 1's
+    compartment is a fixed LIF, so there they stay on the host."""
+    src = source.RingBuffer(data=np.zeros((4, 2)), name="n_src")
+    w = Dense(np.eye(4), name="n_w")
+    rf = RF(4, period=10, alpha=0.1, name="rf")
+    atr = ATRLIF(shape=(4,), name="atr")
+    src.s_out.connect(w.s_in)
+    w.a_out.connect(rf.a_real_in)
+    rf.s_out.connect(atr.a_in)
+    on1 = deployment_report(src, _cfg("exact"), target="Loihi1")
+    on2 = deployment_report(src, _cfg("exact"), target="Loihi2")
+    assert (on1.location(rf), on1.location(atr)) == (HOST, HOST)
+    assert (on2.location(rf), on2.location(atr)) == (NEURO_CORE, NEURO_CORE)
+    assert (_row(on2, "rf").compartments, _row(on2, "atr").out_axons) == (4, 4)
 
 
 def test_user_overrides_and_their_errors():

@@ -17,11 +17,13 @@ Loihi 1 (:data:`LOIHI1`)
       same per-core numbers before it builds a model (``nengo_loihi/block.py``: ``MAX_COMPARTMENTS
       = 1024``, ``MAX_IN_AXONS = 4096``, ``MAX_OUT_AXONS = 4096``, ``MAX_SYNAPSE_BITS = 1048576``,
       i.e. 128 KiB).
-    * Spikes are binary: no payload (Davies et al. 2018).
+    * Spikes are binary: no payload; the compartment is a fixed current-based leaky
+      integrate-and-fire model (Davies et al. 2018).
     * Programmable on-chip synaptic learning (sum-of-products rules over traces): Davies et al. 2018.
 Loihi 2 (:data:`LOIHI2`)
     * 128 neuro-cores and 1 M neurons per chip, hence up to 8,192 neurons per core; graded spikes
-      with an integer payload; three-factor learning: Intel Labs, "Taking Neuromorphic Computing
+      with an integer payload; three-factor learning; neuron models programmed in microcode (so
+      resonate-and-fire or adaptive-threshold neurons run on the cores): Intel Labs, "Taking Neuromorphic Computing
       to the Next Level with Loihi 2", technology brief, 2021 (open-neuromorphic.org's Loihi 2
       summary repeats 128 cores and 1 M neurons).
     * Assumed, not found in those sources: 128 KB of synaptic memory per core (the Loihi 1 value:
@@ -72,6 +74,7 @@ __all__ = [
     "chip_spec",
     "cores_needed",
     "inputs_per_block",
+    "neuron_resources",
 ]
 
 #: width of a neuro-core's dendritic sum (the bit-accurate Dense and Conv models wrap at 24 bits, as
@@ -96,6 +99,8 @@ class ChipSpec:
     max_payload_bits: int
     on_chip_learning: bool
     three_factor_learning: bool
+    #: neuron models beyond Loihi 1's fixed leaky integrate-and-fire compartment (microcode)
+    programmable_neurons: bool = False
     sources: tuple = field(default=(), compare=False)
 
 
@@ -105,7 +110,7 @@ LOIHI1 = ChipSpec("Loihi1", cores=128, compartments_per_core=1024, synapse_bits_
                   sources=("Davies et al., IEEE Micro 38(1), 2018", "nengo_loihi/block.py"))
 LOIHI2 = ChipSpec("Loihi2", cores=128, compartments_per_core=8192, synapse_bits_per_core=128 * 1024 * 8,
                   in_axons_per_core=4096, out_axons_per_core=4096, graded_spikes=True, max_payload_bits=32,
-                  on_chip_learning=True, three_factor_learning=True,
+                  on_chip_learning=True, three_factor_learning=True, programmable_neurons=True,
                   sources=("Intel Labs, Loihi 2 technology brief, 2021",
                            "assumed: synaptic memory and axons per core as Loihi 1, payload <= 32 bits"))
 _CHIPS = {"loihi1": LOIHI1, "loihi2": LOIHI2}
@@ -171,6 +176,13 @@ class ChipResources:
                              self.out_axons + other.out_axons, max(self.weight_bits, other.weight_bits),
                              max(self.in_payload_bits, other.in_payload_bits),
                              max(self.out_payload_bits, other.out_payload_bits), split)
+
+
+def neuron_resources(n: int) -> ChipResources:
+    """A population of ``n`` neurons: one compartment and one output axon each, binary spikes out.
+    Its synapses and input axons belong to the connections that feed it, so what reaches its input
+    port straight from the host is a dendritic sum (``ACCUMULATOR_BITS`` of payload)."""
+    return ChipResources(compartments=int(n), out_axons=int(n), in_payload_bits=ACCUMULATOR_BITS)
 
 
 def inputs_per_block(matrix) -> Callable[[int], int]:

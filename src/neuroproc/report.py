@@ -141,7 +141,7 @@ class DeploymentReport:
     chip : ChipSpec or None
         The target of automatic placement (None: placement by ``@requires``).
     cores : list of CoreRow
-        Neuro-core resources and cores of each chip Process (empty without a target).
+        Neuro-core resources and cores of each chip Process (empty without a target chip).
     precomputable : list of str
         Host Processes that no chip output reaches: they could run ahead of the chip.
     round_trips : list of RoundTrip
@@ -359,11 +359,10 @@ def _report_from_executable(exe, run_cfg=None, chip=None, place=None, latency_st
         ref_loc = locations.get(id(link.ref.process), HOST)
         var_loc = locations.get(id(link.var.process), HOST)
         var_access.append(VarAccessRow(link.ref.who, link.var.who, ref_loc, var_loc, crossing(var_loc, ref_loc)))
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"precomputable": [who(p) for p in precomputable(exe, locations)],
+                             "round_trips": round_trips(exe, locations)}
     if chip is not None:
-        extra = {"cores": core_rows(exe, chip, resources),
-                 "precomputable": [who(p) for p in precomputable(exe, locations)],
-                 "round_trips": round_trips(exe, locations)}
+        extra["cores"] = core_rows(exe, chip, resources)
     return DeploymentReport(processes, channels, var_access, run_cfg, locations,
                             fold=getattr(exe.flat.selection, "report", None), chip=chip, latency_steps=latency_steps,
                             max_events_per_step=max_events_per_step, place=place, **extra)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from neuroproc._validation import check_finite_numbers, short_repr
-from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec
+from neuroproc.chips import ChipResources, ChipSpec, neuron_resources
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -66,8 +66,7 @@ class AbstractPyLifModel(PyLoihiProcessModel):
         """Deployment hook (:mod:`neuroproc.chips`): a LIF neuron is one compartment with one output
         axon on either Loihi, sending binary spikes; its synapses and input axons belong to the
         connections that feed it, so what reaches ``a_in`` straight from the host is a dendritic sum."""
-        n = int(np.prod(proc.proc_params["shape"]))
-        return ChipResources(compartments=n, out_axons=n, in_payload_bits=ACCUMULATOR_BITS)
+        return neuron_resources(int(np.prod(proc.proc_params["shape"])))
 
     @classmethod
     def partition(cls, proc):
