@@ -353,3 +353,14 @@ def test_report_modules_name_no_standard_process():
         for node in ast.walk(ast.parse((src / f"{name}.py").read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert not node.module.startswith("neuroproc.proc"), (name, node.module)
+
+
+def test_precompute_and_round_trips_follow_requires_placement_without_a_target():
+    from neuroproc import Loihi1SimCfg
+    from tests.test_report import _net
+
+    src, core, sink_, tap, mon = _net()
+    rep = deployment_report(src, Loihi1SimCfg())
+    # the tap only hears the host source; the sink and the monitor hear the neuro-core relay
+    assert rep.precomputable == ["src::SpikeSource", "tap::HostSink"]
+    assert rep.round_trips == [] and rep.cores == [] and rep.chip is None
