@@ -176,7 +176,8 @@ def test_cores_follow_the_per_core_limits():
     assert r2.cores == -(-3000 * 100 * 8 // (128 * 1024 * 8)) == 3  # synaptic memory, not compartments
     wide = deployment_report(net(10, 5000, "b"), _cfg("exact"), target="Loihi1")
     problems = wide.fit_problems()
-    assert len(problems) == 1 and problems[0].startswith("b_lif::LIF does not fit on Loihi1 neuro-cores: 5000 input axons")
+    assert len(problems) == 1
+    assert problems[0].startswith("b_lif::LIF does not fit on Loihi1 neuro-cores: 5000 input axons")
     assert "DOES NOT FIT: b_lif::LIF" in str(wide)
     with pytest.raises(ValidationError, match=r"b_lif::LIF does not fit .* Place those Processes on the host"):
         wide.require_fit()
@@ -364,3 +365,11 @@ def test_precompute_and_round_trips_follow_requires_placement_without_a_target()
     # the tap only hears the host source; the sink and the monitor hear the neuro-core relay
     assert rep.precomputable == ["src::SpikeSource", "tap::HostSink"]
     assert rep.round_trips == [] and rep.cores == [] and rep.chip is None
+
+
+@pytest.mark.parametrize("proc_cls, model", [(p, m) for p, m in standard_models()
+                                             if any(f".{k}." in m.__module__ for k in ("io", "monitor", "passthrough"))],
+                         ids=lambda x: x.__name__)
+def test_io_monitors_and_passthroughs_stay_on_the_host(proc_cls, model):
+    """RingBuffers, Injector/Extractor, readers, Monitors and passthroughs run where the data is: the host."""
+    assert getattr(model, "chip_resources", None) is None

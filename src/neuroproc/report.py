@@ -198,7 +198,7 @@ class DeploymentReport:
                                   "the host (place={proc: 'host'}), or split them into smaller Processes.")
 
     def as_dict(self) -> dict:
-        """Plain data: processes, channels, var_access, fold, and with a target chip, cores, precomputable, round_trips."""
+        """Plain data: processes, channels, var_access, cores, round_trips, fold, chip, precomputable."""
         out: dict[str, Any] = {k: [asdict(r) for r in getattr(self, k)]
                                for k in ("processes", "channels", "var_access", "cores", "round_trips")}
         out["fold"] = None if self.fold is None else self.fold.as_dict()
@@ -319,8 +319,9 @@ class DeploymentReport:
 
 def _check_link(latency_steps, max_events_per_step) -> None:
     if isinstance(latency_steps, bool) or not isinstance(latency_steps, (int, np.integer)) or latency_steps < 0:
-        raise ValidationError(f"deployment_report: latency_steps must be an int >= 0 (got {short_repr(latency_steps)}). "
-                              "Pass the steps a message takes across the host <-> chip link.")
+        raise ValidationError(f"deployment_report: latency_steps must be an int >= 0 (got "
+                              f"{short_repr(latency_steps)}). Pass the steps a message takes across the host <-> "
+                              "chip link.")
     if max_events_per_step is not None and (isinstance(max_events_per_step, bool) or not isinstance(
             max_events_per_step, (int, np.integer)) or max_events_per_step < 1):
         raise ValidationError(f"deployment_report: max_events_per_step must be None or an int >= 1 (got "

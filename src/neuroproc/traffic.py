@@ -7,7 +7,7 @@ moved, with totals, means and maxima, and the totals that cross the host <-> neu
 Two byte counts are kept: ``bytes`` are the dense arrays a simulation moves; the event model
 (:meth:`TrafficMeter.boundary_events`) counts what a chip link would carry, one spike event per
 non-zero entry of ``bytes_per_event`` bytes (:mod:`neuroproc.chips`). Against a per-step event cap
-(Nengo-Loihi's ``snip_max_spikes_per_step``, default 50 there) it counts the steps over the cap and
+(Nengo-Loihi's ``snip_max_spikes_per_step``; 50 in its documentation's example) it counts the steps over the cap and
 the events that would wait in a queue; with a link latency of L steps, a step's events arrive L
 steps later.
 """
@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from neuroproc._validation import short_repr, who
-from neuroproc.exceptions import RuntimeStateError, ValidationError
 from neuroproc.chips import chip_spec
+from neuroproc.exceptions import RuntimeStateError, ValidationError
 from neuroproc.report import CORE_TO_HOST, HOST_TO_CORE, _fmt_table, _report_from_executable
 
 __all__ = ["BoundaryEvents", "StepCounts", "TrafficMeter", "TrafficRow", "count_traffic"]
@@ -220,9 +220,10 @@ class TrafficMeter:
         body = []
         for d, b in self.boundary_events().items():
             n = max(b.steps.size, 1)
+            capped = b.cap is not None
             body.append((d, pe[d], f"{b.events.sum() / n:.2f}", int(b.events.max(initial=0)), pb[d],
                          f"{b.bytes.sum() / n:.1f}", int(b.bytes.max(initial=0)), pd[d],
-                         "-" if b.cap is None else b.steps_over_cap, "-" if b.cap is None else int(b.backlog.max(initial=0))))
+                         b.steps_over_cap if capped else "-", int(b.backlog.max(initial=0)) if capped else "-"))
         cap = rep.max_events_per_step
         head = (f"Boundary traffic per step over {self.steps.size} steps: predicted worst case vs measured "
                 f"(events of {', '.join(sorted({str(r.bytes_per_event) for r in rep.boundary_channels})) or '-'} B; "
