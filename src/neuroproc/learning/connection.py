@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neuroproc._validation import who as who_of
+from neuroproc.chips import ChipResources, ChipSpec
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.learning import _engine as eng
 from neuroproc.learning.constants import W_TRACE_FRACTIONAL_PART, GradedSpikeCfg
@@ -104,6 +105,16 @@ class PyLearningConnection(_ConnectionBase):
                                                            ConnVarRandom())
         else:
             self.rng_state, self.rng_values = np.zeros((5, 6), np.uint64), np.zeros(5, np.float64)
+
+    @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): on the chip if it learns on chip, and, for a
+        three-factor rule, supports a third factor; then the connection's own resources."""
+        rule = proc.proc_params.get("learning_rule")
+        if not chip.on_chip_learning or (isinstance(rule, Loihi3FLearningRule) and not chip.three_factor_learning):
+            return None
+        base = getattr(super(), "chip_resources", None)
+        return None if base is None else base(proc, chip)
 
     @classmethod
     def linear_map(cls, proc) -> LinearMap:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuroproc._validation import who
+from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec, inputs_per_block
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -53,6 +54,24 @@ class AbstractPyConvModel(PyLoihiProcessModel):
     def clamp_precision(self, x: np.ndarray) -> np.ndarray:
         """What is kept of the convolution (identity by default)."""
         return x
+
+    @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): the convolution's synapses counted as the
+        non-zero entries of its matrix (no weight sharing assumed: an upper bound), one input axon
+        per input pixel and channel; graded input as for Dense."""
+        bits = int(np.asarray(proc.num_message_bits._host_value()).ravel()[0])
+        if bits and (not chip.graded_spikes or bits > chip.max_payload_bits):
+            return None
+        p = proc.proc_params
+        m = utils.conv_matrix(proc.input_shape, np.asarray(proc.weight._host_value(), dtype=np.float64),
+                              p["stride"], p["padding"], p["dilation"], p["groups"])
+        m.eliminate_zeros()
+        fan_in = np.diff(m.indptr)
+        return ChipResources(synapses=int(m.nnz), max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[1]),
+                             split_in_axons=inputs_per_block(m),
+                             weight_bits=int(p.get("num_weight_bits", 8)), in_payload_bits=bits,
+                             out_payload_bits=ACCUMULATOR_BITS)
 
     @classmethod
     def linear_map(cls, proc) -> LinearMap | None:

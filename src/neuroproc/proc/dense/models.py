@@ -12,8 +12,10 @@ import dataclasses
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from neuroproc._validation import check_finite_numbers, short_repr, who
+from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec, inputs_per_block
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import CompilationError, PrecisionWarning, ValidationError
@@ -100,6 +102,29 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         fixed = cls.split_params(proc)
         return PartitionSpec(units=n_out, members={"weights": rows, "a_buff": rows, "a_out": rows},
                              cost=float(n_in), align="a_out", delayed=("s_in",), params=lambda start, stop: dict(fixed))
+
+    @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): one synapse per non-zero weight, one input axon
+        per input. Graded input needs a chip with graded spikes wide enough (else host only). The
+        output is a dendritic sum; sent off the chip it would carry Loihi's 24-bit accumulator."""
+        bits = int(np.asarray(proc.num_message_bits._host_value()).ravel()[0])
+        if bits and (not chip.graded_spikes or bits > chip.max_payload_bits):
+            return None
+        m = cls.linear_matrix(proc)
+        if sp.issparse(m):
+            nz = sp.csr_matrix(m)
+            nz.eliminate_zeros()
+            synapses, fan_in, pattern = int(nz.nnz), np.diff(nz.indptr), nz
+        else:  # (n_out, n_in), or a stack of such matrices, one per delay (every tap is a synapse)
+            nonzero = (np.asarray(m) != 0).reshape((-1,) + np.shape(m)[-2:])
+            synapses = int(nonzero.sum())
+            fan_in = nonzero.sum(axis=(0, 2))
+            pattern = nonzero.any(axis=0)
+        return ChipResources(synapses=synapses, max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[-1]),
+                             split_in_axons=inputs_per_block(pattern),
+                             weight_bits=int(proc.proc_params.get("num_weight_bits", 8)), in_payload_bits=bits,
+                             out_payload_bits=ACCUMULATOR_BITS)
 
     @classmethod
     def split_params(cls, proc) -> dict:
