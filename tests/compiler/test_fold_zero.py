@@ -5,7 +5,6 @@ its Vars refuse get/set in the run; every refusal says why."""
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pytest
@@ -27,7 +26,6 @@ from neuroproc import (
     requires,
 )
 from neuroproc.compiler import collect, fold, select
-from neuroproc.exceptions import NeuroprocWarning
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.io import sink
 from tests.compiler.fold_nets import KINDS, STEPS, cfg, connection, ring, run, sink_for, source_data, tolerance
@@ -68,11 +66,9 @@ def test_linear_removes_a_binary_zero_connection_bit_for_bit(kind, others, backe
     # the same network built without z, bit for bit, and equal to the unfolded run
     _, build = _net(kind, others)
     _, without_z = _net(kind, others, omit_z=True)
-    with warnings.catch_warnings():
-        # the sum of the others is a LinearChain, which has no kernel: 'compiled' runs it on python
-        warnings.simplefilter("ignore", NeuroprocWarning)
-        ref, _ = run(without_z, "linear", backend)
-        got, z = run(build, "linear", backend)
+    # the sum of the others is a LinearChain: 'compiled' fuses it too (a fallback would warn, an error here)
+    ref, _ = run(without_z, "linear", backend)
+    got, z = run(build, "linear", backend)
     assert got.tobytes() == ref.tobytes()       # the same bits, the sign of zeros included
     unfolded, _ = run(build, False, backend)
     np.testing.assert_allclose(got, unfolded, rtol=0, atol=tolerance(unfolded))

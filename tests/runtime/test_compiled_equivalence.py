@@ -68,8 +68,6 @@ def _random_net(seed, fixed, kind, graded, recurrent):
 @pytest.mark.parametrize("kind", ["dense", "sparse"])
 @pytest.mark.parametrize("graded, recurrent", [(False, False), (False, True), (True, False)])
 def test_random_networks_and_split_runs_are_identical(fixed, kind, graded, recurrent):
-    if graded and kind == "dense" and not fixed:
-        pytest.skip("float Dense with graded spikes uses BLAS; it has no kernel (python backend)")
     out = {}
     for backend in BACKENDS:
         src, c, lif, sink, mon = _random_net(11, fixed, kind, graded, recurrent)

@@ -26,7 +26,8 @@ merges parallel ones into one with the sum of their matrices
     shape) for the all-zero check (see :mod:`~neuroproc.compiler.fold_zero`). ``merge`` builds
     the Process that replaces a merged chain or sum (the head's, or the first member's, is
     used): the fold stage instantiates only what a declaring model names, never a class of its
-    own choosing. The merged Process has an in-port named as the head's ``in_port`` and an
+    own choosing. ``product(matrix, v)``, if given, is the process's own ``matrix @ v`` (its
+    order of additions): a chain's pending messages pass through it so, bit for bit as unfolded. The merged Process has an in-port named as the head's ``in_port`` and an
     out-port named as the tail's ``out_port``.
 
 The Dense, Sparse, DelayDense, DelaySparse and Conv models declare it; any user model can.
@@ -70,6 +71,9 @@ class LinearMap:
     #: the stored weight values, any shape, for the all-zero check without building the matrix
     #: (None: the matrix's values)
     values: Any = None
+    #: ``product(matrix, v)``: the process's own ``matrix @ v`` (its order of additions), with
+    #: which a chain's pending messages are carried through it (None: numpy's ``matrix.dot(v)``)
+    product: Callable | None = None
 
     def weights(self):
         """The matrix (calls ``matrix`` when it is a function)."""
@@ -108,7 +112,8 @@ def chain_product(maps: list[LinearMap]) -> np.ndarray:
 
 def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
     """What the chain sends in its first ``sum(delay)`` steps: each map's pending messages carried
-    through the rest of the chain as the maps themselves would (``W @ v``, map after map)."""
+    through the rest of the chain as the maps themselves would (``W @ v`` by each map's
+    ``product``, map after map)."""
     total = sum(m.delay for m in maps)
     matrices = [dense_matrix(m.weights()) for m in maps]
     n_out = matrices[-1].shape[0]
@@ -123,7 +128,8 @@ def chain_pipeline(maps: list[LinearMap]) -> np.ndarray:
         m = maps[i]
         if step <= m.delay:
             return pending(m, step)
-        return matrices[i].dot(out(i - 1, step - m.delay))
+        v = out(i - 1, step - m.delay)
+        return m.product(matrices[i], v) if m.product is not None else matrices[i].dot(v)
 
     rows = np.zeros((total, n_out))
     for step in range(1, total + 1):

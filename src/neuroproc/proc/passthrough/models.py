@@ -13,6 +13,7 @@ import numpy as np
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
+from neuroproc.proc.dense._graded_kernels import graded_matvec
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
 from neuroproc.py_ports import PyInPort, PyOutPort
 from neuroproc.resources import CPU
@@ -79,9 +80,9 @@ class PyLinearChainModelFloat(PyLoihiProcessModel):
     """Float LinearChain (tag ``floating_pt``): float64 weights, pipeline and ``a_out``.
 
     ``s_in`` is declared as Dense's is (bool, 1 bit), so what it receives sums and promotes as
-    it would at the first Dense of the chain; the product uses numpy's ``W.dot(s)`` as the
-    graded float Dense does. No kernel: like graded float Dense, its BLAS summation order is not
-    a loop's, so the compiled backend runs it in Python.
+    it would at the first Dense of the chain; the product ``W s`` is the graded float Dense's, in
+    the fixed order of :mod:`~neuroproc.proc.dense._graded_kernels`, in Python and in its kernel
+    alike: both backends give the same bits on any CPU.
     """
 
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, bool, precision=1)
@@ -89,13 +90,18 @@ class PyLinearChainModelFloat(PyLoihiProcessModel):
     weights: np.ndarray = LavaPyType(np.ndarray, float)
     pipeline: np.ndarray = LavaPyType(np.ndarray, float)
 
+    def kernel(self):
+        from neuroproc.proc.passthrough._kernels import linear_chain_spec
+
+        return linear_chain_spec(self)
+
     def run_spk(self) -> None:
         slot = self.time_step % self.pipeline.shape[0]
         self.a_out.send(self.pipeline[slot].reshape(self.a_out.shape))
         s = self.s_in.recv().reshape(-1)
         if self.proc_params.get("binary_input", False):
             s = s != 0
-        self.pipeline[slot] = self.weights.dot(s)
+        self.pipeline[slot] = graded_matvec(self.weights, s)
 
     @classmethod
     def linear_map(cls, proc) -> LinearMap:
@@ -105,7 +111,7 @@ class PyLinearChainModelFloat(PyLoihiProcessModel):
         # pipeline row ``t % delay`` is sent at step t: pending row i (sent at step i + 1) is row (i + 1) % delay
         return LinearMap("s_in", "a_out", np.asarray(proc.weights._host_value(), dtype=np.float64),
                          merge_linear_chain, delay=pipeline.shape[0], pending=np.roll(pipeline, -1, axis=0),
-                         binary_input=bool(proc.proc_params.get("binary_input", False)))
+                         binary_input=bool(proc.proc_params.get("binary_input", False)), product=graded_matvec)
 
 
 def merge_linear_chain(weights, delay: int, pipeline, name: str, in_shape: tuple[int, ...],
