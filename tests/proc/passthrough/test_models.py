@@ -16,6 +16,7 @@ from neuroproc.proc.passthrough import (
 )
 from neuroproc.utils.testing import check_process_model
 from tests.proc import VARIANTS, variant  # noqa: F401 (fixture)
+from tests.proc.dense.graded_order import fixed_order_dot
 
 BACKENDS = ["python", "compiled"]
 
@@ -92,25 +93,30 @@ def test_fixed_passthrough_kernel_leaves_float_input_to_python():
     assert passthrough_spec("iub").in_kinds == ("iub",)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("binary", [False, True])
 @pytest.mark.parametrize("delay", [1, 2, 3])
-def test_linear_chain_delays_the_product_by_delay_steps(delay):
+def test_linear_chain_delays_the_product_by_delay_steps(delay, binary, backend):
     rng = np.random.default_rng(1)
-    w = rng.normal(size=(3, 4))
-    s = rng.normal(size=(4, 8))
+    w = rng.normal(size=(3, 7))
+    s = rng.normal(size=(7, 8)) * (rng.random((7, 8)) < 0.7)
     pipeline = rng.normal(size=(delay, 3))
-    lc = LinearChain(w, delay=delay, pipeline=pipeline)
+    lc = LinearChain(w, delay=delay, pipeline=pipeline, binary_input=binary)
     src = source.RingBuffer(data=s)
     snk = sink.RingBuffer(shape=(3,), buffer=8)
     src.s_out.connect(lc.s_in)
     lc.a_out.connect(snk.a_in)
     try:
-        lc.run(RunSteps(8), Loihi1SimCfg(backend="python"))
+        lc.run(RunSteps(8), Loihi1SimCfg(backend=backend))
+        assert lc.runtime.backend.name == backend
         got = snk.data.get()
     finally:
         lc.stop()
     for t in range(1, 9):
-        want = pipeline[t % delay] if t <= delay else w.dot(s[:, t - delay - 1])
-        np.testing.assert_array_equal(got[:, t - 1], want)
+        x = s[:, t - delay - 1]
+        # the graded float Dense's product, in its fixed order (an interpreted second implementation)
+        want = pipeline[t % delay] if t <= delay else fixed_order_dot(w, x != 0 if binary else x)
+        assert got[:, t - 1].tobytes() == want.tobytes()
 
 
 def test_construction_checks():

@@ -175,7 +175,7 @@ def _binary(model) -> bool:
 
 
 def float_spec(model) -> KernelSpec | None:
-    """Binary float Dense only: graded float spikes use BLAS (W @ s), whose order is not ours."""
+    """Binary float Dense only (graded spikes: neuroproc.proc.dense._graded_kernels)."""
     if not _binary(model) or model.weights.ndim != 2 or model.a_buff.dtype != np.float64:
         return None
 

@@ -11,8 +11,8 @@ order of scipy's CSC and CSR products alike). Dense (``W[:, s].sum(axis=1)``, as
 the same active columns in the same sequential order, its extra terms being the zeros of absent
 synapses, and ``x + 0.0 == x``: so float Sparse equals float Dense bit for bit for binary spikes
 (up to the sign of a zero sum) -- except for a single output row, which numpy sums pairwise.
-Graded Dense uses BLAS (``W @ s``), whose order differs, so float results may differ by rounding
-there. The bit-accurate models add integers and are always identical.
+Graded float Dense adds four fused partial sums per output (neuroproc.proc.dense._graded_kernels,
+Lava's BLAS order), so float results may differ by rounding there. The bit-accurate models add integers and are always identical.
 """
 from __future__ import annotations
 
