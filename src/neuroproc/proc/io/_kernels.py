@@ -1,11 +1,11 @@
-"""numba kernels of the RingBuffer source and sink (see neuroproc.runtime.kernels)."""
+"""numba kernels of the RingBuffer source and sink and of Read (see neuroproc.runtime.kernels)."""
 from __future__ import annotations
 
 from numba import njit
 
 from neuroproc.runtime.kernels import KernelSpec
 
-__all__ = ["sink_spec", "source_spec"]
+__all__ = ["read_spec", "sink_spec", "source_spec"]
 
 
 @njit(cache=True)
@@ -36,3 +36,24 @@ def source_spec() -> KernelSpec:
 
 def sink_spec() -> KernelSpec:
     return KernelSpec(step=sink_step, arrays=("data",), in_ports=("a_in",), label="sink")
+
+
+@njit(cache=True)
+def read_step(t, data, count, interval, offset, value):
+    """Read's post-management step: on the steps ``(t - 1) % interval == offset``, store the
+    Var's value in column ``count % buffer`` of ``data`` and count the read."""
+    if (t - 1) % interval != offset:
+        return
+    steps = data.shape[-1]
+    col = count[0] % steps
+    flat_data = data.reshape((-1, steps))
+    flat_value = value.reshape(-1)
+    for i in range(flat_value.size):
+        flat_data[i, col] = flat_value[i]
+    count[0] += 1
+
+
+def read_spec() -> KernelSpec:
+    return KernelSpec(step=read_step, arrays=("data", "count"),
+                      params=lambda m: (int(m.interval[0]), int(m.offset[0])),
+                      ref_ports=("state",), label="read")
