@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from neuroproc import Loihi1SimCfg, Monitor, RunSteps
+from neuroproc import Loihi1SimCfg, Monitor, NeuroprocWarning, RunSteps
 from neuroproc.decorators import implements, requires
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.ports import RefPort
@@ -146,3 +146,52 @@ def test_a_user_kernel_reads_the_var_after_its_holders_step_and_zeros_when_uncon
         np.testing.assert_array_equal(seen["compiled"][0], seen["python"][0])
         want = seen["python"][1] if connected else np.zeros(3)
         np.testing.assert_array_equal(seen["python"][0], want)
+
+
+def _reset_net(fixed: bool, read_var: str):
+    lif = LIF(shape=(3,), du=500 if fixed else 0.1, dv=300 if fixed else 0.05, vth=10 ** 5 if fixed else 1e6,
+              bias_mant=np.array([3, 7, 11]) if fixed else np.array([0.3, 0.7, 1.1]), bias_exp=4 if fixed else 0)
+    src = io.source.RingBuffer(data=(np.arange(15).reshape(3, 5) % 4 + 1).astype(np.int32 if fixed else float))
+    src.s_out.connect(lif.a_in)
+    reset = io.reset.Reset(reset_value=0, interval=4, offset=2)
+    reset.connect_var(lif.u)
+    read = Read(buffer=16)
+    read.connect_var(getattr(lif, read_var))
+    return lif, read
+
+
+@pytest.mark.parametrize("fixed", [False, True], ids=["float", "fixed"])
+def test_reset_writes_through_its_ref_port_as_the_python_backend_does(fixed):
+    """io.Reset clears LIF's u after steps 3, 7, 11, ... (interval 4, phase 2) while a Read
+    records v: fused, identical, and u is zero right after a reset step."""
+    out = {}
+    for backend in BACKENDS:
+        lif, read = _reset_net(fixed, "v")
+        cfg = Loihi1SimCfg(select_tag="fixed_pt" if fixed else "floating_pt", backend=backend)
+        try:
+            lif.run(condition=RunSteps(7), run_cfg=cfg)
+            assert lif.runtime.backend.name == backend
+            u7 = lif.u.get()
+            lif.run(condition=RunSteps(9), run_cfg=cfg)
+            out[backend] = (u7, lif.u.get(), lif.v.get(), read.data.get())
+        finally:
+            lif.stop()
+    for got, want in zip(out["compiled"], out["python"]):
+        np.testing.assert_array_equal(got, want)
+    # step 7 reset u; so did step 15, so after step 16 u is that step's input alone (a << 6 fixed)
+    assert not out["python"][0].any()
+    a16 = (np.arange(15).reshape(3, 5) % 4 + 1)[:, 0]
+    np.testing.assert_array_equal(out["python"][1], a16 * 64 if fixed else a16)
+
+
+def test_a_var_written_and_read_through_ref_ports_is_not_fused():
+    """Reset writes u and a Read reads u in the same management phase: their order would decide
+    what the Read sees, so the network runs on the python backend, which says why."""
+    lif, read = _reset_net(True, "u")
+    try:
+        with pytest.warns(NeuroprocWarning, match="fell back"):
+            lif.run(condition=RunSteps(4), run_cfg=Loihi1SimCfg(select_tag="fixed_pt", backend="compiled"))
+        assert lif.runtime.backend.name == "python"
+        assert "writes" in lif.runtime.backend.reason and "Read" in lif.runtime.backend.reason
+    finally:
+        lif.stop()

@@ -175,6 +175,11 @@ def _plan_refs(exe, plan, entry_of) -> None:
             if id(holder) not in plan.kernels or not isinstance(value, np.ndarray) or value.shape != var.shape:
                 raise Unsupported(f"{port.who} reaches {var.who}, which is not an array of a kernel's model")
             plan.refs[(id(e), name)] = (holder, var)
+            if name in spec.ref_writes:
+                others = [r.ref.who for r in exe.flat.ref_links if r.var is var and r.ref is not port]
+                if others:
+                    raise Unsupported(f"{port.who} writes {var.who}, which {', '.join(others)} also reach"
+                                      "es in the management phase (their order decides what they see)")
 
 
 def _check_spec(e, spec) -> None:
@@ -182,7 +187,8 @@ def _check_spec(e, spec) -> None:
     back to the python backend and say which)."""
     checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports),
               ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports),
-              ("ref_ports", spec.ref_ports, tuple(p.name for p in e.proc.ref_ports))]
+              ("ref_ports", spec.ref_ports, tuple(p.name for p in e.proc.ref_ports)),
+              ("ref_writes", spec.ref_writes, spec.ref_ports)]
     for field, names, allowed in checks:
         for name in names:
             if name not in allowed:

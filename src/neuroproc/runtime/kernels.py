@@ -46,9 +46,10 @@ dtype, shaped as the Var) -- what ``read()`` returns in a management phase, and 
 lands. The backend runs the step after the holder's step, so it sees the Var as the python
 backend's post-management phase does (after every ``run_spk`` of the step). An unconnected
 ref-port gets zeros of its shape and declared dtype (a scratch array). A step may write the array
-in place (a post-management write); a model that does must be the Var's only reader besides its
-holder, since others in the same step see the write only if they run later. Ref-ports through
-virtual ports (reshapes of the Var) are not fused. On the compiled backend the model's
+in place (a post-management write) if it lists the ref-port in ``ref_writes`` too; the network
+is then fused only where no other ref-port or Monitor reaches that Var (their order in the
+management phase would decide what they see). Ref-ports through virtual ports (reshapes of the
+Var) are not fused. On the compiled backend the model's
 listed ref-ports are bound as on the python backend, so its host hooks may ``read()`` them.
 
 The recording hook. A model that only records (a Monitor) offers no kernel; it returns from
@@ -99,6 +100,8 @@ class KernelSpec:
     early_copies: tuple[tuple[str, str], ...] = ()
     #: ref-ports whose target Var's array the step gets (after the out-port arguments)
     ref_ports: tuple[str, ...] = ()
+    #: those of ``ref_ports`` whose Var the step writes
+    ref_writes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""numba kernels of the RingBuffer source and sink and of Read (see neuroproc.runtime.kernels)."""
+"""numba kernels of the RingBuffer source and sink, Read and Reset (see neuroproc.runtime.kernels)."""
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from neuroproc.runtime.kernels import KernelSpec
 
-__all__ = ["read_spec", "sink_spec", "source_spec"]
+__all__ = ["read_spec", "reset_spec", "sink_spec", "source_spec"]
 
 
 @njit(cache=True)
@@ -57,3 +58,29 @@ def read_spec() -> KernelSpec:
     return KernelSpec(step=read_step, arrays=("data", "count"),
                       params=lambda m: (int(m.interval[0]), int(m.offset[0])),
                       ref_ports=("state",), label="read")
+
+
+@njit(cache=True)
+def reset_step(t, interval, offset, value, target):
+    """Reset's post-management step: on the steps ``(t - 1) % interval == offset``, write
+    ``value`` (the Var's dtype and shape, converted once per run) into the Var."""
+    if (t - 1) % interval != offset:
+        return
+    flat_target = target.reshape(-1)
+    flat_value = value.reshape(-1)
+    for i in range(flat_target.size):
+        flat_target[i] = flat_value[i]
+
+
+def _reset_params(m) -> tuple:
+    """``interval``, ``offset`` and the value a write of ``reset_value`` stores (checked and cast
+    as ``write`` does; zeros of the port's shape when the port is unconnected)."""
+    full = np.full(m.state.shape, m.reset_value[0])
+    target = m.state.target
+    value = target.convert(full) if target is not None else np.zeros(m.state.shape)
+    return int(m.interval[0]), int(m.offset[0]), np.ascontiguousarray(value)
+
+
+def reset_spec() -> KernelSpec:
+    return KernelSpec(step=reset_step, params=_reset_params, ref_ports=("state",), ref_writes=("state",),
+                      label="reset")
