@@ -1,4 +1,5 @@
-"""The CLP processes, each against the behaviour its docstring states (analytic expectations)."""
+"""The CLP processes, each against the behaviour its docstring states (analytic expectations);
+the helpers with kernels on both backends."""
 from __future__ import annotations
 
 import numpy as np
@@ -13,6 +14,11 @@ from neuroproc.proc.io import sink
 from neuroproc.proc.io.source import RingBuffer as Source
 
 CFG = Loihi2SimCfg(select_tag="fixed_pt")
+BACKENDS = pytest.mark.parametrize("backend", ["python", "compiled"])
+
+
+def _cfg(backend: str) -> Loihi2SimCfg:
+    return Loihi2SimCfg(select_tag="fixed_pt", backend=backend)
 
 
 def _pulses(t_run: int, steps: dict[int, int], width: int = 1) -> np.ndarray:
@@ -34,7 +40,8 @@ def _record(port, shape, t_run):
     (10, 4, 16, 15),       # answered too late: still novel
     (3, 2, None, 6),       # start + t_wait + 1
 ])
-def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expected):
+@BACKENDS
+def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expected, backend):
     t_run = 20
     shown = Source(data=_pulses(t_run, {start: 1}))
     answered = Source(data=_pulses(t_run, {} if answer is None else {answer: 1}))
@@ -42,7 +49,9 @@ def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expec
     shown.s_out.connect(det.input_aval_in)
     answered.s_out.connect(det.output_aval_in)
     rec = _record(det.novelty_detected_out, (1,), t_run)
-    shown.run(condition=RunSteps(t_run), run_cfg=CFG)
+    shown.run(condition=RunSteps(5), run_cfg=_cfg(backend))  # split: the wait carries over
+    shown.run(condition=RunSteps(t_run - 5), run_cfg=_cfg(backend))
+    assert shown.runtime.backend.name == backend
     out = rec.data.get()[0]
     shown.stop()
     want = np.zeros(t_run)
@@ -51,20 +60,24 @@ def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expec
     np.testing.assert_array_equal(out, want)
 
 
-def test_allocator_counts_up_from_one():
+@BACKENDS
+def test_allocator_counts_up_from_one(backend):
     t_run = 8
     trig = Source(data=_pulses(t_run, {2: 1, 3: 1, 6: 1}))
     alloc = Allocator(n_protos=5)
     trig.s_out.connect(alloc.trigger_in)
     rec = _record(alloc.allocate_out, (1,), t_run)
-    trig.run(condition=RunSteps(t_run), run_cfg=CFG)
+    trig.run(condition=RunSteps(2), run_cfg=_cfg(backend))  # split: the count carries over
+    trig.run(condition=RunSteps(t_run - 2), run_cfg=_cfg(backend))
+    assert trig.runtime.backend.name == backend
     out, nxt = rec.data.get()[0], alloc.next_alloc_id.get()
     trig.stop()
     np.testing.assert_array_equal(out, [0, 1, 2, 0, 0, 3, 0, 0])
     assert nxt[0] == 4
 
 
-def test_readout_labels_checks_and_asks_for_allocation():
+@BACKENDS
+def test_readout_labels_checks_and_asks_for_allocation(backend):
     n, t_run = 3, 8
     fired = np.zeros((n, t_run), int)
     fired[1, 0] = 1        # step 1: prototype 1 wins, unlabelled -> pseudo-label -2
@@ -76,7 +89,8 @@ def test_readout_labels_checks_and_asks_for_allocation():
     spikes.s_out.connect(readout.inference_in)
     user.s_out.connect(readout.label_in)
     recs = [_record(p, (1,), t_run) for p in (readout.user_output, readout.feedback, readout.trigger_alloc)]
-    spikes.run(condition=RunSteps(t_run), run_cfg=CFG)
+    spikes.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert spikes.runtime.backend.name == backend
     predicted, feedback, trigger = (r.data.get()[0] for r in recs)
     final = readout.proto_labels.get()
     spikes.stop()
@@ -119,13 +133,15 @@ def test_prototype_lif_allocation_and_reset():
     np.testing.assert_array_equal(tr[[0, 2]], 0)
 
 
-def test_id_broadcast_forwards_the_same_step():
+@BACKENDS
+def test_id_broadcast_forwards_the_same_step(backend):
     t_run = 4
     src = Source(data=np.array([[0, 3, 0, 5]]))
     bc = IdBroadcast(shape=(1,))
     src.s_out.connect(bc.a_in)
     rec = _record(bc.s_out, (1,), t_run)
-    src.run(condition=RunSteps(t_run), run_cfg=CFG)
+    src.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert src.runtime.backend.name == backend
     out, val = rec.data.get()[0], bc.val.get()
     src.stop()
     np.testing.assert_array_equal(out, [0, 3, 0, 5])
