@@ -13,7 +13,6 @@ from neuroproc.proc.clp.prototype_lif.process import PrototypeLIF
 from neuroproc.proc.io import sink
 from neuroproc.proc.io.source import RingBuffer as Source
 
-CFG = Loihi2SimCfg(select_tag="fixed_pt")
 BACKENDS = pytest.mark.parametrize("backend", ["python", "compiled"])
 
 
@@ -100,7 +99,8 @@ def test_readout_labels_checks_and_asks_for_allocation(backend):
     np.testing.assert_array_equal(final, [0, 7, 5])
 
 
-def test_prototype_lif_allocation_and_reset():
+@BACKENDS
+def test_prototype_lif_allocation_and_reset(backend):
     n, t_run = 3, 6
     drive = np.zeros((n, t_run), int)
     drive[0, :] = 100                      # neuron 0 integrates towards its threshold
@@ -118,7 +118,8 @@ def test_prototype_lif_allocation_and_reset():
     y1 = _record(proto.s_out_y1, (n,), t_run)
     mon = Monitor()
     mon.probe(proto.v, t_run)
-    a.run(condition=RunSteps(t_run), run_cfg=CFG)
+    a.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert a.runtime.backend.name == backend
     s, bp, tr = spikes.data.get(), bap.data.get(), y1.data.get()
     v = mon.get_data()[proto.name]["v"][:, 0]
     a.stop()
@@ -148,7 +149,7 @@ def test_id_broadcast_forwards_the_same_step(backend):
     assert val[0] == 5
 
 
-def _clp_network(weights: np.ndarray, patterns: np.ndarray, times: list[int], t_run: int):
+def _clp_network(weights: np.ndarray, patterns: np.ndarray, times: list[int], t_run: int, backend: str):
     """Prototype neurons behind a novelty detector and an allocator (integer inputs in base 8)."""
     from neuroproc.proc.dense.process import Dense
 
@@ -174,29 +175,32 @@ def _clp_network(weights: np.ndarray, patterns: np.ndarray, times: list[int], t_
     novelty = _record(det.novelty_detected_out, (1,), t_run)
     bap = _record(protos.s_out_bap, (n_protos,), t_run)
     spikes = _record(protos.s_out, (n_protos,), t_run)
-    inp.run(condition=RunSteps(t_run), run_cfg=CFG)
+    inp.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert inp.runtime.backend.name == backend
     out = novelty.data.get()[0], bap.data.get(), spikes.data.get(), alloc.next_alloc_id.get()[0]
     inp.stop()
     return out
 
 
-def test_unknown_inputs_allocate_the_next_prototypes():
+@BACKENDS
+def test_unknown_inputs_allocate_the_next_prototypes(backend):
     # inputs at indices 3 and 13 reach the detector one step later (Dense); with t_wait = 4 the
     # signal comes at index 3 + 1 + 4 + 1 = 9 (and 19); the allocator answers the same step and
     # the id reaches the prototypes one Dense later: neuron 0 at index 10, neuron 1 at index 20
     novelty, bap, _, next_id = _clp_network(np.zeros((2, 2), int), np.array([[0.82, 0.55], [0.55, 0.82]]),
-                                            [3, 13], 22)
+                                            [3, 13], 22, backend)
     np.testing.assert_array_equal(np.flatnonzero(novelty), [9, 19])
     assert [tuple(np.argwhere(bap)[i]) for i in range(2)] == [(0, 10), (1, 20)]
     assert next_id == 3
 
 
-def test_a_stored_pattern_is_recognised_without_novelty():
+@BACKENDS
+def test_a_stored_pattern_is_recognised_without_novelty(backend):
     pattern = np.array([0.82, 0.55])
     stored = np.fix(pattern / np.linalg.norm(pattern) * 2 ** 8).astype(int)
     # a = stored . input = 212**2 + 142**2 = 65108 > vth = 64000 (du = dv = 4095: v = a << 6 that step)
     weights = np.stack([stored, np.zeros(2, int)])
-    novelty, bap, spikes, next_id = _clp_network(weights, pattern[None], [3], 12)
+    novelty, bap, spikes, next_id = _clp_network(weights, pattern[None], [3], 12, backend)
     assert not novelty.any() and not bap.any() and next_id == 1
     # the input of index 3 arrives one Dense later: prototype 0 fires at index 4, which tells the
     # detector in time

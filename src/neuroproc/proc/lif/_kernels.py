@@ -16,6 +16,8 @@ from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
 __all__ = [
     "bitacc_spec",
+    "bitacc_uv_biased",
+    "fixed_decays_and_bias",
     "float_spec",
     "refractory_spec",
     "reset_float_spec",
@@ -237,7 +239,7 @@ def ternary_float_spec(model) -> KernelSpec | None:
                       params=lambda m: _float_params(m, m.vth_hi, m.vth_lo), label="ternlif_float")
 
 
-def _fixed_decays(m):
+def fixed_decays_and_bias(m):
     """``4096 - (du + 1)``, ``4096 - (dv + 1)`` and the scaled bias ``bias_mant << bias_exp`` (as
     the model computes it every step; ``set`` rebuilds the parameters), int64, scalars when uniform."""
     shape = m.u.shape
@@ -249,7 +251,7 @@ def _fixed_decays(m):
 def ternary_fixed_spec(model) -> KernelSpec | None:
     def params(m):
         hi, lo = m.thresholds()  # shifted once, on the first step, as run_spk does
-        return _fixed_decays(m) + (scalar_if_uniform(hi, m.u.shape, np.int64),
+        return fixed_decays_and_bias(m) + (scalar_if_uniform(hi, m.u.shape, np.int64),
                                    scalar_if_uniform(lo, m.u.shape, np.int64))
 
     return KernelSpec(step=ternary_fixed_step, arrays=("u", "v"), in_ports=("a_in",),
@@ -264,7 +266,7 @@ def bitacc_spec(model, reset: bool = False) -> KernelSpec | None:
         vth = m.effective_vth if m.effective_vth is not None else np.left_shift(
             np.asarray(m._int(m.vth), dtype=np.int64), m.VTH_SHIFT)
         interval, offset = (m.reset_interval, m.reset_offset) if reset else (0, 0)
-        return _fixed_decays(m) + (scalar_if_uniform(vth, m.u.shape, np.int64), np.int64(interval), np.int64(offset))
+        return fixed_decays_and_bias(m) + (scalar_if_uniform(vth, m.u.shape, np.int64), np.int64(interval), np.int64(offset))
 
     def prepare(m):
         m.prepare_threshold()
