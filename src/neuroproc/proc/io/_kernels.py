@@ -1,4 +1,5 @@
-"""numba kernels of the RingBuffer source and sink, Read and Reset (see neuroproc.runtime.kernels)."""
+"""numba kernels of the RingBuffer source and sink, Read, Reset and DeltaEncoder (see
+neuroproc.runtime.kernels)."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +7,7 @@ from numba import njit
 
 from neuroproc.runtime.kernels import KernelSpec
 
-__all__ = ["read_spec", "reset_spec", "sink_spec", "source_spec"]
+__all__ = ["delta_encoder_spec", "read_spec", "reset_spec", "sink_spec", "source_spec"]
 
 
 @njit(cache=True)
@@ -84,3 +85,44 @@ def _reset_params(m) -> tuple:
 def reset_spec() -> KernelSpec:
     return KernelSpec(step=reset_step, params=_reset_params, ref_ports=("state",), ref_writes=("state",),
                       label="reset")
+
+
+@njit(cache=True)
+def delta_early(t, act, residue, s_out_buf, vth, spike_exp, a_min, a_max, s_out):
+    """DeltaEncoder sends last step's encoding first (int64 values, wrapped to the int32 port)."""
+    flat_buf, flat_out = s_out_buf.reshape(-1), s_out.reshape(-1)
+    for i in range(flat_out.size):
+        flat_out[i] = flat_buf[i]
+
+
+@njit(cache=True)
+def delta_step(t, act, residue, s_out_buf, vth, spike_exp, a_min, a_max, a_in):
+    """``delta = (a << spike_exp) - act + residue`` (int64); send ``delta`` where ``|delta| >=
+    vth``, clipped to ``[a_min, a_max]`` when ``a_max > 0``; keep the rest as ``residue`` and the
+    scaled input as ``act`` (both int32, wrapping)."""
+    flat_act, flat_res, flat_buf, flat_in = act.reshape(-1), residue.reshape(-1), s_out_buf.reshape(-1), \
+        a_in.reshape(-1)
+    for i in range(flat_in.size):
+        new = np.int64(flat_in[i]) << spike_exp
+        delta = new - np.int64(flat_act[i]) + np.int64(flat_res[i])
+        s = delta if abs(delta) >= vth else np.int64(0)
+        if a_max > 0:
+            s = min(max(s, a_min), a_max)
+        flat_res[i] = delta - s
+        flat_act[i] = new
+        flat_buf[i] = s
+
+
+def _delta_buffer(m) -> None:
+    """``s_out_buf`` as the int64 array the model's encoding makes (zeros of int32 before it)."""
+    if m.s_out_buf.dtype != np.int64:
+        m.s_out_buf = m.s_out_buf.astype(np.int64)
+
+
+def delta_encoder_spec(model) -> KernelSpec | None:
+    if int(np.ravel(model.spike_exp)[0]) < 0:
+        return None  # numpy's shift by a negative count is not a right shift: leave it to numpy
+    return KernelSpec(step=delta_step, early=delta_early, arrays=("act", "residue", "s_out_buf"),
+                      params=lambda m: tuple(int(np.ravel(x)[0]) for x in (m.vth, m.spike_exp, m.a_min, m.a_max)),
+                      in_ports=("a_in",), early_ports=("s_out",), setup=_delta_buffer, prepare=_delta_buffer,
+                      label="delta_encoder")
