@@ -195,3 +195,17 @@ def test_a_var_written_and_read_through_ref_ports_is_not_fused():
         assert "writes" in lif.runtime.backend.reason and "Read" in lif.runtime.backend.reason
     finally:
         lif.stop()
+
+
+def test_a_write_to_a_var_the_holders_kernel_takes_as_a_parameter_is_not_fused():
+    """The bit-accurate LIF's kernel gets bias_mant << bias_exp once per run: a Reset of
+    bias_mant every step would not reach it, so the network stays on the python backend."""
+    lif = LIF(shape=(2,), du=100, dv=100, vth=1000, bias_mant=np.array([5, 9]), bias_exp=2)
+    reset = io.reset.Reset(reset_value=1, interval=3)
+    reset.connect_var(lif.bias_mant)
+    try:
+        with pytest.warns(NeuroprocWarning, match="fell back"):
+            lif.run(condition=RunSteps(3), run_cfg=Loihi1SimCfg(select_tag="fixed_pt", backend="compiled"))
+        assert "does not read as an array" in lif.runtime.backend.reason
+    finally:
+        lif.stop()

@@ -176,6 +176,9 @@ def _plan_refs(exe, plan, entry_of) -> None:
                 raise Unsupported(f"{port.who} reaches {var.who}, which is not an array of a kernel's model")
             plan.refs[(id(e), name)] = (holder, var)
             if name in spec.ref_writes:
+                if var.name not in plan.kernels[id(holder)].arrays:
+                    raise Unsupported(f"{port.who} writes {var.who}, which {holder.model_cls.__name__}'s kernel "
+                                      "does not read as an array (it would not see the write until the next run)")
                 others = [r.ref.who for r in exe.flat.ref_links if r.var is var and r.ref is not port]
                 if others:
                     raise Unsupported(f"{port.who} writes {var.who}, which {', '.join(others)} also reach"

@@ -48,7 +48,8 @@ backend's post-management phase does (after every ``run_spk`` of the step). An u
 ref-port gets zeros of its shape and declared dtype (a scratch array). A step may write the array
 in place (a post-management write) if it lists the ref-port in ``ref_writes`` too; the network
 is then fused only where no other ref-port or Monitor reaches that Var (their order in the
-management phase would decide what they see). Ref-ports through virtual ports (reshapes of the
+management phase would decide what they see) and the holder's kernel lists the Var in its
+``arrays`` (a Var it turns into ``params`` would not change until the next run). Ref-ports through virtual ports (reshapes of the
 Var) are not fused. On the compiled backend the model's
 listed ref-ports are bound as on the python backend, so its host hooks may ``read()`` them.
 
