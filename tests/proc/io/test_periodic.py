@@ -33,30 +33,39 @@ def test_read_logs_a_var_at_its_interval_and_reset_zeroes_it(tag):
     np.testing.assert_array_equal(data[1], log)
 
 
-def test_spike_dataloader_pads_and_cuts_samples_and_sends_the_ground_truth():
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_spike_dataloader_pads_and_cuts_samples_and_sends_the_ground_truth(backend):
     samples = [(np.array([[1, 0, 1, 1, 1, 1]]), 7), (np.array([[0, 1]]), 9)]  # longer, shorter
     loader = dataloader.SpikeDataloader(dataset=samples, interval=3, offset=1)
     out = sink.RingBuffer(shape=(1,), buffer=10)
     truth = sink.RingBuffer(shape=(1,), buffer=10)
     loader.s_out.connect(out.a_in)
     loader.ground_truth.connect(truth.a_in)
-    loader.run(RunSteps(10), Loihi2SimCfg(select_tag="fixed_pt", backend="python"))
+    loader.run(RunSteps(4), Loihi2SimCfg(select_tag="fixed_pt", backend=backend))  # split mid-sample
+    loader.run(RunSteps(6), Loihi2SimCfg(select_tag="fixed_pt", backend=backend))
+    assert loader.runtime.backend.name == backend
     # loads after steps 2, 5, 8 (sample 0, 1, 0); each plays from the next step
     np.testing.assert_array_equal(out.data.get()[0], [0, 0, 1, 0, 1, 0, 1, 0, 1, 0])
     np.testing.assert_array_equal(truth.data.get()[0], [0, 0, 7, 7, 7, 9, 9, 9, 7, 7])
     loader.stop()
 
 
-def test_state_dataloader_writes_samples_into_a_var():
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_state_dataloader_writes_samples_into_a_var(backend):
     target = source.RingBuffer(data=np.zeros((2, 1)))
     samples = [(np.array([[1.0], [2.0]]), 0), (np.array([[3.0], [4.0]]), 1)]
     loader = dataloader.StateDataloader(dataset=samples, interval=2)
     loader.connect_var(target.data)
     out = sink.RingBuffer(shape=(2,), buffer=6)
     target.s_out.connect(out.a_in)
-    target.run(RunSteps(6), Loihi2SimCfg(select_tag="floating_pt", backend="python"))
+    truth = sink.RingBuffer(shape=(1,), buffer=6)
+    loader.ground_truth.connect(truth.a_in)
+    target.run(RunSteps(2), Loihi2SimCfg(select_tag="floating_pt", backend=backend))
+    target.run(RunSteps(4), Loihi2SimCfg(select_tag="floating_pt", backend=backend))
+    assert target.runtime.backend.name == backend
     # written after steps 1, 3, 5 (samples 0, 1, 0); the source sends it from the next step
     np.testing.assert_array_equal(out.data.get()[0], [0, 1, 1, 3, 3, 1])
+    np.testing.assert_array_equal(truth.data.get()[0], [0, 0, 0, 1, 1, 0])  # from the step after each load
     target.stop()
 
 
