@@ -179,22 +179,50 @@ class Scheduler:
             else:
                 self._pending -= 1
 
-    def run_phase(self, tasks, method: str) -> None:
+    def run_phase(self, tasks, method: str, time_step: int | None = None) -> None:
         """Run ``method`` of every task in ``tasks`` to completion, interleaving on waits.
 
         Async tasks that are ready run too, but the phase ends when the synchronous ones are done.
+        With ``time_step``, every task's model gets it as ``time_step`` before any of them runs.
         """
         self._hub = greenlet.getcurrent()
         ready = self.ready
-        for t in tasks:
-            t.phase = method
-            t.method = method
-            ready.append(t)
+        if time_step is None:
+            for t in tasks:
+                t.phase = t.method = method
+        else:
+            for t in tasks:
+                t.phase = t.method = method
+                t.model.time_step = time_step
+        ready.extend(tasks)
         self._pending = len(tasks)
+        popleft = ready.popleft
         while self._pending:
             if not ready:
                 self._deadlock(method)
-            self._account(ready.popleft())
+            task = popleft()
+            if task.method is None or task.is_async:
+                self._account(task)
+                continue
+            # _run_direct and _account inlined: the common case (a synchronous task starting
+            # its phase) costs no extra Python calls
+            self.current = task
+            name, task.method = task.method, None
+            task.direct = True
+            try:
+                getattr(task.model, name)()
+            except (DeadlockError, SimulationError):
+                task.direct = False
+                raise
+            except KeyboardInterrupt:
+                task.direct = False
+                self.close()
+                raise
+            except BaseException as exc:
+                task.direct = False
+                self._fail(task, exc)
+            task.direct = False
+            self._pending -= 1
 
     def start_async(self, tasks) -> None:
         """Queue the ``run_async`` of async tasks; they progress during the following phases."""
