@@ -6,6 +6,9 @@ with all-zero and all-one steps among them.
 """
 from __future__ import annotations
 
+import sys
+import types
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -18,6 +21,15 @@ from tests.proc import VARIANTS, run_chain
 
 FLOAT = VARIANTS["floating_pt"]
 BITACC = VARIANTS["fixed_pt"]
+
+
+@pytest.fixture(params=["jitted", "numpy"])
+def path(request, monkeypatch) -> str:
+    """Run the test with the jitted loop, then with numpy's gather-and-sum (both must agree)."""
+    jit = request.param == "jitted"
+    monkeypatch.setattr(dense_active, "use_jit", lambda additions: jit)
+    monkeypatch.setattr(sparse_active, "use_jit", lambda additions: jit)
+    return request.param
 
 
 def bits(a: np.ndarray) -> np.ndarray:
@@ -43,7 +55,7 @@ def binary_steps(rng, n_in: int, steps: int) -> np.ndarray:
 
 @pytest.mark.parametrize("n_out", [1, 2, 3, 7, 64, 400])
 @pytest.mark.parametrize("n_in", [1, 9, 300])
-def test_active_sum_is_lavas_expression_bit_for_bit(n_out, n_in):
+def test_active_sum_is_lavas_expression_bit_for_bit(n_out, n_in, path):
     rng = np.random.default_rng(n_out * 1000 + n_in)
     w = float_weights(rng, n_out, n_in)
     wt = np.asfortranarray(w).T  # what the Dense model keeps in binary mode
@@ -54,7 +66,7 @@ def test_active_sum_is_lavas_expression_bit_for_bit(n_out, n_in):
         np.testing.assert_array_equal(bits(got), bits(expected))
 
 
-def test_active_sum_of_int32_weights_is_exact_and_int64():
+def test_active_sum_of_int32_weights_is_exact_and_int64(path):
     rng = np.random.default_rng(1)
     w = rng.integers(-256, 256, size=(50, 80)).astype(np.int32)
     for s in binary_steps(rng, 80, 8).T:
@@ -77,7 +89,7 @@ def test_active_sum_of_other_layouts_and_dtypes_takes_numpys_sum():
 
 
 @pytest.mark.parametrize("n_out", [1, 5, 120])
-def test_float_dense_trace_equals_lavas_expression_every_step(n_out):
+def test_float_dense_trace_equals_lavas_expression_every_step(n_out, path):
     rng = np.random.default_rng(7 + n_out)
     w = float_weights(rng, n_out, 150)
     s = binary_steps(rng, 150, 10)
@@ -87,7 +99,7 @@ def test_float_dense_trace_equals_lavas_expression_every_step(n_out):
         np.testing.assert_array_equal(bits(got[k]), bits(w[:, s[:, k]].sum(axis=1)), err_msg=f"step {k + 1}")
 
 
-def test_bitacc_dense_trace_is_the_exact_integer_sum():
+def test_bitacc_dense_trace_is_the_exact_integer_sum(path):
     rng = np.random.default_rng(11)
     w = 2 * rng.integers(-60, 60, size=(30, 70))  # even: unchanged by the weight conversion
     s = binary_steps(rng, 70, 10)
@@ -96,7 +108,7 @@ def test_bitacc_dense_trace_is_the_exact_integer_sum():
     np.testing.assert_array_equal(got, (w @ s).T)
 
 
-def test_sparse_active_sum_equals_bincount_and_dense_sum():
+def test_sparse_active_sum_equals_bincount_and_dense_sum(path):
     rng = np.random.default_rng(13)
     w = float_weights(rng, 90, 120)
     w[rng.random(w.shape) < 0.7] = 0.0
@@ -111,7 +123,7 @@ def test_sparse_active_sum_equals_bincount_and_dense_sum():
         np.testing.assert_array_equal(got, w[:, s].sum(axis=1))  # equal to Dense (zeros' sign aside)
 
 
-def test_float_sparse_trace_equals_dense_trace():
+def test_float_sparse_trace_equals_dense_trace(path):
     rng = np.random.default_rng(17)
     w = float_weights(rng, 40, 60)
     w[rng.random(w.shape) < 0.6] = 0.0
@@ -120,3 +132,18 @@ def test_float_sparse_trace_equals_dense_trace():
     a = run_chain(FLOAT, dense, s, 10, probes=[dense.a_buff])[f"{dense.name}.a_buff"]
     b = run_chain(FLOAT, sparse, s, 10, probes=[sparse.a_buff])[f"{sparse.name}.a_buff"]
     np.testing.assert_array_equal(a, b)
+
+
+def test_jitted_loop_takes_over_once_numba_runs_or_numpy_has_done_enough(monkeypatch):
+    name = "numba.np.arraymath"  # what numba imports on its first compile or cache load
+    loaded = sys.modules.get(name) or types.ModuleType(name)
+    monkeypatch.setattr(dense_active, "_state", {"numpy_additions": 0, "jit": False})
+    monkeypatch.delitem(sys.modules, name, raising=False)  # as if numba had not run yet
+    half = dense_active.JIT_AFTER // 2
+    assert not dense_active.use_jit(half)
+    assert not dense_active.use_jit(half)  # the budget is now spent ...
+    assert dense_active.use_jit(1)          # ... so the jitted loop pays from here on
+    assert dense_active.use_jit(1)
+    monkeypatch.setattr(dense_active, "_state", {"numpy_additions": 0, "jit": False})
+    monkeypatch.setitem(sys.modules, name, loaded)  # numba has run: no numpy budget first
+    assert dense_active.use_jit(1)
