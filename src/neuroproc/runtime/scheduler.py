@@ -83,7 +83,7 @@ class Scheduler:
         while (len(queue) >= channel.capacity) if for_room else not queue:
             if not ready:
                 self._deadlock(task.phase or "run_spk")
-            self._account(ready.popleft(), via_greenlet=True)
+            self._account(ready.popleft())
         task.waiting_on = None
         if for_room:
             channel.sender = None
@@ -150,29 +150,9 @@ class Scheduler:
                 self._fail(t, exc, guard)
         return due
 
-    def _run_direct(self, task):
-        """Start a synchronous task's phase as a plain call (no greenlet unless it must wait)."""
-        self.current = task
-        method, task.method = task.method, None
-        task.direct = True
-        try:
-            getattr(task.model, method)()
-        except (DeadlockError, SimulationError):
-            raise
-        except KeyboardInterrupt:
-            self.close()
-            raise
-        except BaseException as exc:
-            self._fail(task, exc)
-        finally:
-            task.direct = False
-        return _DONE
-
-    def _account(self, task, via_greenlet: bool = False) -> None:
-        if task.method is not None and not task.is_async and not via_greenlet:
-            res = self._run_direct(task)
-        else:
-            res = self._resume(task)
+    def _account(self, task) -> None:
+        """Resume ``task`` in its greenlet; count it done when its phase (or run_async) ends."""
+        res = self._resume(task)
         if res is _DONE:
             if task.is_async:
                 task.finished = True
@@ -202,10 +182,10 @@ class Scheduler:
                 self._deadlock(method)
             task = popleft()
             if task.method is None or task.is_async:
-                self._account(task)
+                self._account(task)  # a woken or asynchronous task continues in its greenlet
                 continue
-            # _run_direct and _account inlined: the common case (a synchronous task starting
-            # its phase) costs no extra Python calls
+            # a synchronous task starts its phase as a plain call in this frame (no greenlet
+            # unless it must wait, see block); inline, as this is the common case
             self.current = task
             name, task.method = task.method, None
             task.direct = True
