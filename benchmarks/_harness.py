@@ -1,6 +1,8 @@
 """One comparison, shared by bench_ei/cuba/large/overhead: the same network, same weights, run by
 neuroproc's python backend, neuroproc's compiled backend and the hand-written numba loop
-(``baselines/numba_loops.py``) in the same process; spike counts must agree.
+(``baselines/numba_loops.py``) in the same process; spike counts must agree. Rows give the wall
+time per step and this process's CPU time per step (less sensitive to other load on a shared
+machine), each the best of two runs.
 
 Optional Brian2 rows (``baselines/brian2_runner.py``) when ``import brian2`` works: by default
 its Cython runtime target; ``--brian2 all`` adds the C++ standalone target (builds one C++
@@ -40,13 +42,14 @@ def _numba(net, steps, threads=None, repeat=2):
     run = numba_runner(net, threads=threads)
     run(2)  # compile (or load from numba's cache)
     compile_s = time.perf_counter() - t0
-    best, count = float("inf"), None
+    best, best_cpu, count = float("inf"), float("inf"), None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         count, _ = run(steps)
         best = min(best, time.perf_counter() - t0)
-    return {"us_per_step": best / steps * 1e6, "spikes": int(count), "compile_s": compile_s,
-            "variant": getattr(run, "variant", "")}
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    return {"us_per_step": best / steps * 1e6, "cpu_us_per_step": best_cpu / steps * 1e6,
+            "spikes": int(count), "compile_s": compile_s, "variant": getattr(run, "variant", "")}
 
 
 def _neuroproc(net, steps, backend, repeat=2):
@@ -142,7 +145,7 @@ def _brian2(net: dict, steps: int, targets: tuple[str, ...], ref_spikes: int,
         diff = r["spikes"] - ref_spikes
         label = f"brian2 {target}" + ("" if diff == 0 else f" [SPIKES DIFFER: {diff:+d}]")
         rows.append({"implementation": label, "steps": steps, "us_per_step": r["us_per_step"],
-                     "spikes": r["spikes"], "compile_s": r["compile_s"],
+                     "cpu_us_per_step": None, "spikes": r["spikes"], "compile_s": r["compile_s"],
                      "spikes_agree": diff == 0, "synapses": r["synapses"]})
     info["spike_counts_agree"] = all(r["spikes_agree"] for r in rows) if rows else None
     if info["spike_counts_agree"] is False:
@@ -166,19 +169,21 @@ def compare(name: str, net: dict, steps: int, python_steps: int | None = None, t
         label = "hand-written numba" + ("" if th is None else f" ({th} threads)")
         base[th] = r = _numba(net, steps, threads=th)
         rows.append({"implementation": label, "steps": steps, "us_per_step": r["us_per_step"],
-                     "spikes": r["spikes"], "compile_s": r["compile_s"]})
+                     "cpu_us_per_step": r["cpu_us_per_step"], "spikes": r["spikes"], "compile_s": r["compile_s"]})
     ref = base[threads[0]]
     comp = _neuroproc(net, steps, "compiled")
     rows.append({"implementation": "neuroproc compiled", "steps": steps, "us_per_step": comp["us_per_step"],
-                 "spikes": comp["spikes"], "compile_s": comp["compile_s"]})
-    py = _neuroproc(net, python_steps, "python", repeat=1)
+                 "cpu_us_per_step": comp["cpu_us_per_step"], "spikes": comp["spikes"],
+                 "compile_s": comp["compile_s"]})
+    py = _neuroproc(net, python_steps, "python")
     rows.append({"implementation": "neuroproc python", "steps": python_steps, "us_per_step": py["us_per_step"],
-                 "spikes": py["spikes"], "compile_s": 0.0})
+                 "cpu_us_per_step": py["cpu_us_per_step"], "spikes": py["spikes"], "compile_s": 0.0})
     if numpy_loop:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         count, _ = run_numpy(net, python_steps)
         rows.append({"implementation": "plain numpy loop", "steps": python_steps,
                      "us_per_step": (time.perf_counter() - t0) / python_steps * 1e6,
+                     "cpu_us_per_step": (time.process_time() - c0) / python_steps * 1e6,
                      "spikes": int(count), "compile_s": 0.0})
     same = comp["spikes"] == ref["spikes"] and all(b["spikes"] == ref["spikes"] for b in base.values())
     if python_steps == steps:

@@ -1,8 +1,10 @@
-"""The neuron library on both backends: LIFReset, ATRLIF, RF and SigmaDelta fed through Dense.
+"""The neuron library on both backends: LIFReset, ATRLIF, RF and SigmaDelta fed through Dense,
+watched by BitCheck and io.sink.Read.
 
 ``RingBuffer (binary spikes) -> Dense -> LIFReset -> Dense -> ATRLIF``, the same source through
 two Dense into an RF's real and imaginary inputs, and through a third into a SigmaDelta; every
-neuron's output goes to a sink. The network runs with the float models and with the fixed-point
+neuron's output goes to a sink. A BitCheck watches LIFReset's ``v`` and the first Dense's
+``a_buff`` (through RefPorts, after every step); a Read records ATRLIF's ``v`` every 10th step. The network runs with the float models and with the fixed-point
 ones, each on the python and on the compiled backend; everything the sinks received and every
 Var after the run must be identical between the backends (the script exits 1 otherwise).
 Prints µs/step (best of ``--repeat`` runs, compilation excluded) and a JSON line.
@@ -22,6 +24,7 @@ from _common import peak_rss_mib, report  # noqa: E402
 from neuroproc import Loihi2SimCfg, RunSteps  # noqa: E402
 from neuroproc.proc import io  # noqa: E402
 from neuroproc.proc.atrlif.process import ATRLIF  # noqa: E402
+from neuroproc.proc.bit_check.process import BitCheck  # noqa: E402
 from neuroproc.proc.dense.process import Dense  # noqa: E402
 from neuroproc.proc.lif.process import LIFReset  # noqa: E402
 from neuroproc.proc.rf.process import RF  # noqa: E402
@@ -66,6 +69,12 @@ def build(kind: str, n_in: int, n: int, steps: int, seed: int = 0):
     for name, neuron in neurons.items():
         sinks[name] = io.sink.RingBuffer(shape=(n,), buffer=steps)
         neuron.s_out.connect(sinks[name].a_in)
+    watch = {"bitcheck v": BitCheck(bits=14), "bitcheck a_buff": BitCheck(bits=3),
+             "read": io.sink.Read(buffer=-(-steps // 10), interval=10, offset=3)}
+    watch["bitcheck v"].connect_var(neurons["lifreset"].v)
+    watch["bitcheck a_buff"].connect_var(links[0][1].a_buff)
+    watch["read"].connect_var(neurons["atrlif"].v)
+    neurons.update(watch)  # their Vars (_overflowed, data) are compared like the neurons'
     return src, sinks, neurons
 
 
@@ -90,7 +99,8 @@ def run(kind: str, backend: str, n_in: int, n: int, steps: int) -> dict:
 
 def identical(a: dict, b: dict) -> list[str]:
     """Names of the outputs that differ (values or dtype)."""
-    return [k for k in a if not (np.array_equal(a[k], b[k], equal_nan=True) and a[k].dtype == b[k].dtype)]
+    return [k for k in a if not (np.array_equal(a[k], b[k], equal_nan=a[k].dtype.kind in "fc")
+                                 and a[k].dtype == b[k].dtype)]
 
 
 def main() -> None:
@@ -110,14 +120,14 @@ def main() -> None:
                     best[backend] = r
         differ[kind] = identical(best["python"]["outputs"], best["compiled"]["outputs"])
         nonzero[kind] = {k: int(np.count_nonzero(v)) for k, v in best["python"]["outputs"].items()
-                         if k.endswith(" sent")}
+                         if k.endswith(" sent") or k.endswith("._overflowed") or k == "read.data"}
         for backend in ("python", "compiled"):
             rows.append({"models": kind, "backend": backend, "steps": a.steps,
                          "us_per_step": best[backend]["us_per_step"], "compile_s": best[backend]["compile_s"],
                          "outputs_identical": not differ[kind]})
         rows[-1]["speedup"] = rows[-2]["us_per_step"] / rows[-1]["us_per_step"]
         rows[-2]["speedup"] = 1.0
-    report(f"neuron library (4 x {a.neurons} neurons, {a.inputs} inputs, 5 Dense)", rows,
+    report(f"neuron library (4 x {a.neurons} neurons, {a.inputs} inputs, 5 Dense, 2 BitCheck, 1 Read)", rows,
            {"nonzero_messages": nonzero, "differing_outputs": differ, "peak_rss_mib": peak_rss_mib()})
     if any(differ.values()):
         print(f"ERROR: the backends differ: {differ}", file=sys.stderr)

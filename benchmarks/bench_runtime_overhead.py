@@ -2,11 +2,14 @@
 
 A chain of trivial Processes (each receives a small vector and sends it on) is run through the
 full runtime (greenlet scheduler, channels, typed copies) and, in the same run, as a plain
-Python loop calling equivalent functions. Prints µs per model per step.
+Python loop calling equivalent functions. Prints µs per model per step, as wall-clock time and as
+this process's CPU time (``time.process_time``, less sensitive to other load on the machine).
+Goal: <= 3 µs per model per step.
 """
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -50,15 +53,23 @@ class PyStage(PyLoihiProcessModel):
         self.s_out.send(self.a_in.recv())
 
 
-def neuroproc_chain(n_models: int, steps: int) -> float:
+def neuroproc_chain(n_models: int, steps: int) -> tuple[float, float]:
+    """Best wall and best CPU time (seconds) of ``steps`` steps of a chain of ``n_models``."""
     procs = [Stage() for _ in range(n_models)]
     for a, b in zip(procs, procs[1:]):
         a.s_out.connect(b.a_in)
     cfg = Loihi1SimCfg(backend="python")
     procs[0].run(condition=RunSteps(1), run_cfg=cfg)  # compile outside the timing
-    t = best_time(lambda: procs[0].run(condition=RunSteps(steps), run_cfg=cfg), repeat=3)
+    cpu = []
+
+    def run():
+        c0 = time.process_time()
+        procs[0].run(condition=RunSteps(steps), run_cfg=cfg)
+        cpu.append(time.process_time() - c0)
+
+    t = best_time(run, repeat=3)
     procs[0].stop()
-    return t
+    return t, min(cpu)
 
 
 def handwritten_chain(n_models: int, steps: int) -> float:
@@ -79,16 +90,17 @@ def handwritten_chain(n_models: int, steps: int) -> float:
 
 def main() -> None:
     rows = []
-    for n_models, steps in ((3, 20000), (100, 1000)):
-        t_np = neuroproc_chain(n_models, steps)
+    for n_models, steps in ((3, 20000), (101, 1000)):
+        t_np, cpu_np = neuroproc_chain(n_models, steps)
         t_hand = handwritten_chain(n_models, steps)
         per_np = t_np / steps / n_models * 1e6
         per_hand = t_hand / steps / n_models * 1e6
         rows.append({"models": n_models, "steps": steps,
                      "neuroproc_us_per_model_step": per_np,
+                     "neuroproc_cpu_us_per_model_step": cpu_np / steps / n_models * 1e6,
                      "handwritten_us_per_model_step": per_hand,
                      "ratio": per_np / per_hand,
-                     "goal_us": 10.0, "meets_goal": per_np <= 10.0})
+                     "goal_us": 3.0, "meets_goal": per_np <= 3.0})
     report("runtime_overhead (python backend)", rows, {"lava_0_10_us_per_model_step": "100-300"})
 
 

@@ -135,3 +135,50 @@ def test_async_model_still_waiting_at_the_end_is_reported():
     src.s_out.connect(g.a_in)
     with pytest.raises(DeadlockError, match=r"run_async.*greedy::Greedy.a_in waits for"):
         g.run(condition=RunSteps(2), run_cfg=CFG)
+
+
+# -- the ports over channels, without a runtime: the single-channel paths equal the general one -----
+def _channel(dtype, transform=None):
+    from types import SimpleNamespace
+
+    from neuroproc.runtime.channels import Channel
+
+    return Channel(SimpleNamespace(dtype=np.dtype(dtype), transform=transform, edge="e"), scheduler=None)
+
+
+@pytest.mark.parametrize("declared, sent, expected", [
+    (float, float, np.float64),      # nothing to convert: the message itself
+    (float, np.int32, np.float64),   # zeros(float) + int32 message: float64
+    (bool, float, np.float64),       # a bool port receiving float spikes (Dense's s_in)
+    (np.int32, np.int16, np.int32),
+])
+def test_one_channel_recv_has_the_dtype_of_the_zero_plus_message_sum(declared, sent, expected):
+    ch = _channel(sent)
+    port = PyInPort.VEC_DENSE("a_in", (3,), declared, "p", channels=[ch])
+    data = np.array([1, 0, 5], dtype=sent)
+    ch.send(data)
+    data[0] = 7  # sent messages are copies: later changes do not leak
+    got = port.recv()
+    reference = np.zeros(3, declared) + np.array([1, 0, 5], dtype=sent)  # Lava's fan-in sum of one
+    assert got.dtype == reference.dtype == expected
+    np.testing.assert_array_equal(got, reference)
+
+
+def test_one_channel_recv_applies_the_channel_transform():
+    ch = _channel(float, transform=lambda m: m.reshape(2, 2).T)
+    port = PyInPort.VEC_DENSE("a_in", (2, 2), float, "p", channels=[ch])
+    PyOutPort.VEC_DENSE("s_out", (4,), float, "q", channels=[ch]).send(np.arange(4.0))
+    np.testing.assert_array_equal(port.recv(), [[0.0, 2.0], [1.0, 3.0]])
+
+
+def test_fan_in_sums_and_fan_out_copies():
+    a, b = _channel(np.int32), _channel(np.int32)
+    out = PyOutPort.VEC_DENSE("s_out", (2,), np.int32, "q", channels=[a, b])
+    out.send(np.array([1, 2]))
+    first = PyInPort.VEC_DENSE("a_in", (2,), np.int32, "p", channels=[a]).recv()
+    first += 10  # the receiver owns its message: the other copy is untouched
+    np.testing.assert_array_equal(b.queue[0], [1, 2])
+    a.send(np.array([3, 4]))
+    both = PyInPort.VEC_DENSE("a_in", (2,), np.int32, "p", channels=[a, b])
+    np.testing.assert_array_equal(both.recv(), [4, 6])
+    assert not both.probe()  # both messages taken

@@ -127,6 +127,9 @@ class Codegen:
                 outs.append(self.buf(out))
                 if p in spec.out_views:
                     outs += [self.buf(a) for a in plan.sender_views[id(out)]]
+            for name in spec.ref_ports:
+                target = plan.refs[(id(e), name)]
+                outs.append(self.buf(target) if isinstance(target, np.ndarray) else self.attr(target[0].model, target[1].name))
             f = self.fn("step", spec.step)
             body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + ins + outs)})")
         for mon, probe, kind, src in plan.monitors:

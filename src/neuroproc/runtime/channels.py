@@ -108,13 +108,20 @@ class VarAccessor:
             full = np.array(self.read())
             full[idx] = value
             value = full
-        type(self.model).check_var_value(self.name, value, self.var.who)
         if self.lpt.cls is np.ndarray or isinstance(current, np.ndarray):
-            dtype = current.dtype if isinstance(current, np.ndarray) else self.lpt.d_type
-            new = cast_to_dtype(value, dtype, self.var.shape, f"{self.var.who}.set")
+            new = self.convert(value)
             if isinstance(current, np.ndarray) and current.shape == new.shape:
                 current[...] = new  # in place: compiled kernels may hold the same buffer
             else:
                 setattr(self.model, self.name, new)
         else:
+            type(self.model).check_var_value(self.name, value, self.var.who)
             setattr(self.model, self.name, value)
+
+    def convert(self, value) -> np.ndarray:
+        """What :meth:`write` stores for an array Var: ``value`` checked by the model and cast to
+        the Var's dtype and shape (a kernel that writes through a ref-port stores this)."""
+        type(self.model).check_var_value(self.name, value, self.var.who)
+        current = getattr(self.model, self.name)
+        dtype = current.dtype if isinstance(current, np.ndarray) else self.lpt.d_type
+        return cast_to_dtype(value, dtype, self.var.shape, f"{self.var.who}.set")

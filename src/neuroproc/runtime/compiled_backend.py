@@ -70,6 +70,7 @@ class _Plan:
         self.monitors = []      # (entry, data attr name, kind, source) for every probe
         self.sender_views = {}  # id(out array) -> (idx, count) its sender's step writes
         self.aliases = {}       # id(out array) -> (entry, attr): the attribute is the buffer
+        self.refs = {}          # (id(entry), ref-port name) -> (holder entry, Var) or zeros
 
 
 def plan_compiled(exe) -> _Plan:
@@ -136,6 +137,7 @@ def plan_compiled(exe) -> _Plan:
                 if not isinstance(getattr(holder.model, var.name), np.ndarray):
                     raise Unsupported(f"Monitor probe of {var.who}: not an array Var")
                 plan.monitors.append((e, p, "var", (holder, var.name)))
+    _plan_refs(exe, plan, entry_of)
     for e in exe.entries:
         spec = plan.kernels.get(id(e))
         for port_name, kinds in zip(spec.in_ports if spec else (), spec.in_kinds if spec else ()):
@@ -154,11 +156,42 @@ def plan_compiled(exe) -> _Plan:
     return plan
 
 
+def _plan_refs(exe, plan, entry_of) -> None:
+    """The Var (holder entry, Var) each kernel's ref-port reaches, or zeros when unconnected."""
+    links = {id(r.ref): r for r in exe.flat.ref_links}
+    for e in exe.entries:
+        spec = plan.kernels.get(id(e))
+        for name in spec.ref_ports if spec else ():
+            port = getattr(e.proc, name)
+            link = links.get(id(port))
+            if link is None:
+                plan.refs[(id(e), name)] = np.zeros(port.shape, np.dtype(e.port_types[name].d_type))
+                continue
+            var = link.var
+            if link.views:
+                raise Unsupported(f"{port.who} reaches {var.who} through virtual ports")
+            holder = entry_of[id(var.process)]
+            value = getattr(holder.model, var.name, None)
+            if id(holder) not in plan.kernels or not isinstance(value, np.ndarray) or value.shape != var.shape:
+                raise Unsupported(f"{port.who} reaches {var.who}, which is not an array of a kernel's model")
+            plan.refs[(id(e), name)] = (holder, var)
+            if name in spec.ref_writes:
+                if var.name not in plan.kernels[id(holder)].arrays:
+                    raise Unsupported(f"{port.who} writes {var.who}, which {holder.model_cls.__name__}'s kernel "
+                                      "does not read as an array (it would not see the write until the next run)")
+                others = [r.ref.who for r in exe.flat.ref_links if r.var is var and r.ref is not port]
+                if others:
+                    raise Unsupported(f"{port.who} writes {var.who}, which {', '.join(others)} also reach"
+                                      "es in the management phase (their order decides what they see)")
+
+
 def _check_spec(e, spec) -> None:
     """The optional fields name the kernel's own ports (a kernel author's mistake otherwise: fall
     back to the python backend and say which)."""
     checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports),
-              ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports)]
+              ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports),
+              ("ref_ports", spec.ref_ports, tuple(p.name for p in e.proc.ref_ports)),
+              ("ref_writes", spec.ref_writes, spec.ref_ports)]
     for field, names, allowed in checks:
         for name in names:
             if name not in allowed:
@@ -208,6 +241,10 @@ def _dependencies(exe, plan) -> tuple[list, dict]:
             deps[d].add(s)
         else:
             raise Unsupported(f"{who(kernel_entries[s].proc)} receives its own non-early message")
+    by_entry = {id(e): i for i, e in enumerate(kernel_entries)}
+    for (reader, _), target in plan.refs.items():  # a ref-port reads its Var after the holder's step
+        if isinstance(target, tuple) and target[0] is not kernel_entries[by_entry[reader]]:
+            deps[by_entry[reader]].add(by_entry[id(target[0])])
     return kernel_entries, deps
 
 
@@ -241,6 +278,12 @@ class CompiledBackend:
             spec = self.plan.kernels[id(e)]
             if spec.setup is not None:
                 spec.setup(e.model)
+            for name in spec.ref_ports:  # bound as on the python backend: host hooks may read them
+                target = self.plan.refs[(id(e), name)]
+                lpt, port = e.port_types[name], getattr(e.proc, name)
+                acc = None if isinstance(target, np.ndarray) else VarAccessor(
+                    target[0].model, target[1].name, target[0].var_types[target[1].name], target[1])
+                setattr(e.model, name, lpt.cls(name, port.shape, lpt.d_type, e.proc.name, target=acc))
         self._refresh_params()
         #: set() and anything else that may change what the kernels read make the next run
         #: redo its set-up (prepare hooks, parameters, argument list); see :meth:`invalidate`
@@ -334,6 +377,15 @@ class CompiledBackend:
                     f"shape {out.shape}, which its kernel's early_copies promise (got {short_repr(value)}). "
                     "Remove the pair from KernelSpec.early_copies or keep the attribute's type.",
                     process=e.proc, model=e.model_cls, phase="run_spk")
+        for (_, name), target in self.plan.refs.items():
+            if isinstance(target, tuple):
+                holder, var = target
+                value = getattr(holder.model, var.name)
+                if not (isinstance(value, np.ndarray) and value.shape == var.shape):
+                    raise SimulationError(
+                        f"{who(holder.proc)} ({holder.model_cls.__name__}): {var.name} must stay an array of "
+                        f"shape {var.shape}, which a ref-port's kernel reads (got {short_repr(value)}).",
+                        process=holder.proc, model=holder.model_cls, phase="run_spk")
         self._refresh_params()
         self._args = self._arrays()
         self._dirty = False

@@ -5,8 +5,9 @@ time step ``t`` and with no Python in between:
 
 * ``early(t, *arrays, *params, *early_out_bufs)`` for every model first: messages a model sends
   before it receives (Dense sends last step's accumulation this way);
-* ``step(t, *arrays, *params, *in_bufs, *out_bufs)`` for every model, in an order where each
-  model runs after the models whose (non-early) messages it receives.
+* ``step(t, *arrays, *params, *in_bufs, *out_bufs, *ref_vars)`` for every model, in an order
+  where each model runs after the models whose (non-early) messages it receives and whose Vars
+  its ref-ports reach (``ref_vars``, see *Ref-ports* below).
 
 ``arrays`` name model attributes that are numpy arrays; the kernel updates them in place, so
 ``Var.get``/``set`` between runs see the same buffers. ``params(model)`` returns extra read-only
@@ -38,6 +39,19 @@ Optional fast paths (a kernel without them works unchanged):
   reader of the port can run before the sender's step (the backend orders them so; where that
   would close a loop it keeps the copy). The attribute must keep its dtype and shape between
   runs (checked before each run).
+
+Ref-ports. For every ref-port named in ``ref_ports`` the step gets, after its out-port
+arguments, the array of the Var the ref-port reaches (the holder model's attribute itself, in its
+dtype, shaped as the Var) -- what ``read()`` returns in a management phase, and where a write
+lands. The backend runs the step after the holder's step, so it sees the Var as the python
+backend's post-management phase does (after every ``run_spk`` of the step). An unconnected
+ref-port gets zeros of its shape and declared dtype (a scratch array). A step may write the array
+in place (a post-management write) if it lists the ref-port in ``ref_writes`` too; the network
+is then fused only where no other ref-port or Monitor reaches that Var (their order in the
+management phase would decide what they see) and the holder's kernel lists the Var in its
+``arrays`` (a Var it turns into ``params`` would not change until the next run). Ref-ports through virtual ports (reshapes of the
+Var) are not fused. On the compiled backend the model's
+listed ref-ports are bound as on the python backend, so its host hooks may ``read()`` them.
 
 The recording hook. A model that only records (a Monitor) offers no kernel; it returns from
 ``recordings()`` a list of :class:`Recording`, and the compiled backend writes, at the end of
@@ -85,6 +99,10 @@ class KernelSpec:
     out_views: tuple[str, ...] = ()
     #: (early port, array attribute) pairs the early kernel only copies; the backend may alias them
     early_copies: tuple[tuple[str, str], ...] = ()
+    #: ref-ports whose target Var's array the step gets (after the out-port arguments)
+    ref_ports: tuple[str, ...] = ()
+    #: those of ``ref_ports`` whose Var the step writes
+    ref_writes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

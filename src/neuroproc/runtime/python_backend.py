@@ -1,7 +1,9 @@
 """The python backend: the reference runtime for every model.
 
 It binds model-side ports to channels, then steps the Loihi protocol with the cooperative
-scheduler. Guards that a model does not override are skipped without being called.
+scheduler. Per step it does only what some model can need: a management phase no model takes
+part in costs nothing, a guard a model does not override is not called (it is false), and a
+phase method a model does not override is not called even when its guard holds (it is empty).
 """
 from __future__ import annotations
 
@@ -44,6 +46,12 @@ def _lava_pre_gate(scheduler, guarded) -> list:
         return due_at[1]
 
     return [(t, lambda g=g: phase_due() and g()) for t, g in pre_items]
+
+
+def _overrides(model, name: str) -> bool:
+    """Whether ``model``'s class defines ``name`` other than ``PyLoihiProcessModel``'s default."""
+    attr = getattr(type(model), name, None)
+    return attr is not None and attr is not getattr(PyLoihiProcessModel, name)
 
 
 class _ViewedAccessor:
@@ -91,17 +99,26 @@ class PythonBackend:
         # per management phase: (task, bound guard) for models that override the guard
         self.guarded = []
         for guard, method in _PHASES:
-            items = []
-            for t in self.sync_tasks:
-                cls_guard = getattr(type(t.model), guard, None)
-                if cls_guard is not None and cls_guard is not getattr(PyLoihiProcessModel, guard):
-                    items.append((t, getattr(t.model, guard)))
+            items = [(t, getattr(t.model, guard)) for t in self.sync_tasks if _overrides(t.model, guard)]
             self.guarded.append((method, items))
         self.guarded[0] = (self.guarded[0][0], _lava_pre_gate(self.scheduler, self.guarded))
+        # the management phases some model can take part in; the others cost nothing per step.
+        # Every overridden guard is asked, as in Lava, but a model whose guard holds and that
+        # keeps the base (empty) phase method is not called for it: the call would do nothing.
+        self._mgmt = []
+        for (guard, _), (method, items) in zip(_PHASES, self.guarded):
+            if items:
+                idle = {id(t) for t, _ in items
+                        if not _overrides(t.model, method) and method not in getattr(t.model, "__dict__", ())}
+                self._mgmt.append((guard, method, items, idle))
         #: 'pause' or 'stop' when a model asked for it (``_req_pause``/``_req_stop``) in the last run
         self.requested: str | None = None
         # only models whose code can ask (Python models) are watched; kernels never ask
-        self._watch_requests = any(isinstance(t.model, AbstractPyProcessModel) for t in self.scheduler.tasks)
+        models = [t.model for t in self.scheduler.tasks]
+        self._watch_requests = any(isinstance(m, AbstractPyProcessModel) for m in models)
+        # Python models have both flags (class attributes); others are read with a default
+        self._watched = [m for m in models if isinstance(m, AbstractPyProcessModel)]
+        self._watched_other = [m for m in models if not isinstance(m, AbstractPyProcessModel)]
 
     def _bind_ports(self) -> None:
         by_dst: dict[int, list] = {}
@@ -150,10 +167,13 @@ class PythonBackend:
     def _requests(self) -> str | None:
         """'stop' or 'pause' when a model asked for it during the last step (the flags are reset)."""
         asked = None
-        for t in self.scheduler.tasks:
-            m = t.model
-            if getattr(m, "_req_stop", False) or getattr(m, "_req_pause", False):
+        for m in self._watched:
+            if m._req_stop or m._req_pause:
                 asked = "stop" if m._req_stop or asked == "stop" else "pause"
+                m._req_stop = m._req_pause = False
+        for m in self._watched_other:
+            if getattr(m, "_req_stop", False) or getattr(m, "_req_pause", False):
+                asked = "stop" if getattr(m, "_req_stop", False) or asked == "stop" else "pause"
                 m._req_stop = m._req_pause = False
         return asked
 
@@ -168,17 +188,16 @@ class PythonBackend:
     def step(self, time_step: int) -> None:
         sched = self.scheduler
         sched.time_step = time_step
-        sync = self.sync_tasks
-        for t in sync:
-            t.model.time_step = time_step
         for t in self.async_tasks:
             t.model.time_step = time_step
-        sched.run_phase(sync, LoihiProtocol.SPK)
-        for (guard, _), (method, items) in zip(_PHASES, self.guarded):
-            if items:
-                due = sched.guards(items, guard)
-                if due:
-                    sched.run_phase(due, method)
+        # every synchronous model gets its time_step before the first one runs
+        sched.run_phase(self.sync_tasks, LoihiProtocol.SPK, time_step)
+        for guard, method, items, idle in self._mgmt:
+            due = sched.guards(items, guard)
+            if due and idle:
+                due = [t for t in due if id(t) not in idle]
+            if due:
+                sched.run_phase(due, method)
 
     def run_steps(self, start: int, num_steps: int, should_pause) -> int:
         """Run up to ``num_steps`` steps after ``start``; returns the last completed step."""

@@ -83,7 +83,7 @@ class Scheduler:
         while (len(queue) >= channel.capacity) if for_room else not queue:
             if not ready:
                 self._deadlock(task.phase or "run_spk")
-            self._account(ready.popleft(), via_greenlet=True)
+            self._account(ready.popleft())
         task.waiting_on = None
         if for_room:
             channel.sender = None
@@ -150,51 +150,59 @@ class Scheduler:
                 self._fail(t, exc, guard)
         return due
 
-    def _run_direct(self, task):
-        """Start a synchronous task's phase as a plain call (no greenlet unless it must wait)."""
-        self.current = task
-        method, task.method = task.method, None
-        task.direct = True
-        try:
-            getattr(task.model, method)()
-        except (DeadlockError, SimulationError):
-            raise
-        except KeyboardInterrupt:
-            self.close()
-            raise
-        except BaseException as exc:
-            self._fail(task, exc)
-        finally:
-            task.direct = False
-        return _DONE
-
-    def _account(self, task, via_greenlet: bool = False) -> None:
-        if task.method is not None and not task.is_async and not via_greenlet:
-            res = self._run_direct(task)
-        else:
-            res = self._resume(task)
+    def _account(self, task) -> None:
+        """Resume ``task`` in its greenlet; count it done when its phase (or run_async) ends."""
+        res = self._resume(task)
         if res is _DONE:
             if task.is_async:
                 task.finished = True
             else:
                 self._pending -= 1
 
-    def run_phase(self, tasks, method: str) -> None:
+    def run_phase(self, tasks, method: str, time_step: int | None = None) -> None:
         """Run ``method`` of every task in ``tasks`` to completion, interleaving on waits.
 
         Async tasks that are ready run too, but the phase ends when the synchronous ones are done.
+        With ``time_step``, every task's model gets it as ``time_step`` before any of them runs.
         """
         self._hub = greenlet.getcurrent()
         ready = self.ready
-        for t in tasks:
-            t.phase = method
-            t.method = method
-            ready.append(t)
+        if time_step is None:
+            for t in tasks:
+                t.phase = t.method = method
+        else:
+            for t in tasks:
+                t.phase = t.method = method
+                t.model.time_step = time_step
+        ready.extend(tasks)
         self._pending = len(tasks)
+        popleft = ready.popleft
         while self._pending:
             if not ready:
                 self._deadlock(method)
-            self._account(ready.popleft())
+            task = popleft()
+            if task.method is None or task.is_async:
+                self._account(task)  # a woken or asynchronous task continues in its greenlet
+                continue
+            # a synchronous task starts its phase as a plain call in this frame (no greenlet
+            # unless it must wait, see block); inline, as this is the common case
+            self.current = task
+            name, task.method = task.method, None
+            task.direct = True
+            try:
+                getattr(task.model, name)()
+            except (DeadlockError, SimulationError):
+                task.direct = False
+                raise
+            except KeyboardInterrupt:
+                task.direct = False
+                self.close()
+                raise
+            except BaseException as exc:
+                task.direct = False
+                self._fail(task, exc)
+            task.direct = False
+            self._pending -= 1
 
     def start_async(self, tasks) -> None:
         """Queue the ``run_async`` of async tasks; they progress during the following phases."""

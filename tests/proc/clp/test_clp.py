@@ -1,4 +1,5 @@
-"""The CLP processes, each against the behaviour its docstring states (analytic expectations)."""
+"""The CLP processes, each against the behaviour its docstring states (analytic expectations);
+the helpers with kernels on both backends."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,7 +13,11 @@ from neuroproc.proc.clp.prototype_lif.process import PrototypeLIF
 from neuroproc.proc.io import sink
 from neuroproc.proc.io.source import RingBuffer as Source
 
-CFG = Loihi2SimCfg(select_tag="fixed_pt")
+BACKENDS = pytest.mark.parametrize("backend", ["python", "compiled"])
+
+
+def _cfg(backend: str) -> Loihi2SimCfg:
+    return Loihi2SimCfg(select_tag="fixed_pt", backend=backend)
 
 
 def _pulses(t_run: int, steps: dict[int, int], width: int = 1) -> np.ndarray:
@@ -34,7 +39,8 @@ def _record(port, shape, t_run):
     (10, 4, 16, 15),       # answered too late: still novel
     (3, 2, None, 6),       # start + t_wait + 1
 ])
-def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expected):
+@BACKENDS
+def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expected, backend):
     t_run = 20
     shown = Source(data=_pulses(t_run, {start: 1}))
     answered = Source(data=_pulses(t_run, {} if answer is None else {answer: 1}))
@@ -42,7 +48,9 @@ def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expec
     shown.s_out.connect(det.input_aval_in)
     answered.s_out.connect(det.output_aval_in)
     rec = _record(det.novelty_detected_out, (1,), t_run)
-    shown.run(condition=RunSteps(t_run), run_cfg=CFG)
+    shown.run(condition=RunSteps(5), run_cfg=_cfg(backend))  # split: the wait carries over
+    shown.run(condition=RunSteps(t_run - 5), run_cfg=_cfg(backend))
+    assert shown.runtime.backend.name == backend
     out = rec.data.get()[0]
     shown.stop()
     want = np.zeros(t_run)
@@ -51,20 +59,24 @@ def test_novelty_detector_signals_unanswered_inputs(t_wait, start, answer, expec
     np.testing.assert_array_equal(out, want)
 
 
-def test_allocator_counts_up_from_one():
+@BACKENDS
+def test_allocator_counts_up_from_one(backend):
     t_run = 8
     trig = Source(data=_pulses(t_run, {2: 1, 3: 1, 6: 1}))
     alloc = Allocator(n_protos=5)
     trig.s_out.connect(alloc.trigger_in)
     rec = _record(alloc.allocate_out, (1,), t_run)
-    trig.run(condition=RunSteps(t_run), run_cfg=CFG)
+    trig.run(condition=RunSteps(2), run_cfg=_cfg(backend))  # split: the count carries over
+    trig.run(condition=RunSteps(t_run - 2), run_cfg=_cfg(backend))
+    assert trig.runtime.backend.name == backend
     out, nxt = rec.data.get()[0], alloc.next_alloc_id.get()
     trig.stop()
     np.testing.assert_array_equal(out, [0, 1, 2, 0, 0, 3, 0, 0])
     assert nxt[0] == 4
 
 
-def test_readout_labels_checks_and_asks_for_allocation():
+@BACKENDS
+def test_readout_labels_checks_and_asks_for_allocation(backend):
     n, t_run = 3, 8
     fired = np.zeros((n, t_run), int)
     fired[1, 0] = 1        # step 1: prototype 1 wins, unlabelled -> pseudo-label -2
@@ -76,7 +88,8 @@ def test_readout_labels_checks_and_asks_for_allocation():
     spikes.s_out.connect(readout.inference_in)
     user.s_out.connect(readout.label_in)
     recs = [_record(p, (1,), t_run) for p in (readout.user_output, readout.feedback, readout.trigger_alloc)]
-    spikes.run(condition=RunSteps(t_run), run_cfg=CFG)
+    spikes.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert spikes.runtime.backend.name == backend
     predicted, feedback, trigger = (r.data.get()[0] for r in recs)
     final = readout.proto_labels.get()
     spikes.stop()
@@ -86,7 +99,8 @@ def test_readout_labels_checks_and_asks_for_allocation():
     np.testing.assert_array_equal(final, [0, 7, 5])
 
 
-def test_prototype_lif_allocation_and_reset():
+@BACKENDS
+def test_prototype_lif_allocation_and_reset(backend):
     n, t_run = 3, 6
     drive = np.zeros((n, t_run), int)
     drive[0, :] = 100                      # neuron 0 integrates towards its threshold
@@ -104,7 +118,8 @@ def test_prototype_lif_allocation_and_reset():
     y1 = _record(proto.s_out_y1, (n,), t_run)
     mon = Monitor()
     mon.probe(proto.v, t_run)
-    a.run(condition=RunSteps(t_run), run_cfg=CFG)
+    a.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert a.runtime.backend.name == backend
     s, bp, tr = spikes.data.get(), bap.data.get(), y1.data.get()
     v = mon.get_data()[proto.name]["v"][:, 0]
     a.stop()
@@ -119,20 +134,22 @@ def test_prototype_lif_allocation_and_reset():
     np.testing.assert_array_equal(tr[[0, 2]], 0)
 
 
-def test_id_broadcast_forwards_the_same_step():
+@BACKENDS
+def test_id_broadcast_forwards_the_same_step(backend):
     t_run = 4
     src = Source(data=np.array([[0, 3, 0, 5]]))
     bc = IdBroadcast(shape=(1,))
     src.s_out.connect(bc.a_in)
     rec = _record(bc.s_out, (1,), t_run)
-    src.run(condition=RunSteps(t_run), run_cfg=CFG)
+    src.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert src.runtime.backend.name == backend
     out, val = rec.data.get()[0], bc.val.get()
     src.stop()
     np.testing.assert_array_equal(out, [0, 3, 0, 5])
     assert val[0] == 5
 
 
-def _clp_network(weights: np.ndarray, patterns: np.ndarray, times: list[int], t_run: int):
+def _clp_network(weights: np.ndarray, patterns: np.ndarray, times: list[int], t_run: int, backend: str):
     """Prototype neurons behind a novelty detector and an allocator (integer inputs in base 8)."""
     from neuroproc.proc.dense.process import Dense
 
@@ -158,29 +175,32 @@ def _clp_network(weights: np.ndarray, patterns: np.ndarray, times: list[int], t_
     novelty = _record(det.novelty_detected_out, (1,), t_run)
     bap = _record(protos.s_out_bap, (n_protos,), t_run)
     spikes = _record(protos.s_out, (n_protos,), t_run)
-    inp.run(condition=RunSteps(t_run), run_cfg=CFG)
+    inp.run(condition=RunSteps(t_run), run_cfg=_cfg(backend))
+    assert inp.runtime.backend.name == backend
     out = novelty.data.get()[0], bap.data.get(), spikes.data.get(), alloc.next_alloc_id.get()[0]
     inp.stop()
     return out
 
 
-def test_unknown_inputs_allocate_the_next_prototypes():
+@BACKENDS
+def test_unknown_inputs_allocate_the_next_prototypes(backend):
     # inputs at indices 3 and 13 reach the detector one step later (Dense); with t_wait = 4 the
     # signal comes at index 3 + 1 + 4 + 1 = 9 (and 19); the allocator answers the same step and
     # the id reaches the prototypes one Dense later: neuron 0 at index 10, neuron 1 at index 20
     novelty, bap, _, next_id = _clp_network(np.zeros((2, 2), int), np.array([[0.82, 0.55], [0.55, 0.82]]),
-                                            [3, 13], 22)
+                                            [3, 13], 22, backend)
     np.testing.assert_array_equal(np.flatnonzero(novelty), [9, 19])
     assert [tuple(np.argwhere(bap)[i]) for i in range(2)] == [(0, 10), (1, 20)]
     assert next_id == 3
 
 
-def test_a_stored_pattern_is_recognised_without_novelty():
+@BACKENDS
+def test_a_stored_pattern_is_recognised_without_novelty(backend):
     pattern = np.array([0.82, 0.55])
     stored = np.fix(pattern / np.linalg.norm(pattern) * 2 ** 8).astype(int)
     # a = stored . input = 212**2 + 142**2 = 65108 > vth = 64000 (du = dv = 4095: v = a << 6 that step)
     weights = np.stack([stored, np.zeros(2, int)])
-    novelty, bap, spikes, next_id = _clp_network(weights, pattern[None], [3], 12)
+    novelty, bap, spikes, next_id = _clp_network(weights, pattern[None], [3], 12, backend)
     assert not novelty.any() and not bap.any() and next_id == 1
     # the input of index 3 arrives one Dense later: prototype 0 fires at index 4, which tells the
     # detector in time

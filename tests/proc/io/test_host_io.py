@@ -209,3 +209,30 @@ def test_pause_during_a_wait_runs_only_the_steps_that_have_data(backend, block):
         np.testing.assert_array_equal(got, np.arange(1.0, 41.0))
     else:  # the step the pause interrupted got zeros
         np.testing.assert_array_equal(np.delete(got, steps - 1), np.arange(1.0, 40.0))
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_var_wire_hands_the_var_after_every_step_to_the_host(backend):
+    """A VarWire taps a LIF's v (bit-accurate, int32): the host receives v after each step,
+    as floats, equal to a Monitor's record of v on the python backend."""
+    from neuroproc import Monitor
+    from neuroproc.proc.io.extractor import VarWire
+    from neuroproc.proc.lif.process import LIF
+
+    steps = 6
+    lif = LIF(shape=(2,), du=200, dv=300, vth=10 ** 4, bias_mant=np.array([3, 8]), bias_exp=3)
+    wire = VarWire(buffer_size=steps)
+    wire.connect_var(lif.v)
+    ref = LIF(shape=(2,), du=200, dv=300, vth=10 ** 4, bias_mant=np.array([3, 8]), bias_exp=3)
+    mon = Monitor()
+    mon.probe(ref.v, steps)
+    ref.run(RunSteps(steps), Loihi2SimCfg(select_tag="fixed_pt", backend="python"))
+    want = mon.get_data()[ref.name]["v"]
+    ref.stop()
+    lif.run(RunSteps(2), Loihi2SimCfg(select_tag="fixed_pt", backend=backend))
+    lif.run(RunSteps(steps - 2), Loihi2SimCfg(select_tag="fixed_pt", backend=backend))
+    assert lif.runtime.backend.name == backend
+    got = np.array([wire.receive() for _ in range(steps)])
+    lif.stop()
+    assert got.dtype == np.float64 and want.any()
+    np.testing.assert_array_equal(got, want)

@@ -34,8 +34,8 @@ class BitCheck(AbstractProcess):
     Notes
     -----
     Vars: ``layerid``, ``debug``, ``bits``, ``_overflowed``. Port: ``state`` (RefPort).
-    The check runs in the post-management phase, so the compiled backend does not fuse a
-    network with a BitCheck (it runs on the python backend).
+    The check runs in the post-management phase; the compiled backend fuses it as a kernel that
+    reads the Var after its holder's step (with ``debug=1`` in one-step blocks, printing between).
     """
 
     def __init__(self, *, layerid: int | None = None, debug: int = 0, bits: int = 24,

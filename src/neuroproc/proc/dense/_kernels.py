@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from neuroproc.runtime.kernels import KernelSpec
+from neuroproc.runtime.kernels import KernelSpec, item
 
 __all__ = ["bitacc_spec", "float_spec", "pairwise_sum"]
 
@@ -134,22 +134,34 @@ def bitacc_early(t, a_buff, wt, weight_exp, a_out):
 
 @njit(cache=True)
 def bitacc_binary_step(t, a_buff, wt, weight_exp, active):
-    """int64 sum of the rows of W.T of the active inputs, then scaled by 2**weight_exp (floor shift)."""
-    for p in range(a_buff.size):
-        a_buff[p] = 0
-    for i in range(active.size):
+    """int64 sum of the rows of W.T of the active inputs, then scaled by 2**weight_exp (floor
+    shift). ``weight_exp``: an int64 scalar (or a one-entry array): the shift's direction is
+    chosen once per step."""
+    n = a_buff.size
+    if active.size == 0:
+        for p in range(n):
+            a_buff[p] = 0
+        return
+    row = wt[active[0]]
+    for p in range(n):  # the first row assigns: no separate clearing pass
+        a_buff[p] = row[p]
+    for i in range(1, active.size):
         row = wt[active[i]]
-        for p in range(a_buff.size):
+        for p in range(n):
             a_buff[p] += row[p]
-    e = weight_exp[0]
-    for p in range(a_buff.size):
-        a_buff[p] = a_buff[p] << e if e > 0 else a_buff[p] >> (-e)
+    e = np.int64(item(weight_exp, 0))
+    if e > 0:
+        for p in range(n):
+            a_buff[p] <<= e
+    elif e < 0:
+        for p in range(n):
+            a_buff[p] >>= -e
 
 
 @njit(cache=True)
 def bitacc_graded_step(t, a_buff, wt, weight_exp, s_in):
     """W @ s in int32 arithmetic (wrapping, as numpy's int32 dot), then the int32 shift."""
-    e = weight_exp[0]
+    e = np.int64(item(weight_exp, 0))
     for p in range(a_buff.size):
         a_buff[p] = 0
     for j in range(s_in.size):
@@ -204,7 +216,7 @@ def bitacc_spec(model) -> KernelSpec | None:
 
     def params(m):
         wt = np.ascontiguousarray(m.weights.T, dtype=m.weights.dtype)
-        return (wt, np.array([m.weight_exp], np.int64))
+        return (wt, np.int64(np.ravel(m.weight_exp)[0]))
 
     # no early_copies: the int64 a_buff is narrowed to the int32 a_out by the copy
     return KernelSpec(step=bitacc_binary_step if binary else bitacc_graded_step, early=bitacc_early,

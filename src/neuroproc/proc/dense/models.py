@@ -20,6 +20,7 @@ from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import CompilationError, PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
+from neuroproc.proc.dense._active import active_sum
 from neuroproc.proc.dense._graded_kernels import graded_matvec, graded_spec
 from neuroproc.proc.dense.process import MAX_MESSAGE_BITS, DelayDense, Dense
 from neuroproc.py_ports import PyInPort, PyOutPort
@@ -170,15 +171,16 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         pairwise one; only a single output row is contiguous and summed pairwise). Summing the
         rows of ``W.T`` of the active inputs over axis 0 performs the very same additions in the
         same order, in both cases -- bit-identical floats -- while gathering contiguous rows:
-        about twice as fast. Graded spikes use ``W @ s``: float weights in the fixed order of
-        :mod:`~neuroproc.proc.dense._graded_kernels` (Lava's BLAS order on the reference data, on
+        about twice as fast; :func:`~neuroproc.proc.dense._active.active_sum` adds them in place,
+        without gathering them first. Graded spikes use ``W @ s``: float weights in the fixed order
+        of :mod:`~neuroproc.proc.dense._graded_kernels` (Lava's BLAS order on the reference data, on
         any CPU), integer weights numpy's (exact).
         """
         if self.num_message_bits[0] > 0:
             if self.weights.dtype.kind == "f":
                 return graded_matvec(self.weights, s_in)
             return self.weights.dot(s_in)
-        return self.weights.T.take(s_in.nonzero()[0], axis=0).sum(axis=0)
+        return active_sum(self.weights.T, s_in)
 
     def scale_accumulation(self, acc: np.ndarray) -> np.ndarray:
         """What is kept in ``a_buff`` from the accumulation (identity by default)."""

@@ -1,4 +1,4 @@
-"""numba kernels of ``Injector`` and ``Extractor``: a block array exchanged with the host between
+"""numba kernels of ``Injector``, ``Extractor`` and ``VarWire``: a block array exchanged with the host between
 fused blocks (see :mod:`neuroproc.proc.io._host_link`)."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from numba import njit
 
 from neuroproc.runtime.kernels import KernelSpec
 
-__all__ = ["extractor_spec", "injector_spec"]
+__all__ = ["extractor_spec", "injector_spec", "var_wire_spec"]
 
 
 @njit(cache=True)
@@ -38,3 +38,18 @@ def injector_spec() -> KernelSpec:
 def extractor_spec() -> KernelSpec:
     return KernelSpec(step=extractor_step, arrays=("host_block", "host_base"), in_ports=("in_port",),
                       out_ports=("out_port",), label="extractor")
+
+
+@njit(cache=True)
+def var_wire_step(t, host_block, host_base, value):
+    """Store the tapped Var (read after its holder's step, through the ref-port) in row
+    ``t - 1 - base``, relayed to the host after the block."""
+    row = host_block[t - 1 - host_base[0]].reshape(-1)
+    flat = value.reshape(-1)
+    for i in range(flat.size):
+        row[i] = flat[i]
+
+
+def var_wire_spec() -> KernelSpec:
+    return KernelSpec(step=var_wire_step, arrays=("host_block", "host_base"), ref_ports=("wire_tap",),
+                      setup=lambda m: m.setup_block(), label="var_wire")

@@ -57,9 +57,26 @@ class AbstractPyDataloaderModel(PyLoihiProcessModel):
         self.dataset = self.proc_params["saved_dataset"]
         self.sample_id = 0
         self.ground_truth_state: np.ndarray = np.zeros(1)
+        #: the ground truth as the compiled backend's kernel sends it (float64, the port's shape)
+        self.truth = np.zeros(self.proc_params["gt_shape"])
 
     def post_guard(self) -> bool:
         return (self.time_step - 1) % int(self.interval[0]) == int(self.offset[0])
+
+    # -- compiled backend: the host-block hook loads between fused blocks ------------------------
+    @property
+    def host_every(self) -> int:
+        return int(self.interval[0])
+
+    def host_before(self, time_step: int, count: int) -> int:
+        """End the block on the next load step (steps ``time_step + 1 ...`` come next)."""
+        return min(count, 1 + (int(self.offset[0]) - time_step) % int(self.interval[0]))
+
+    def host_after(self, time_step: int, count: int) -> None:
+        """After a block that ended on a load step: what ``run_post_mgmt`` does there."""
+        if count > 0 and (time_step + count - 1) % int(self.interval[0]) == int(self.offset[0]):
+            self.run_post_mgmt()
+            self.truth[...] = self.ground_truth_state
 
     def _next_sample(self) -> np.ndarray:
         data, truth = self.dataset[self.sample_id]
@@ -95,6 +112,11 @@ class AbstractPyStateDataloaderModel(AbstractPyDataloaderModel):
 
     def run_post_mgmt(self) -> None:
         self.state.write(self._next_sample())
+
+    def kernel(self):
+        from neuroproc.proc.io._loader_kernels import state_loader_spec
+
+        return state_loader_spec()
 
 
 @implements(proc=StateDataloader, protocol=LoihiProtocol)
@@ -138,7 +160,21 @@ class AbstractPySpikeDataloaderModel(AbstractPyDataloaderModel):
 
     def __init__(self, proc_params: dict) -> None:
         super().__init__(proc_params)
-        self.sample_time = 0
+        #: steps into the current sample, in an array the compiled backend's kernel counts in
+        self.clock = np.zeros(1, np.int64)
+
+    @property
+    def sample_time(self) -> int:
+        return int(self.clock[0])
+
+    @sample_time.setter
+    def sample_time(self, value: int) -> None:
+        self.clock[0] = value
+
+    def kernel(self):
+        from neuroproc.proc.io._loader_kernels import spike_loader_spec
+
+        return spike_loader_spec()
 
     def run_spk(self) -> None:
         self.s_out.send(self.data[..., self.sample_time % int(self.interval[0])])

@@ -127,3 +127,8 @@ class PyDeltaEncoderModelDense(PyLoihiProcessModel):
         self.s_out.send(self.s_out_buf)
         self.s_out_buf = self.encode_delta(np.left_shift(self.a_in.recv().astype(int),
                                                          int(self.spike_exp[0])))
+
+    def kernel(self):
+        from neuroproc.proc.io._kernels import delta_encoder_spec
+
+        return delta_encoder_spec(self)

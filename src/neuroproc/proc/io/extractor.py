@@ -174,8 +174,9 @@ class VarWire(_HostReceiver):
 
 @implements(proc=VarWire, protocol=LoihiProtocol)
 @requires(CPU)
-class PyLoihiVarWireModel(PyLoihiProcessModel):
-    """Reads the tapped Var after every step (post-management) and relays it to the host."""
+class PyLoihiVarWireModel(HostBlockModel, PyLoihiProcessModel):
+    """Reads the tapped Var after every step (post-management) and relays it to the host; fused,
+    its kernel reads the Var through the ref-port into a block relayed after every step."""
 
     wire_tap: PyRefPort = LavaPyType(PyRefPort.VEC_DENSE, float)
 
@@ -183,6 +184,25 @@ class PyLoihiVarWireModel(PyLoihiProcessModel):
         super().__init__(proc_params)
         self._config = self.proc_params["channel_config"]
         self._channel: HostChannel | None = self.proc_params.get("pm_to_p_src_port")
+
+    def host_after(self, first_step: int, count: int) -> None:
+        """Hand the block's rows for steps ``first_step + 1 .. first_step + count`` to the host."""
+        channel = self._channel
+        if channel is None:  # not fused (kernel() gave none): nothing was stored
+            return
+        for row in range(count):
+            _relay(channel, self._config, self.host_block[row])
+
+    def kernel(self):
+        if self._channel is None:
+            return None  # the python backend says what is missing
+        from neuroproc.proc.io._host_kernels import var_wire_spec
+
+        return var_wire_spec()
+
+    def setup_block(self) -> None:
+        """The block the kernel fills (one row per step; set up when the network is fused)."""
+        self._setup_block(self._channel.shape if self._channel is not None else (1,))
 
     def post_guard(self) -> bool:
         return True

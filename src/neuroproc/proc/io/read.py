@@ -38,7 +38,8 @@ class Read(AbstractProcess):
     Notes
     -----
     Vars: ``interval``, ``offset`` (shape ``(1,)``), ``data``. Port: ``state`` (RefPort). The
-    read runs in the post-management phase, so a network with a Read runs on the python backend.
+    read runs in the post-management phase (on the compiled backend: a kernel reading the Var
+    through the kernel hook's ``ref_ports``).
     """
 
     def __init__(self, *, buffer: int, interval: int = 1, offset: int = 0, name: str | None = None, **kwargs):
@@ -68,7 +69,17 @@ class AbstractPyRead(PyLoihiProcessModel):
 
     def __init__(self, proc_params=None):
         super().__init__(proc_params)
-        self.counter = 0
+        #: reads so far, in an array the compiled backend's kernel updates in place
+        self.count = np.zeros(1, np.int64)
+
+    @property
+    def counter(self) -> int:
+        """Reads so far (Lava's attribute)."""
+        return int(self.count[0])
+
+    @counter.setter
+    def counter(self, value: int) -> None:
+        self.count[0] = value
 
     def post_guard(self) -> bool:
         return bool((self.time_step - 1) % self.interval[0] == self.offset[0])
@@ -76,6 +87,11 @@ class AbstractPyRead(PyLoihiProcessModel):
     def run_post_mgmt(self) -> None:
         self.data[..., self.counter % self.data.shape[-1]] = self.state.read()
         self.counter += 1
+
+    def kernel(self):
+        from neuroproc.proc.io._kernels import read_spec
+
+        return read_spec()
 
 
 @implements(proc=Read, protocol=LoihiProtocol)

@@ -54,6 +54,11 @@ class AbstractPyReset(PyLoihiProcessModel):
     def run_post_mgmt(self) -> None:
         self.state.write(np.full(self.state.shape, self.reset_value[0]))
 
+    def kernel(self):
+        from neuroproc.proc.io._kernels import reset_spec
+
+        return reset_spec()
+
 
 @implements(proc=Reset, protocol=LoihiProtocol)
 @requires(CPU)

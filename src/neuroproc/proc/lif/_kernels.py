@@ -16,6 +16,8 @@ from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
 __all__ = [
     "bitacc_spec",
+    "bitacc_uv_biased",
+    "fixed_decays_and_bias",
     "float_spec",
     "refractory_spec",
     "reset_float_spec",
@@ -73,8 +75,10 @@ def _collect(flag, words, n, idx):
 
 
 @njit(cache=True)
-def bitacc_uv(u, v, a, bias_mant, bias_exp, decay_u, decay_v):
-    """One neuron's bit-accurate ``u``, ``v`` update (see AbstractPyLifModelFixed); returns both."""
+def bitacc_uv_biased(u, v, a, bias, decay_u, decay_v):
+    """One neuron's bit-accurate ``u``, ``v`` update (see AbstractPyLifModelFixed) with the bias
+    already scaled (``bias_mant << bias_exp`` in int32); returns both. Integer ops only, no
+    data-dependent branches but the rare 24-bit wrap of ``u``."""
     # u: trunc0(u * decay_u / 4096) in int32, + (a << 6) in int32, then Lava's one-time wrap
     u_dec = _wrap32(_trunc_shift(np.int64(u) * decay_u, 12))
     a6 = _wrap32(np.int64(a) << 6)
@@ -83,50 +87,48 @@ def bitacc_uv(u, v, a, bias_mant, bias_exp, decay_u, decay_v):
         u_new -= 16777216
     if u_new <= -8388608:
         u_new += 16777216
-    # bias = bias_mant << bias_exp (>> when negative), held in int32
-    e = np.int64(bias_exp)
-    b = np.int64(bias_mant)
-    bias = _wrap32(b << e if e >= 0 else b >> (-e))
     v_dec = _wrap32(_trunc_shift(np.int64(v) * decay_v, 12))
     v_new = _wrap32(_wrap32(v_dec + u_new) + bias)
-    if v_new > 8388607:
-        v_new = 8388607
-    elif v_new < -8388607:
-        v_new = -8388607
+    v_new = min(max(v_new, -8388607), 8388607)
     return u_new, v_new
 
 
 @njit(cache=True)
-def bitacc_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, vth_eff, interval, offset, a_nd, s_nd):
+def bitacc_uv(u, v, a, bias_mant, bias_exp, decay_u, decay_v):
+    """:func:`bitacc_uv_biased` with the bias ``bias_mant << bias_exp`` (>> when negative) in int32."""
+    e = np.int64(bias_exp)
+    b = np.int64(bias_mant)
+    return bitacc_uv_biased(u, v, a, _wrap32(b << e if e >= 0 else b >> (-e)), decay_u, decay_v)
+
+
+@njit(cache=True)
+def bitacc_step(t, u_nd, v_nd, decay_u, decay_v, bias, vth_eff, interval, offset, a_nd, s_nd):
     """Bit-accurate LIF step; with ``interval > 0`` also LIFReset's clearing of ``u`` and ``v``
-    on the steps where ``t % interval == offset``."""
-    u, v, bias_mant, bias_exp = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), \
-        bm_nd.reshape(bm_nd.size), be_nd.reshape(be_nd.size)
+    on the steps where ``t % interval == offset``. ``decay_u``, ``decay_v``, ``bias`` (scaled,
+    int32 values) and ``vth_eff`` (``vth << 6``) are int64 arrays or, when uniform, scalars; the
+    spike and reset are selects, not jumps on the spike pattern."""
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
     if interval > 0 and t % interval == offset:
         u[:] = 0
         v[:] = 0
     for i in range(u.size):
-        u_new, v_new = bitacc_uv(u[i], v[i], a_in[i], bias_mant[i], bias_exp[i], decay_u[i], decay_v[i])
+        u_new, v_new = bitacc_uv_biased(u[i], v[i], a_in[i], item(bias, i), item(decay_u, i), item(decay_v, i))
         u[i] = u_new
-        if v_new > vth_eff[i]:
-            v[i] = 0
-            s_out[i] = 1
-        else:
-            v[i] = v_new
-            s_out[i] = 0
+        fired = v_new > item(vth_eff, i)
+        s_out[i] = fired
+        v[i] = 0 if fired else v_new
 
 
 @njit(cache=True)
-def ternary_fixed_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, hi, lo, a_nd, s_nd):
+def ternary_fixed_step(t, u_nd, v_nd, decay_u, decay_v, bias, hi, lo, a_nd, s_nd):
     """Bit-accurate TernaryLIF step: spikes ``[v > hi] - [v < lo]``, reset where non-zero."""
-    u, v, bias_mant, bias_exp = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), \
-        bm_nd.reshape(bm_nd.size), be_nd.reshape(be_nd.size)
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
     for i in range(u.size):
-        u_new, v_new = bitacc_uv(u[i], v[i], a_in[i], bias_mant[i], bias_exp[i], decay_u[i], decay_v[i])
+        u_new, v_new = bitacc_uv_biased(u[i], v[i], a_in[i], item(bias, i), item(decay_u, i), item(decay_v, i))
         u[i] = u_new
-        s = np.int64(v_new > hi[i]) - np.int64(v_new < lo[i])
+        s = np.int64(v_new > item(hi, i)) - np.int64(v_new < item(lo, i))
         s_out[i] = s
         v[i] = 0 if s != 0 else v_new
 
@@ -183,10 +185,6 @@ def ternary_float_step(t, u_nd, v_nd, decay_u, decay_v, hi, lo, bias, a_nd, s_nd
         v[i] = 0.0 if s != 0.0 else vi
 
 
-def _per_neuron(value, shape, dtype):
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(value), shape).astype(dtype).ravel())
-
-
 def float_spec(model) -> KernelSpec | None:
     if not (isinstance(model.u, np.ndarray) and model.u.dtype == np.float64 and model.v.dtype == np.float64
             and model.bias_mant.dtype == np.float64):
@@ -241,18 +239,22 @@ def ternary_float_spec(model) -> KernelSpec | None:
                       params=lambda m: _float_params(m, m.vth_hi, m.vth_lo), label="ternlif_float")
 
 
-def _fixed_decays(m):
+def fixed_decays_and_bias(m):
+    """``4096 - (du + 1)``, ``4096 - (dv + 1)`` and the scaled bias ``bias_mant << bias_exp`` (as
+    the model computes it every step; ``set`` rebuilds the parameters), int64, scalars when uniform."""
     shape = m.u.shape
-    return (_per_neuron(m.DECAY_UNITY - (m._int(m.du) + m.DS_OFFSET), shape, np.int64),
-            _per_neuron(m.DECAY_UNITY - (m._int(m.dv) + m.DM_OFFSET), shape, np.int64))
+    return (scalar_if_uniform(m.DECAY_UNITY - (m._int(m.du) + m.DS_OFFSET), shape, np.int64),
+            scalar_if_uniform(m.DECAY_UNITY - (m._int(m.dv) + m.DM_OFFSET), shape, np.int64),
+            scalar_if_uniform(m.effective_bias(), shape, np.int64))
 
 
 def ternary_fixed_spec(model) -> KernelSpec | None:
     def params(m):
         hi, lo = m.thresholds()  # shifted once, on the first step, as run_spk does
-        return _fixed_decays(m) + (_per_neuron(hi, m.u.shape, np.int64), _per_neuron(lo, m.u.shape, np.int64))
+        return fixed_decays_and_bias(m) + (scalar_if_uniform(hi, m.u.shape, np.int64),
+                                   scalar_if_uniform(lo, m.u.shape, np.int64))
 
-    return KernelSpec(step=ternary_fixed_step, arrays=("u", "v", "bias_mant", "bias_exp"), in_ports=("a_in",),
+    return KernelSpec(step=ternary_fixed_step, arrays=("u", "v"), in_ports=("a_in",),
                       out_ports=("s_out",), params=params, prepare=lambda m: m.thresholds(),
                       in_kinds=("iub",), label="ternlif_fixed")
 
@@ -264,11 +266,11 @@ def bitacc_spec(model, reset: bool = False) -> KernelSpec | None:
         vth = m.effective_vth if m.effective_vth is not None else np.left_shift(
             np.asarray(m._int(m.vth), dtype=np.int64), m.VTH_SHIFT)
         interval, offset = (m.reset_interval, m.reset_offset) if reset else (0, 0)
-        return _fixed_decays(m) + (_per_neuron(vth, m.u.shape, np.int64), np.int64(interval), np.int64(offset))
+        return fixed_decays_and_bias(m) + (scalar_if_uniform(vth, m.u.shape, np.int64), np.int64(interval), np.int64(offset))
 
     def prepare(m):
         m.prepare_threshold()
 
-    return KernelSpec(step=bitacc_step, arrays=("u", "v", "bias_mant", "bias_exp"), in_ports=("a_in",),
+    return KernelSpec(step=bitacc_step, arrays=("u", "v"), in_ports=("a_in",),
                       out_ports=("s_out",), params=params, prepare=prepare, in_kinds=("iub",),
                       label="lifreset_bitacc" if reset else "lif_bitacc")

@@ -16,17 +16,21 @@ __all__ = ["PyLearningLIFModelFixed", "PyLearningLifModelFloat"]
 @tag("floating_pt")
 @requires(CPU)
 class PyLearningLifModelFloat(LearningNeuronSends, LearningNeuronModelFloat, PyLifModelFloat):
-    """Float LearningLIF: the float LIF step; runs on the python backend."""
+    """Float LearningLIF: the float LIF step, then the learning sends."""
 
     def kernel(self):
-        return None
+        from neuroproc.proc.lif._learning_kernels import learning_float_spec
+
+        return learning_float_spec(self)
 
 
 @implements(proc=LearningLIF, protocol=LoihiProtocol)
 @tag("bit_accurate_loihi", "fixed_pt")
 @requires(CPU)
 class PyLearningLIFModelFixed(LearningNeuronSends, LearningNeuronModelFixed, PyLifModelBitAcc):
-    """Bit-accurate LearningLIF: the bit-accurate LIF step; runs on the python backend."""
+    """Bit-accurate LearningLIF: the bit-accurate LIF step, then the learning sends."""
 
     def kernel(self):
-        return None
+        from neuroproc.proc.lif._learning_kernels import learning_bitacc_spec
+
+        return learning_bitacc_spec(self)

@@ -41,11 +41,6 @@ class PyLearningSparseModelBitApproximate(LearningConnectionModelBitApproximate,
 
         return learning_spec(self)
 
-    def _acc_dtype(self):
-        import numpy as np
-
-        return np.int64
-
     def _from_float_sum(self, acc):
         import numpy as np
 

@@ -12,7 +12,8 @@ the same active columns in the same sequential order, its extra terms being the 
 synapses, and ``x + 0.0 == x``: so float Sparse equals float Dense bit for bit for binary spikes
 (up to the sign of a zero sum) -- except for a single output row, which numpy sums pairwise.
 Graded float Dense adds four fused partial sums per output (neuroproc.proc.dense._graded_kernels,
-Lava's BLAS order), so float results may differ by rounding there. The bit-accurate models add integers and are always identical.
+Lava's BLAS order), so float results may differ by rounding there. The bit-accurate models add
+integers and are always identical.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from neuroproc.proc.dense.models import (
     delay_linear_map,
     float_linear_map,
 )
+from neuroproc.proc.sparse._active import active_sum
 from neuroproc.proc.sparse.process import DelaySparse, Sparse, _row_dtype
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
@@ -112,20 +114,7 @@ class AbstractPySparseModel(AbstractPyDenseModel):
     def accumulate(self, s_in: np.ndarray) -> np.ndarray:
         if self.num_message_bits[0] > 0:
             return self.csc() @ s_in
-        active = np.flatnonzero(s_in)
-        starts = self.col_ptr[active]
-        counts = self.col_ptr[active + 1] - starts
-        total = int(counts.sum())
-        if total == 0:
-            return np.zeros(self.shape[0], dtype=self._acc_dtype())
-        # positions starts[k] .. starts[k] + counts[k] - 1 for every active input k, in order;
-        # bincount adds its weights in that order
-        pos = np.arange(total) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        acc = np.bincount(self.rows[pos], weights=self.weights[pos], minlength=self.shape[0])
-        return self._from_float_sum(acc)
-
-    def _acc_dtype(self):
-        return np.float64
+        return self._from_float_sum(active_sum(self.weights, self.rows, self.col_ptr, self.shape[0], s_in))
 
     def _from_float_sum(self, acc: np.ndarray) -> np.ndarray:
         return acc
@@ -195,9 +184,6 @@ class PySparseModelBitAcc(BitAccConnectionTypes, AbstractPySparseModel,
         from neuroproc.proc.sparse._kernels import bitacc_spec
 
         return bitacc_spec(self)
-
-    def _acc_dtype(self):
-        return np.int64
 
     def _from_float_sum(self, acc: np.ndarray) -> np.ndarray:
         return acc.astype(np.int64)

@@ -28,3 +28,8 @@ class IdBroadcastModel(PyLoihiProcessModel):
         value = self.a_in.recv()
         self.val[:] = value
         self.s_out.send(value)
+
+    def kernel(self):
+        from neuroproc.proc.clp._kernels import id_broadcast_spec
+
+        return id_broadcast_spec()

@@ -32,8 +32,29 @@ class PyNoveltyDetectorModel(PyLoihiProcessModel):
 
     def __init__(self, proc_params=None) -> None:
         super().__init__(proc_params)
-        self.waiting = False
-        self.t_passed = 0
+        #: [waiting (0/1), steps waited], in an array the compiled backend's kernel updates
+        self.state = np.zeros(2, np.int64)
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.state[0])
+
+    @waiting.setter
+    def waiting(self, value: bool) -> None:
+        self.state[0] = int(value)
+
+    @property
+    def t_passed(self) -> int:
+        return int(self.state[1])
+
+    @t_passed.setter
+    def t_passed(self, value: int) -> None:
+        self.state[1] = value
+
+    def kernel(self):
+        from neuroproc.proc.clp._kernels import novelty_spec
+
+        return novelty_spec()
 
     def run_spk(self) -> None:
         novel = False

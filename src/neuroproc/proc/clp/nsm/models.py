@@ -52,6 +52,11 @@ class PyReadoutModel(PyLoihiProcessModel):
         self.feedback.send(np.array([check], np.int32))
         self.trigger_alloc.send(np.array([int(allocate)], np.int32))
 
+    def kernel(self):
+        from neuroproc.proc.clp._kernels import readout_spec
+
+        return readout_spec()
+
 
 @implements(proc=Allocator, protocol=LoihiProtocol)
 @requires(CPU)
@@ -70,3 +75,8 @@ class PyAllocatorModel(PyLoihiProcessModel):
             signal[0] = np.asarray(self.next_alloc_id).ravel()[0]
             self.next_alloc_id += 1
         self.allocate_out.send(signal)
+
+    def kernel(self):
+        from neuroproc.proc.clp._kernels import allocator_spec
+
+        return allocator_spec()

@@ -24,7 +24,7 @@ ALLOCATED_Y1 = 127
 @requires(CPU)
 @tag("bit_accurate_loihi", "fixed_pt")
 class PrototypeLIFBitAcc(LearningNeuronModelFixed, PyLifModelBitAcc):
-    """Bit-accurate PrototypeLIF (tags ``bit_accurate_loihi``, ``fixed_pt``); python backend.
+    """Bit-accurate PrototypeLIF (tags ``bit_accurate_loihi``, ``fixed_pt``), with a kernel.
 
     Per step, in Lava's order: the bit-accurate LIF update; ``u = v = 0`` where ``reset_in`` is
     set; spikes where ``v > vth << 6``; an allocation id ``k`` (first entry of the third factor)
@@ -37,7 +37,9 @@ class PrototypeLIFBitAcc(LearningNeuronModelFixed, PyLifModelBitAcc):
     reset_in: Any = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=1)
 
     def kernel(self):
-        return None
+        from neuroproc.proc.clp._kernels import prototype_spec
+
+        return prototype_spec(self)
 
     def run_spk(self) -> None:
         a_in = self.a_in.recv()
