@@ -92,8 +92,7 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
         ranges aligned with the population ``a_out`` feeds; each rank keeps its rows whole, so
         every output adds its inputs in the original order. Cost per row: its synapses.
 
-        A float Dense with graded spikes is not split (None: it runs whole on every rank): its
-        ``W @ s`` is BLAS's, whose summation order depends on the number of rows."""
+        A float Dense with graded spikes is not split (None: it runs whole on every rank)."""
         from neuroproc.runtime.distributed.hooks import Part, PartitionSpec
 
         graded = np.asarray(proc.num_message_bits.init).reshape(-1)[0] > 0
