@@ -1,10 +1,11 @@
 """The float graded product ``W @ s`` in one fixed order, for the python models and the kernels.
 
 Lava's float Dense with graded spikes computes ``W.dot(s)``: BLAS's ``dgemv``, whose order of
-additions depends on the BLAS build and on the CPU. Lava's reference data for every float graded
-connection (``sigma_float_01``, ``delta_float_01``, ``sigmadelta_float_01``,
-``learn_stdp_float_graded_overwrite``) is reproduced bit for bit by the order of OpenBLAS's
-x86-64 ``dgemv_t`` kernel (Haswell and later), which :func:`graded_row` fixes, for any CPU:
+additions depends on the BLAS build, the CPU and the matrix's shape. Lava's reference data for
+every float graded connection (``sigma_float_01``, ``delta_float_01``, ``sigmadelta_float_01``,
+``learn_stdp_float_graded_overwrite``: 3 or 4 outputs of 4 or 5 inputs) is reproduced bit for bit
+by the order of OpenBLAS's x86-64 ``dgemv_t`` kernel on these shapes, which :func:`graded_row`
+fixes for every shape and every CPU:
 
 * four partial sums ``a_k`` (``k = j % 4``) over the first ``n - n % 4`` inputs, each updated by a
   fused multiply-add ``a_k = fma(w_j, s_j, a_k)`` (one rounding per term);
@@ -12,9 +13,13 @@ x86-64 ``dgemv_t`` kernel (Haswell and later), which :func:`graded_row` fixes, f
 * the last ``n % 4`` terms added in order, again by fused multiply-adds.
 
 A plain sequential sum (with or without fused multiply-adds), a reversed one, two or eight partial
-sums: each differs from some reference row in the last bit. ``fma`` is LLVM's ``llvm.fma``
-intrinsic: correctly rounded on every CPU (in software where the CPU has no FMA instruction), so
-the result does not depend on the machine. Every term is computed, zeros included, as BLAS does.
+sums: each differs from some reference row in the last bit. On other shapes OpenBLAS adds in
+other orders (OpenBLAS 0.3.31 on an AVX-512 CPU differs from this one from 6 inputs on, and for
+some row counts already with 2), so this order is not claimed to be any BLAS's there: it is ours,
+the same in both backends and on every machine. ``fma`` is LLVM's ``llvm.fma`` intrinsic:
+correctly rounded on every CPU (in software where the CPU has no FMA instruction). Every term is
+computed, zeros included, as BLAS does. Cost: about 1.3 to 2 times a single-threaded ``dgemv`` on
+large matrices (scalar fused multiply-adds; the four partial sums do not vectorise as BLAS's do).
 """
 from __future__ import annotations
 
@@ -151,8 +156,9 @@ def _dense_step(t, a_buff, w, s_in):
 def graded_spec(model) -> KernelSpec | None:
     """The kernel of a float Dense with graded spikes (None unless its weights are a float 2-D matrix
     and ``a_buff`` a float64 vector, as :meth:`run_spk` leaves them)."""
-    if int(np.asarray(model.num_message_bits).ravel()[0]) == 0 or model.weights.ndim != 2 or model.weights.dtype.kind != "f" or model.a_buff.dtype != np.float64 \
-            or model.a_buff.shape != (model.weights.shape[0],):
+    w, a_buff = model.weights, model.a_buff
+    graded = int(np.asarray(model.num_message_bits).ravel()[0]) > 0
+    if not graded or w.ndim != 2 or w.dtype.kind != "f" or a_buff.dtype != np.float64 or a_buff.shape != w.shape[:1]:
         return None
 
     def params(m):
