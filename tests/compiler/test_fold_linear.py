@@ -153,11 +153,12 @@ def test_linear_fold_report_and_what_remains_of_the_chain():
     lif.stop()
 
 
-def test_auto_backend_runs_a_linear_chain_in_python_with_the_same_result():
+def test_auto_and_compiled_backends_run_a_linear_chain_with_the_same_result():
     a_py, v_py, *_ = _run_chain("linear")
-    a_auto, v_auto, *_ = _run_chain("linear", backend="auto")
-    np.testing.assert_array_equal(a_auto, a_py)
-    np.testing.assert_array_equal(v_auto, v_py)
+    for backend in ("auto", "compiled"):
+        a, v, *_ = _run_chain("linear", backend=backend)
+        np.testing.assert_array_equal(a, a_py)
+        np.testing.assert_array_equal(v, v_py)
 
 
 # -- the Vars of a merged Dense -------------------------------------------------------------------------------

@@ -67,15 +67,8 @@ def neuron_kwargs(spec: dict) -> dict:
     return kwargs
 
 
-def replays(spec: dict, backend: str) -> bool:
-    """True for a float graded case on the compiled backend (see the module docstring)."""
-    return backend == "compiled" and spec["model"] == "float" and spec.get("num_message_bits", 0) > 0
-
-
 def run_case(spec: dict, ref: dict, backend: str) -> dict:
     """Build the case's network, run it on ``backend``, return what the npz holds."""
-    if replays(spec, backend):
-        return replay_case(spec, ref, backend)
     models = {lava_class(p): lava_class(m) for p, m in spec["process_models"].items()}
     neuron_cls = _neuron_class(spec, models)
     steps, n_out = spec["T"], spec["n_out"]
@@ -110,38 +103,11 @@ def run_case(spec: dict, ref: dict, backend: str) -> dict:
         neuron.stop()
 
 
-def replay_case(spec: dict, ref: dict, backend: str) -> dict:
-    """The neuron alone, fed what Lava's Dense sent it: ``a_buff`` one step late."""
-    models = {lava_class(p): lava_class(m) for p, m in spec["process_models"].items()}
-    neuron_cls = _neuron_class(spec, models)
-    steps, n_out = spec["T"], spec["n_out"]
-    sent = np.zeros((n_out, steps))
-    sent[:, 1:] = np.asarray(ref["a_buff"]).T[:, :-1]
-    src = io.source.RingBuffer(data=sent)
-    neuron = neuron_cls(shape=(n_out,), **neuron_kwargs(spec))
-    sink = io.sink.RingBuffer(shape=(n_out,), buffer=steps)
-    src.s_out.connect(neuron.a_in)
-    neuron.s_out.connect(sink.a_in)
-    var_keys = [k for k in spec["keys"] if k not in NOT_NEURON_VARS]
-    mon = Monitor()
-    for key in var_keys:
-        mon.probe(getattr(neuron, key), steps)
-    cfg = Loihi2SimCfg(select_tag="floating_pt", exception_proc_model_map=models, backend=backend)
-    try:
-        neuron.run(RunSteps(steps), cfg)
-        data = mon.get_data()
-        got = {key: data[neuron.name][key] for key in var_keys}
-        got.update(s_out=sink.data.get(), backend=neuron.runtime.backend.name, replayed=True)
-        return got
-    finally:
-        neuron.stop()
-
-
 def mismatches(spec: dict, ref: dict, got: dict) -> list[str]:
     """Keys whose values differ from Lava's (exact comparison, NaN equal to NaN)."""
     bad = []
     for key in spec["keys"]:
-        if key in ("input", "weights", "weights2") or (got.get("replayed") and key in ("a_buff", "weights_after_run")):
+        if key in ("input", "weights", "weights2"):
             continue
         want, have = np.asarray(ref[key]), np.asarray(got[key], dtype=np.float64)
         if want.shape != have.shape or not np.array_equal(want, have, equal_nan=True):

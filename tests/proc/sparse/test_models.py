@@ -3,8 +3,9 @@
 Bit-accurate: exactly, always (integer sums). Float, binary spikes: exactly as well, for any
 weights -- Dense's ``W[:, s].sum(axis=1)`` adds the active columns sequentially in ascending
 input order, as Sparse does (Dense's extra terms are zeros) -- except with a single output row,
-which numpy sums pairwise. Float, graded spikes: Dense uses BLAS (``W @ s``) and Sparse a
-sequential CSR product, so they may differ by rounding. The random-network tests use dyadic
+which numpy sums pairwise. Float, graded spikes: Dense adds four fused partial sums per output
+(neuroproc.proc.dense._graded_kernels) and Sparse a sequential CSR product, so they may differ by
+rounding. The random-network tests use dyadic
 weights (every partial sum exact, hence equal whatever the order); the two other float cases are
 bounded by the classic summation error bound,
 |diff| <= 2 (k - 1) eps sum|w_j s_j| for an output with k non-zero terms (each order's error is
