@@ -242,6 +242,12 @@ class Runtime:
                 self._thread.join()
                 self._thread = None
             if not self._stopped:
+                for p in self.procs:
+                    # hook: a Process with a host thread still at work (an Extractor's receiver)
+                    # lets it finish before the network goes
+                    hook = getattr(p, "before_stop", None)
+                    if hook is not None:
+                        hook()
                 if self._error is None:
                     self._keep_final_state()
                 self._end_reason = "stop() was called"
