@@ -1,0 +1,36 @@
+"""Lava-visible behaviour that holds only while the Lava layer is installed."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neuroproc import Loihi2SimCfg, RunSteps
+from neuroproc.compat import lava as compat
+from neuroproc.exceptions import ValidationError
+from neuroproc.proc.lif.process import LIF
+
+
+@pytest.fixture
+def lava_layer():
+    compat.install()
+    yield
+    compat.uninstall()
+
+
+def _lif_one_step(du: int, dv: int) -> tuple[int, int]:
+    lif = LIF(shape=(1,), u=5000, v=300, du=du, dv=dv, bias_mant=7, vth=100_000)
+    lif.run(RunSteps(1), Loihi2SimCfg(select_tag="fixed_pt", backend="python"))
+    u, v = int(lif.u.get()[0]), int(lif.v.get()[0])
+    lif.stop()
+    return u, v
+
+
+def test_decay_4096_is_refused_natively():
+    with pytest.raises(ValidationError, match=r"needs du in \[-1, 4095\]"):
+        _lif_one_step(4096, 0)
+
+
+def test_decay_4096_runs_under_the_lava_layer_as_lavas_arithmetic(lava_layer):
+    # Lava: u = trunc0(u * (4096 - (du + 1)) / 4096) + (a << 6); v = trunc0(v * (4096 - dv) / 4096)
+    # + u + bias. du = dv = 4096: u = trunc0(-5000 / 4096) = -1, v = 0 + u + 7 = 6.
+    assert _lif_one_step(4096, 4096) == (-1, 6)
