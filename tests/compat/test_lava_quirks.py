@@ -34,3 +34,28 @@ def test_decay_4096_runs_under_the_lava_layer_as_lavas_arithmetic(lava_layer):
     # Lava: u = trunc0(u * (4096 - (du + 1)) / 4096) + (a << 6); v = trunc0(v * (4096 - dv) / 4096)
     # + u + bias. du = dv = 4096: u = trunc0(-5000 / 4096) = -1, v = 0 + u + 7 = 6.
     assert _lif_one_step(4096, 4096) == (-1, 6)
+
+
+def _model_requiring(resource):
+    from neuroproc import AbstractProcessModel, requires
+
+    @requires(resource)
+    class Model(AbstractProcessModel):
+        def run(self):
+            pass
+
+    return Model
+
+
+def test_requires_takes_a_resource_instance_natively():
+    from neuroproc.resources import CPU
+
+    assert _model_requiring(CPU()).required_resources[0].__class__ is CPU
+
+
+def test_requires_refuses_a_resource_instance_under_the_lava_layer(lava_layer):
+    from neuroproc.resources import CPU
+
+    with pytest.raises(TypeError, match=r"@requires: .* is a resource instance.*Use @requires\(CPU\)"):
+        _model_requiring(CPU())
+    assert _model_requiring(CPU).required_resources == [CPU]
