@@ -59,3 +59,27 @@ def test_requires_refuses_a_resource_instance_under_the_lava_layer(lava_layer):
     with pytest.raises(TypeError, match=r"@requires: .* is a resource instance.*Use @requires\(CPU\)"):
         _model_requiring(CPU())
     assert _model_requiring(CPU).required_resources == [CPU]
+
+
+def test_unnamed_process_is_named_by_class_natively_and_by_id_under_the_lava_layer():
+    native = LIF(shape=(1,))
+    assert native.name.startswith("LIF_")
+    compat.install()
+    try:
+        lava_named = LIF(shape=(1,))
+    finally:
+        compat.uninstall()
+    assert lava_named.name == f"Process_{lava_named.id}"
+    assert LIF(shape=(1,), name="given").name == "given"
+
+
+def test_runtime_flags_follow_lavas_life_cycle():
+    lif = LIF(shape=(1,))
+    cfg = Loihi2SimCfg(backend="python")
+    lif.create_runtime(run_cfg=cfg)
+    rt = lif.runtime
+    assert (rt._is_initialized, rt._is_started, rt._is_running) == (True, False, False)
+    lif.run(RunSteps(1), cfg)
+    assert (rt._is_started, rt._is_running) == (True, False)
+    lif.stop()
+    assert not rt._is_started

@@ -54,6 +54,7 @@ class Runtime:
         self._interrupted = False
         self._error: BaseException | None = None
         self._stopped = False
+        self._started = False
 
     @property
     def label(self) -> str:
@@ -95,6 +96,20 @@ class Runtime:
     def running(self) -> bool:
         """True while steps execute (a blocking run in some thread, or a background run)."""
         return self._busy.locked()
+
+    # Lava's Runtime flags, which Lava programs read: built; a run began and stop() has not
+    # come; steps execute
+    @property
+    def _is_initialized(self) -> bool:
+        return True
+
+    @property
+    def _is_started(self) -> bool:
+        return self._started and not self._stopped
+
+    @property
+    def _is_running(self) -> bool:
+        return self.running
 
     @property
     def pause_requested(self) -> bool:
@@ -142,6 +157,7 @@ class Runtime:
             self._check_usable("run")  # names what runs
             raise RuntimeStateError(f"Runtime.run: the {self.label} started another run at the same "
                                     "time. Run one network from one thread at a time.")
+        self._started = True
         if self._thread is not None:  # the last background run ended: forget its thread
             self._thread.join()
             self._thread = None
