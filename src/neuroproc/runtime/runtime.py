@@ -322,14 +322,26 @@ class Runtime:
             return None
         return home
 
+    def _var(self, var):
+        """``var`` itself, or the Var of this network whose id it is."""
+        if not isinstance(var, (int, np.integer)) or isinstance(var, bool):
+            return var
+        for p in self.procs:
+            for v in p.vars:
+                if v.id == var:
+                    return v
+        raise ValidationError(f"Runtime: the {self.label} has no Var with id {var}. Pass a Var of "
+                              "one of its Processes, or its id.")
+
     def get_var(self, var) -> np.ndarray:
         """The Var's value in the run; a Var with no leaf home answers from the Process side.
 
         A Var of a Dense that ``fold='linear'`` merged into a LinearChain, or of an all-zero
         connection the fold stage removed, has no value in the run (it does not run): that raises
         RuntimeStateError until ``stop()``, after which ``Var.get()`` returns the value it had
-        before the run.
+        before the run. ``var`` may also be the Var's id (``var.id``), as Lava's runtime takes it.
         """
+        var = self._var(var)
         _refuse_merged(self, var, "get")
         self._check_usable(f"get of {var.who}")
         home = self._home(var)
@@ -339,6 +351,7 @@ class Runtime:
 
     def set_var(self, var, value, idx=None) -> None:
         """Write the Var in the run; for a Var of a merged Dense raise, as ``get_var`` does."""
+        var = self._var(var)
         _refuse_merged(self, var, "set")
         self._check_usable(f"set of {var.who}")
         home = self._home(var)
