@@ -408,7 +408,15 @@ class AbstractProcess:
 
     @property
     def runtime(self):
-        """The running network's Runtime; None before the first run and after ``stop()``."""
+        """The running network's Runtime; None before the first run and after ``stop()`` (under
+        the Lava layer the stopped Runtime stays, as in Lava, whose programs read its flags)."""
+        rt = self._live_runtime()
+        if rt is None and self._ended is not None and _lava_layer():
+            return self._ended
+        return rt
+
+    def _live_runtime(self):
+        """The Runtime of the network while it can run (None before the first run, after stop())."""
         rt = self._runtime
         return None if rt is None or (rt._stopped and rt._error is None) else rt
 

@@ -83,3 +83,21 @@ def test_runtime_flags_follow_lavas_life_cycle():
     assert (rt._is_started, rt._is_running) == (True, False)
     lif.stop()
     assert not rt._is_started
+
+
+@pytest.mark.parametrize("layer", [False, True])
+def test_a_stopped_runtime_stays_on_the_process_only_under_the_lava_layer(layer):
+    if layer:
+        compat.install()
+    try:
+        lif = LIF(shape=(1,))
+        lif.run(RunSteps(2), Loihi2SimCfg(backend="python"))
+        rt = lif.runtime
+        lif.stop()
+        if layer:
+            assert lif.runtime is rt and not rt._is_running and not rt._is_started
+        else:
+            assert lif.runtime is None
+    finally:
+        if layer:
+            compat.uninstall()
