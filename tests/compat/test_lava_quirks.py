@@ -101,3 +101,15 @@ def test_a_stopped_runtime_stays_on_the_process_only_under_the_lava_layer(layer)
     finally:
         if layer:
             compat.uninstall()
+
+
+def test_actor_type_resolves_and_a_process_context_stops_its_run(lava_layer):
+    from lava.magma.core.process.message_interface_enum import ActorType  # type: ignore[import-not-found]
+
+    assert ActorType.MultiProcessing == 0
+    lif = LIF(shape=(1,))
+    with lif:
+        lif.run(RunSteps(3), Loihi2SimCfg(backend="python"))
+        rt = lif.runtime
+        assert rt._is_started
+    assert not rt._is_started and not rt._is_running
