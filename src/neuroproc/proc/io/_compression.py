@@ -39,7 +39,7 @@ def encode_sparse(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat[idx].astype(np.int32), idx.astype(np.int32)
 
 
-def _pack_bytes(values: np.ndarray, multiple: int) -> np.ndarray:
+def _pack_bytes(values: np.ndarray | list[int], multiple: int) -> np.ndarray:
     """Low bytes of ``values``, zero-padded to a multiple of ``multiple``, four to an int32 word."""
     size = -(-len(values) // multiple) * multiple
     b = np.zeros(size, np.uint32)

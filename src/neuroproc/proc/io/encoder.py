@@ -29,7 +29,7 @@ from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.ports import InPort, OutPort
 from neuroproc.proc.io import _compression
 from neuroproc.process import AbstractProcess
-from neuroproc.py_ports import PyInPort, PyOutPort
+from neuroproc.py_ports import PyInPort, PyOutPort, PyOutPortVectorSparse
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 from neuroproc.variable import Var
@@ -102,6 +102,8 @@ class DeltaEncoder(AbstractProcess):
 class AbstractPyDeltaEncoderModel(PyLoihiProcessModel):
     """int32 state (24-bit precision on hardware) and the delta dynamics."""
 
+    a_in: PyInPort
+
     vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     act: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     residue: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
@@ -166,7 +168,7 @@ class PyDeltaEncoderModelSparse(AbstractPyDeltaEncoderModel):
     """
 
     a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_SPARSE, np.int32, precision=24)
+    s_out: PyOutPortVectorSparse = LavaPyType(PyOutPort.VEC_SPARSE, np.int32, precision=24)
 
     def __init__(self, proc_params=None) -> None:
         super().__init__(proc_params)
