@@ -33,6 +33,7 @@ import numpy as np
 from neuroproc._validation import who as who_of
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.learning import _engine as eng
+from neuroproc.learning import _fast as fst
 from neuroproc.learning.constants import W_TRACE_FRACTIONAL_PART, GradedSpikeCfg
 from neuroproc.learning.learning_rule import Loihi3FLearningRule
 from neuroproc.learning.random import ConnVarRandom, TraceRandom, stream_state
@@ -91,9 +92,8 @@ class PyLearningConnection(_ConnectionBase):
         # learning connections never detect a sign mode from the weights (Lava): MIXED by default
         self.learn_sign_mode = int(SignMode.MIXED if mode is None or int(mode) == 0 else mode)
         self._three_factor = isinstance(rule, Loihi3FLearningRule)
-        self.rule_tables = eng.rule_tables(rule)
-        self.k_dec = -1 if rule.decimate_exponent is None else int(rule.decimate_exponent)
         n_out, n_in = p["shape"]
+        self._build_rule_tables(rule)
         hdtype = np.int64 if self.FIXED else np.float64
         self._xh = np.zeros((self._t_epoch + 1, 2, n_in), hdtype)
         self._yh = np.zeros((self._t_epoch + 1, 3, n_out), hdtype)
@@ -103,6 +103,14 @@ class PyLearningConnection(_ConnectionBase):
                                                            ConnVarRandom())
         else:
             self.rng_state, self.rng_values = np.zeros((5, 6), np.uint64), np.zeros(5, np.float64)
+
+    def _build_rule_tables(self, rule) -> None:
+        """The engine's rule tables, the fast path's plan and its per-epoch scratch tables."""
+        n_out, n_in = self.proc_params["shape"]
+        self.rule_tables = eng.rule_tables(rule)
+        self.k_dec = -1 if rule.decimate_exponent is None else int(rule.decimate_exponent)
+        plan, kinds = fst.fast_plan(self.rule_tables[0], self.rule_tables[2])
+        self.fast_tables = (plan, kinds, *fst.fast_tables(self.FIXED, plan, n_in, n_out, self._t_epoch, kinds.size))
 
     @classmethod
     def linear_map(cls, proc) -> LinearMap:
@@ -174,16 +182,17 @@ class PyLearningConnection(_ConnectionBase):
                                            self.x2, self.y1, self.y2, self.y3, self.x0, self.y0, self.tx, self.ty,
                                            decay, has, imps, imp_int, imp_frac, self._xh, self._yh, pi,
                                            fi, self.rng_state, self.rng_values)
-        out = np.zeros(3, np.int64 if self.FIXED else np.float64)  # its dtype picks the arithmetic
-        seen = np.zeros(3, np.int64)
+        plan, kinds, pref, tab, cross = self.fast_tables
+        fst.fill_tables(self.FIXED, u, plan, kinds, pi, pf, fi, ff, self.x0, self.y0, self.tx, self.ty, self._xh,
+                        self._yh, pref, tab, cross)
+        r_syn = self.rng_values[eng.SYN]
         if self.SPARSE:
-            eng.learn_sparse(self.FIXED, out, seen, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
-                             self.rows, self.col_ptr, self.x0, self.y0, self.tx, self.ty, self._xh, self._yh, pi,
-                             pf, fi, ff, self.learn_sign_mode, self.rng_values)
+            fst.learn_sparse_fast(self.FIXED, skip, targets, self.weights, self.tag_2, self.tag_1, self.rows,
+                                  self.col_ptr, self.x0, self.y0, self.tx, self.ty, plan, kinds, fi, ff, pref, tab,
+                                  cross, self.learn_sign_mode, r_syn)
         else:
-            eng.learn_dense(self.FIXED, out, seen, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
-                            self.x0, self.y0, self.tx, self.ty, self._xh, self._yh, pi, pf, fi, ff,
-                            self.learn_sign_mode, self.rng_values)
+            fst.learn_dense_fast(self.FIXED, skip, targets, self.weights, self.tag_2, self.tag_1, self.x0, self.y0,
+                                 self.tx, self.ty, plan, kinds, fi, ff, pref, tab, cross, self.learn_sign_mode, r_syn)
         eng.end_epoch(self.x0, self.y0, self.tx, self.ty)
 
 
