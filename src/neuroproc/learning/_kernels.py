@@ -190,6 +190,7 @@ def learning_spec(model) -> KernelSpec | None:
     n_in = model.proc_params["shape"][1]
 
     def params(m):
+        m.sync_rule()  # a rule string set between runs (under the Lava layer) takes effect here
         decay, has, imps, imp_int, imp_frac = m.trace_params()
         pi = m.rule_tables[0]
         targets = np.zeros(3, np.bool_)

@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from neuroproc._validation import short_repr
 from neuroproc._validation import who as who_of
+from neuroproc.exceptions import ValidationError
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.learning import _engine as eng
 from neuroproc.learning import _fast as fst
@@ -44,6 +46,7 @@ from neuroproc.utils.fixed_point import SignMode, truncate_weights
 __all__ = ["LearningConnectionModelBitApproximate", "LearningConnectionModelFloat", "PyLearningConnection"]
 
 _TRACE_VARS = ("x1", "x2", "y1", "y2", "y3")
+_RULE_VARS = ("dw", "dd", "dt")
 
 if TYPE_CHECKING:  # the mixin always sits before a Python connection model in the bases
     from neuroproc.model import PyLoihiProcessModel as _ConnectionBase
@@ -76,6 +79,11 @@ class PyLearningConnection(_ConnectionBase):
     col_ptr: np.ndarray
     num_message_bits: np.ndarray
     num_weight_bits: Any
+
+    #: the rule strings (Vars under the Lava layer only; see :meth:`sync_rule`)
+    dw: str = LavaPyType(str, str)
+    dd: str = LavaPyType(str, str)
+    dt: str = LavaPyType(str, str)
 
     FIXED = False
     #: storage of weights and tags: False for (n_out, n_in) matrices, True for CSC values
@@ -112,6 +120,23 @@ class PyLearningConnection(_ConnectionBase):
         plan, kinds = fst.fast_plan(self.rule_tables[0], self.rule_tables[2])
         self.fast_tables = (plan, kinds, *fst.fast_tables(self.FIXED, plan, n_in, n_out, self._t_epoch, kinds.size))
 
+    def sync_rule(self) -> None:
+        """Take over rule strings set on the Vars ``dw``, ``dd``, ``dt`` (which connections have
+        under the Lava layer): the rule is re-parsed, as Lava's, and the tables rebuilt."""
+        rule = self._learning_rule
+        changed = False
+        for key in _RULE_VARS:
+            value = getattr(self, key, None)
+            if isinstance(value, LavaPyType) or value == getattr(rule, f"{key}_str"):
+                continue  # no such Var (natively), or unchanged
+            setattr(rule, f"{key}_str", value)
+            changed = True
+        if changed:
+            self._build_rule_tables(rule)
+
+    def on_var_update(self) -> None:
+        self.sync_rule()
+
     @classmethod
     def linear_map(cls, proc) -> LinearMap:
         """The fold stage's hook: a plastic connection is never merged into a weight product."""
@@ -120,6 +145,11 @@ class PyLearningConnection(_ConnectionBase):
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
         if name in _TRACE_VARS:  # float traces of taus 0 are NaN after a learning phase, as in Lava
+            return
+        if name in _RULE_VARS:
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(f"{who}: a learning rule is a string (got {short_repr(value)}). "
+                                      "Pass e.g. 'x0 * y1 - y0 * x1'.")
             return
         super().check_var_value(name, value, who)
 
