@@ -57,8 +57,8 @@ def _lava_view(cls: type) -> type:
     def __init__(self, *args, **kwargs) -> None:
         base_init: Any = getattr(cls, "__init__")
         base_init(self, *args, **kwargs)
-        # the same Var objects, seen through the Lava-facing get/set (DelaySparse's delays too:
-        # they hold one value per stored synapse in the same order)
+        # the same Var objects, seen through the Lava-facing get/set (DelaySparse's delays and
+        # LearningSparse's tags too: they hold one value per stored synapse in the same order)
         for name in _PER_SYNAPSE:
             var = getattr(self, name, None)
             if isinstance(var, Var) and var.shape == self.weights.shape:
@@ -71,8 +71,8 @@ def _lava_view(cls: type) -> type:
 
 
 _VIEWS: dict[type, type] = {}
-#: Vars of a Sparse class that hold one value per stored synapse
-_PER_SYNAPSE = ("weights", "delays")
+#: Vars of a Sparse class that hold one value per stored synapse (LearningSparse's tags too)
+_PER_SYNAPSE = ("weights", "delays", "tag_1", "tag_2")
 
 
 def __getattr__(name: str):
