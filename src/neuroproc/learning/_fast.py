@@ -164,16 +164,39 @@ def fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, p
 CHUNK = 2048
 
 
+@njit(cache=True, inline="always")
+def _single(p, kinds, plan, ii, jj, txs, tys):
+    """For a product with at most one factor beyond its prefix, and that one from a table:
+    ``(kind, f, prefix index, factor neuron index, factor time index)``; kind -1 otherwise."""
+    lead, end = plan[p, _LEAD], plan[p, _END]
+    pidx = jj if plan[p, _SIDE] else ii
+    if end == lead:
+        return 0, 0, pidx, ii, txs
+    kind = kinds[lead]
+    if end - lead > 1 or kind >= KW:
+        return -1, 0, pidx, ii, txs
+    if kind == KI or kind == KJ:
+        return 1, lead, pidx, ii if kind == KI else jj, txs
+    return 2, lead, pidx, ii if kind == KXC else jj, tys if kind == KXC else txs
+
+
 @njit(cache=True)
 def _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val):
     """``acc[t, :n]`` = the summed products of target t for the gathered synapses."""
     for p in range(plan.shape[0]):
-        if plan[p, _SIDE]:
+        tgt, first = plan[p, _TGT], plan[p, _FIRST] != 0
+        form, f, pidx, nidx, tidx = _single(p, kinds, plan, ii, jj, txs, tys)
+        if form >= 0:  # one pass: prefix (times the factor), into the accumulator
             for k in range(n):
-                val[k] = pref[p, jj[k]]
-        else:
-            for k in range(n):
-                val[k] = pref[p, ii[k]]
+                v = pref[p, pidx[k]]
+                if form == 1:
+                    v = v * tab[f, nidx[k]]
+                elif form == 2:
+                    v = v * cross[f, tidx[k], nidx[k]]
+                acc[tgt, k] = v if first else acc[tgt, k] + v
+            continue
+        for k in range(n):
+            val[k] = pref[p, pidx[k]]
         for f in range(plan[p, _LEAD], plan[p, _END]):
             kind = kinds[f]
             if kind == KI:
@@ -197,8 +220,7 @@ def _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cr
                     if sg:
                         v = np.sign(v)
                     val[k] = val[k] * v
-        tgt = plan[p, _TGT]
-        if plan[p, _FIRST]:
+        if first:
             for k in range(n):
                 acc[tgt, k] = val[k]
         else:
@@ -225,37 +247,43 @@ def _products_fixed(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cr
         for k in range(n):
             acc[t, k] = np.int64(syn[t, k]) << 7
     for p in range(plan.shape[0]):
-        if plan[p, _SIDE]:
-            for k in range(n):
-                val[k] = pref[p, jj[k]]
-        else:
-            for k in range(n):
-                val[k] = pref[p, ii[k]]
-        for f in range(plan[p, _LEAD], plan[p, _END]):
-            kind = kinds[f]
-            if kind == KI:
-                for k in range(n):
-                    val[k] = _wrap32(val[k] * tab[f, ii[k]])
-            elif kind == KJ:
-                for k in range(n):
-                    val[k] = _wrap32(val[k] * tab[f, jj[k]])
-            elif kind == KXC:
-                for k in range(n):
-                    val[k] = _wrap32(val[k] * cross[f, tys[k], ii[k]])
-            elif kind == KYC:
-                for k in range(n):
-                    val[k] = _wrap32(val[k] * cross[f, txs[k], jj[k]])
-            else:
-                s, sg, c, bits = kind - KW, fi[f, 1] != 0, ff[f], fi[f, 2]
-                for k in range(n):
-                    x = syn[s, k] + c
-                    if sg:
-                        x = np.sign(x)
-                    val[k] = _wrap32(val[k] * _fixed_factor(x, bits))
         tgt, mant, e = plan[p, _TGT], plan[p, _MANT], plan[p, _EXP]
         sh = max(0, plan[p, _WIDTH] - 15)
+        form, f, pidx, nidx, tidx = _single(p, kinds, plan, ii, jj, txs, tys)
+        if form < 0:
+            for k in range(n):
+                val[k] = pref[p, pidx[k]]
+            for f in range(plan[p, _LEAD], plan[p, _END]):
+                kind = kinds[f]
+                if kind == KI:
+                    for k in range(n):
+                        val[k] = _wrap32(val[k] * tab[f, ii[k]])
+                elif kind == KJ:
+                    for k in range(n):
+                        val[k] = _wrap32(val[k] * tab[f, jj[k]])
+                elif kind == KXC:
+                    for k in range(n):
+                        val[k] = _wrap32(val[k] * cross[f, tys[k], ii[k]])
+                elif kind == KYC:
+                    for k in range(n):
+                        val[k] = _wrap32(val[k] * cross[f, txs[k], jj[k]])
+                else:
+                    s, sg, c, bits = kind - KW, fi[f, 1] != 0, ff[f], fi[f, 2]
+                    for k in range(n):
+                        x = syn[s, k] + c
+                        if sg:
+                            x = np.sign(x)
+                        val[k] = _wrap32(val[k] * _fixed_factor(x, bits))
         for k in range(n):
-            r = _wrap32(val[k] * mant) >> sh
+            if form < 0:
+                r = val[k]
+            else:
+                r = pref[p, pidx[k]]
+                if form == 1:
+                    r = _wrap32(r * tab[f, nidx[k]])
+                elif form == 2:
+                    r = _wrap32(r * cross[f, tidx[k], nidx[k]])
+            r = _wrap32(r * mant) >> sh
             r = min(max(_wrap32(r << e), ACC_MIN), ACC_MAX)
             acc[tgt, k] = min(max(acc[tgt, k] + r, ACC_MIN), ACC_MAX)
 
