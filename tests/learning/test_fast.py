@@ -83,7 +83,7 @@ def test_fast_path_equals_generic_engine(fixed, seed):
     for sparse in (False, True):
         for u in (0, 1):
             s = _state(rng, fixed, n_out, n_in, T, sparse)
-            pref, tab, cross = fst.fast_tables(fixed, plan, n_in, n_out, T, kinds.size)
+            pref, tab, cross = fst.fast_tables(fixed, plan, kinds, n_in, n_out, T)
             fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, s["x0"], s["y0"], s["tx"], s["ty"], s["xh"],
                             s["yh"], pref, tab, cross)
             rv = np.zeros(5)
@@ -128,7 +128,7 @@ def test_fast_path_chunks_large_phases():
     assert n_out * n_in > fst.CHUNK
     s = _state(rng, False, n_out, n_in, 2, False)
     has = np.array([True, False, False])
-    pref, tab, cross = fst.fast_tables(False, plan, n_in, n_out, 2, kinds.size)
+    pref, tab, cross = fst.fast_tables(False, plan, kinds, n_in, n_out, 2)
     fst.fill_tables(False, 1, plan, kinds, pi, pf, fi, ff, s["x0"], s["y0"], s["tx"], s["ty"], s["xh"], s["yh"],
                     pref, tab, cross)
     g, f = s["w"].copy(), s["w"].copy()

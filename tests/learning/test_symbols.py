@@ -30,12 +30,13 @@ def test_symbol_list_of_sgn_and_uk():
     assert [type(s).__name__ for s in symbols] == ["Uk", "Multiplication", "SgnExpression", "Multiplication",
                                                    "Literal"]
     assert symbols[0].decimate_exponent == 3
-    assert symbols[2].sub_expr == "t-2" and str(symbols[2]) == "SgnExpression([Variable(t), Subtraction(-), Literal(2)])"
+    assert symbols[2].sub_expr == "t-2"
+    assert str(symbols[2]) == "SgnExpression([Variable(t), Subtraction(-), Literal(2)])"
     assert (symbols[4].mantissa, symbols[4].base, symbols[4].exponent) == (3, 2, -2)
 
 
-@pytest.mark.parametrize("expr, val, rest", [("1*2^3", 8, ""), ("+2^-3", 0, ""), ("-2^+3", -8, ""), ("-3*y1", -3, "*y1"),
-                                             ("+2*2^-3", 0, "")])
+@pytest.mark.parametrize("expr, val, rest", [("1*2^3", 8, ""), ("+2^-3", 0, ""), ("-2^+3", -8, ""),
+                                             ("-3*y1", -3, "*y1"), ("+2*2^-3", 0, "")])
 def test_literal_find(expr, val, rest):
     symbol, remaining = Literal.find(expr)
     assert symbol.val == val and remaining == rest

@@ -75,12 +75,15 @@ def fast_plan(prod_i: np.ndarray, fac_i: np.ndarray) -> tuple[np.ndarray, np.nda
     return plan, kinds
 
 
-def fast_tables(fixed: bool, plan: np.ndarray, n_in: int, n_out: int, t_epoch: int, n_factors: int):
-    """Scratch ``(pref, tab, cross)`` for :func:`fill_tables` (int64 when bit-approximate)."""
+def fast_tables(fixed: bool, plan: np.ndarray, kinds: np.ndarray, n_in: int, n_out: int, t_epoch: int):
+    """Scratch ``(pref, tab, cross)`` for :func:`fill_tables` (int64 when bit-approximate); the
+    factor tables only as large as the rule's factor kinds need."""
     n = max(n_in, n_out)
     dt = np.int64 if fixed else np.float64
-    return (np.zeros((plan.shape[0], n), dt), np.zeros((n_factors, n), dt),
-            np.zeros((n_factors, t_epoch + 1, n), dt))
+    any_tab = bool(np.isin(kinds, (KI, KJ)).any())
+    any_cross = bool(np.isin(kinds, (KXC, KYC)).any())
+    return (np.zeros((plan.shape[0], n), dt), np.zeros((kinds.size, n if any_tab else 1), dt),
+            np.zeros((kinds.size, t_epoch + 1 if any_cross else 1, n if any_cross else 1), dt))
 
 
 @njit(cache=True, inline="always")

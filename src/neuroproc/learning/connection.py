@@ -118,7 +118,7 @@ class PyLearningConnection(_ConnectionBase):
         self.rule_tables = eng.rule_tables(rule)
         self.k_dec = -1 if rule.decimate_exponent is None else int(rule.decimate_exponent)
         plan, kinds = fst.fast_plan(self.rule_tables[0], self.rule_tables[2])
-        self.fast_tables = (plan, kinds, *fst.fast_tables(self.FIXED, plan, n_in, n_out, self._t_epoch, kinds.size))
+        self.fast_tables = (plan, kinds, *fst.fast_tables(self.FIXED, plan, kinds, n_in, n_out, self._t_epoch))
 
     def sync_rule(self) -> None:
         """Take over rule strings set on the Vars ``dw``, ``dd``, ``dt`` (which connections have
