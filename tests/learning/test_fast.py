@@ -15,11 +15,19 @@ _FACTORS = ["x0", "y0", "x1", "x2", "y1", "y2", "y3", "w", "d", "t", "(x1 + 3)",
 _SCALES = ["", "2^-3 * ", "(-1) * ", "3 * 2^-1 * ", "2 * "]
 
 
-def _random_rule(rng, target: str) -> str:
+_TRACES = ["x0", "y0", "x1", "x2", "y1", "y2", "y3", "(x1 + 3)", "(y2 - 2)"]
+
+
+def _random_rule(rng, target: str, simple: bool) -> str:
+    """A sum of random products; ``simple``: each with at most one trace factor (STDP's form,
+    where the fast path leaves out products whose dependency is off)."""
     terms = []
     for _ in range(rng.integers(1, 5)):
         dep = ["x0", "y0", "u0"][rng.integers(3)]
-        factors = [str(f) for f in rng.choice(_FACTORS, rng.integers(0, 4))]
+        if simple:
+            factors = [str(f) for f in rng.choice(_TRACES, rng.integers(0, 2))]
+        else:
+            factors = [str(f) for f in rng.choice(_FACTORS, rng.integers(0, 4))]
         items = factors[:]
         items.insert(0 if dep == "u0" else rng.integers(0, len(items) + 1), dep)  # u<k> leads its product
         sign = "-" if rng.random() < 0.3 else "+"
@@ -38,8 +46,9 @@ def _state(rng, fixed, n_out, n_in, T, sparse):
         w = rng.normal(0, 4, (n_out, n_in))
         d = np.abs(rng.normal(0, 4, (n_out, n_in)))
         t = rng.normal(0, 4, (n_out, n_in))
-        w[rng.random(w.shape) < 0.1] = 0.0
-        w[rng.random(w.shape) < 0.05] = -0.0
+        for a in (w, d, t):  # zeros of both signs: where left-out products could show
+            a[rng.random(a.shape) < 0.15] = 0.0
+            a[rng.random(a.shape) < 0.1] = -0.0
         xh = rng.random((T + 1, 2, n_in)) * 20
         yh = rng.random((T + 1, 3, n_out)) * 20
     tx = rng.integers(0, T + 1, n_in) * (rng.random(n_in) < 0.5)
@@ -67,10 +76,11 @@ def _bits(a):
 
 
 @pytest.mark.parametrize("fixed", [False, True], ids=["float", "bitapprox"])
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(16))
 def test_fast_path_equals_generic_engine(fixed, seed):
     rng = np.random.default_rng(seed)
-    rules = {tgt: _random_rule(rng, tgt) for tgt in ("dw", "dd", "dt") if tgt == "dw" or rng.random() < 0.6}
+    rules = {tgt: _random_rule(rng, tgt, seed % 2 == 1) for tgt in ("dw", "dd", "dt")
+             if tgt == "dw" or rng.random() < 0.6}
     rule = LoihiLearningRule(**rules, t_epoch=int(rng.integers(1, 4)))
     T = rule.t_epoch
     pi, pf, fi, ff = eng.rule_tables(rule)
@@ -84,8 +94,8 @@ def test_fast_path_equals_generic_engine(fixed, seed):
         for u in (0, 1):
             s = _state(rng, fixed, n_out, n_in, T, sparse)
             pref, tab, cross = fst.fast_tables(fixed, plan, kinds, n_in, n_out, T)
-            fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, s["x0"], s["y0"], s["tx"], s["ty"], s["xh"],
-                            s["yh"], pref, tab, cross)
+            finite = fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, s["x0"], s["y0"], s["tx"], s["ty"],
+                                     s["xh"], s["yh"], pref, tab, cross)
             rv = np.zeros(5)
             rv[eng.SYN] = r_syn
             out = np.zeros(3, np.int64 if fixed else np.float64)
@@ -104,7 +114,7 @@ def test_fast_path_equals_generic_engine(fixed, seed):
                     if eng.all_stable(fixed, has, e["w"], e["d"], e["t"], sign_mode):
                         post = kern._post_index(_Shape(rows, col_ptr, n_out))
                         fst.learn_sparse_events_fast(has, e["w"], e["d"], e["t"], rows, col_ptr, *post, *args, plan,
-                                                     kinds, fi, ff, pref, tab, cross, sign_mode, r_syn)
+                                                     kinds, fi, ff, pref, tab, cross, sign_mode, r_syn, finite)
                         for k in g:
                             assert np.array_equal(_bits(e[k]), _bits(g[k])), (rules, k)
             else:
@@ -114,6 +124,12 @@ def test_fast_path_equals_generic_engine(fixed, seed):
                                 pi, pf, fi, ff, sign_mode, rv)
                 fst.learn_dense_fast(fixed, skip, has, f["w"], f["d"], f["t"], *args, plan, kinds, fi, ff, pref, tab,
                                      cross, sign_mode, r_syn)
+                if skip and eng.all_stable(fixed, has, s["w"], s["d"], s["t"], sign_mode):
+                    e = {k: s[k].copy() for k in ("w", "d", "t")}
+                    fst.learn_dense_events_fast(has, e["w"], e["d"], e["t"], *args, plan, kinds, fi, ff, pref, tab,
+                                                cross, sign_mode, r_syn, finite)
+                    for k in g:
+                        assert np.array_equal(_bits(e[k]), _bits(g[k])), (rules, k)
             for k in g:
                 assert np.array_equal(_bits(f[k]), _bits(g[k])), (rules, sparse, u, k)
 
@@ -139,3 +155,32 @@ def test_fast_path_chunks_large_phases():
                          cross, 1, 0.0)
     assert not np.array_equal(g, s["w"])
     assert np.array_equal(_bits(f), _bits(g))
+
+
+@pytest.mark.parametrize("w0", [0.0, -0.0, 1.5])
+def test_left_out_products_keep_the_sign_of_zero(w0):
+    """A product whose dependency is off is -0.0 here ((-1) * 0.0 * y1): the generic engine adds
+    it, so a weight of -0.0 stays -0.0; the event streams leave it out and must agree."""
+    rule = LoihiLearningRule(dw="(-1) * x0 * y1", dd="y0 * x1", t_epoch=1)
+    pi, pf, fi, ff = eng.rule_tables(rule)
+    plan, kinds = fst.fast_plan(pi, fi)
+    assert fst.skippable(plan, kinds)
+    x0, y0 = np.array([False, True]), np.array([True])
+    tx, ty = x0.astype(np.int64), y0.astype(np.int64)
+    xh, yh = np.full((2, 2, 2), 0.5), np.full((2, 3, 1), 0.25)
+    has = np.array([True, True, False])
+    pref, tab, cross = fst.fast_tables(False, plan, kinds, 2, 1, 1)
+    finite = fst.fill_tables(False, 0, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, pref, tab, cross)
+    w = np.array([[w0, w0]])
+    g, e = w.copy(), w.copy()
+    eng.learn_dense(False, np.zeros(3), np.zeros(3, np.int64), 1, 0, True, has, g, 0 * w, 0 * w, x0, y0, tx, ty, xh,
+                    yh, pi, pf, fi, ff, 1, np.zeros(5))
+    fst.learn_dense_events_fast(has, e, 0 * w, 0 * w, x0, y0, tx, ty, plan, kinds, fi, ff, pref, tab, cross, 1, 0.0,
+                                finite)
+    assert np.array_equal(_bits(e), _bits(g)), (e, g)
+    rows, col_ptr = np.zeros(2, np.int32), np.array([0, 1, 2])
+    post = kern._post_index(_Shape(rows, col_ptr, 1))
+    es = w.ravel().copy()
+    fst.learn_sparse_events_fast(has, es, 0 * es, 0 * es, rows, col_ptr, *post, x0, y0, tx, ty, plan, kinds, fi, ff,
+                                 pref, tab, cross, 1, 0.0, finite)
+    assert np.array_equal(_bits(es), _bits(g.ravel()))
