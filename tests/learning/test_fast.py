@@ -20,7 +20,7 @@ _TRACES = ["x0", "y0", "x1", "x2", "y1", "y2", "y3", "(x1 + 3)", "(y2 - 2)"]
 
 def _random_rule(rng, target: str, simple: bool) -> str:
     """A sum of random products; ``simple``: each with at most one trace factor (STDP's form,
-    where the fast path leaves out products whose dependency is off)."""
+    which the fast path evaluates in one pass per product)."""
     terms = []
     for _ in range(rng.integers(1, 5)):
         dep = ["x0", "y0", "u0"][rng.integers(3)]
@@ -94,8 +94,8 @@ def test_fast_path_equals_generic_engine(fixed, seed):
         for u in (0, 1):
             s = _state(rng, fixed, n_out, n_in, T, sparse)
             pref, tab, cross = fst.fast_tables(fixed, plan, kinds, n_in, n_out, T)
-            finite = fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, s["x0"], s["y0"], s["tx"], s["ty"],
-                                     s["xh"], s["yh"], pref, tab, cross)
+            fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, s["x0"], s["y0"], s["tx"], s["ty"], s["xh"],
+                            s["yh"], pref, tab, cross)
             rv = np.zeros(5)
             rv[eng.SYN] = r_syn
             out = np.zeros(3, np.int64 if fixed else np.float64)
@@ -114,7 +114,7 @@ def test_fast_path_equals_generic_engine(fixed, seed):
                     if eng.all_stable(fixed, has, e["w"], e["d"], e["t"], sign_mode):
                         post = kern._post_index(_Shape(rows, col_ptr, n_out))
                         fst.learn_sparse_events_fast(has, e["w"], e["d"], e["t"], rows, col_ptr, *post, *args, plan,
-                                                     kinds, fi, ff, pref, tab, cross, sign_mode, r_syn, finite)
+                                                     kinds, fi, ff, pref, tab, cross, sign_mode, r_syn)
                         for k in g:
                             assert np.array_equal(_bits(e[k]), _bits(g[k])), (rules, k)
             else:
@@ -127,7 +127,7 @@ def test_fast_path_equals_generic_engine(fixed, seed):
                 if skip and eng.all_stable(fixed, has, s["w"], s["d"], s["t"], sign_mode):
                     e = {k: s[k].copy() for k in ("w", "d", "t")}
                     fst.learn_dense_events_fast(has, e["w"], e["d"], e["t"], *args, plan, kinds, fi, ff, pref, tab,
-                                                cross, sign_mode, r_syn, finite)
+                                                cross, sign_mode, r_syn)
                     for k in g:
                         assert np.array_equal(_bits(e[k]), _bits(g[k])), (rules, k)
             for k in g:
@@ -158,29 +158,27 @@ def test_fast_path_chunks_large_phases():
 
 
 @pytest.mark.parametrize("w0", [0.0, -0.0, 1.5])
-def test_left_out_products_keep_the_sign_of_zero(w0):
+def test_products_of_silent_dependencies_keep_the_sign_of_zero(w0):
     """A product whose dependency is off is -0.0 here ((-1) * 0.0 * y1): the generic engine adds
-    it, so a weight of -0.0 stays -0.0; the event streams leave it out and must agree."""
+    it, so a weight of -0.0 stays -0.0; the event-driven fast path must agree."""
     rule = LoihiLearningRule(dw="(-1) * x0 * y1", dd="y0 * x1", t_epoch=1)
     pi, pf, fi, ff = eng.rule_tables(rule)
     plan, kinds = fst.fast_plan(pi, fi)
-    assert fst.skippable(plan, kinds)
     x0, y0 = np.array([False, True]), np.array([True])
     tx, ty = x0.astype(np.int64), y0.astype(np.int64)
     xh, yh = np.full((2, 2, 2), 0.5), np.full((2, 3, 1), 0.25)
     has = np.array([True, True, False])
     pref, tab, cross = fst.fast_tables(False, plan, kinds, 2, 1, 1)
-    finite = fst.fill_tables(False, 0, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, pref, tab, cross)
+    fst.fill_tables(False, 0, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, pref, tab, cross)
     w = np.array([[w0, w0]])
     g, e = w.copy(), w.copy()
     eng.learn_dense(False, np.zeros(3), np.zeros(3, np.int64), 1, 0, True, has, g, 0 * w, 0 * w, x0, y0, tx, ty, xh,
                     yh, pi, pf, fi, ff, 1, np.zeros(5))
-    fst.learn_dense_events_fast(has, e, 0 * w, 0 * w, x0, y0, tx, ty, plan, kinds, fi, ff, pref, tab, cross, 1, 0.0,
-                                finite)
+    fst.learn_dense_events_fast(has, e, 0 * w, 0 * w, x0, y0, tx, ty, plan, kinds, fi, ff, pref, tab, cross, 1, 0.0)
     assert np.array_equal(_bits(e), _bits(g)), (e, g)
     rows, col_ptr = np.zeros(2, np.int32), np.array([0, 1, 2])
     post = kern._post_index(_Shape(rows, col_ptr, 1))
     es = w.ravel().copy()
     fst.learn_sparse_events_fast(has, es, 0 * es, 0 * es, rows, col_ptr, *post, x0, y0, tx, ty, plan, kinds, fi, ff,
-                                 pref, tab, cross, 1, 0.0, finite)
+                                 pref, tab, cross, 1, 0.0)
     assert np.array_equal(_bits(es), _bits(g.ravel()))

@@ -20,9 +20,9 @@ floating-point operations in the same order as the generic engine, so results ar
 bit-approximate model draws one number per epoch for all synapses, so visiting fewer or other
 synapses draws nothing differently.
 
-``plan`` (static per rule, :func:`fast_plan`) is int64 ``(P, 9)``: target, side (0: pre, 1: post),
+``plan`` (static per rule, :func:`fast_plan`) is int64 ``(P, 8)``: target, side (0: pre, 1: post),
 first product of its target, first factor after the prefix, end factor, bit width, s_mantissa,
-s_exp, dependency; ``kinds`` (``(F,)``) says where factor ``f`` comes from (:data:`KI`...:data:`KT`).
+s_exp; ``kinds`` (``(F,)``) says where factor ``f`` comes from (:data:`KI`...:data:`KT`).
 """
 from __future__ import annotations
 
@@ -32,18 +32,18 @@ from numba import njit
 
 from neuroproc.learning._engine import ACC_MAX, ACC_MIN, _stable, _wrap32, finish_fixed, saturate_float
 
-__all__ = ["fast_plan", "fast_tables", "fill_tables", "learn_dense_events_fast", "learn_dense_fast",
-           "learn_sparse_events_fast", "learn_sparse_fast", "skippable"]
+__all__ = ["fast_plan", "fast_tables", "fill_tables", "learn_dense_fast", "learn_dense_events_fast",
+           "learn_sparse_events_fast", "learn_sparse_fast"]
 
 #: factor kinds: table by pre neuron, table by post neuron, x trace at the post spike time,
 #: y trace at the pre spike time, the synapse's w, d, t
 KI, KJ, KXC, KYC, KW, KD, KT = 0, 1, 2, 3, 4, 5, 6
-_TGT, _SIDE, _FIRST, _LEAD, _END, _WIDTH, _MANT, _EXP, _DEP = range(9)
+_TGT, _SIDE, _FIRST, _LEAD, _END, _WIDTH, _MANT, _EXP = range(8)
 
 
 def fast_plan(prod_i: np.ndarray, fac_i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(plan, kinds)`` of the rule tables ``prod_i``, ``fac_i`` (see the module docstring)."""
-    plan = np.zeros((prod_i.shape[0], 9), np.int64)
+    plan = np.zeros((prod_i.shape[0], 8), np.int64)
     kinds = np.zeros(fac_i.shape[0], np.int64)
     seen: set[int] = set()
     for p in range(prod_i.shape[0]):
@@ -70,7 +70,7 @@ def fast_plan(prod_i: np.ndarray, fac_i: np.ndarray) -> tuple[np.ndarray, np.nda
                 lead = f + 1
             else:
                 leading = False
-        plan[p] = (tgt, side, int(tgt not in seen), lead, f1, width, mant, s_exp, dep)
+        plan[p] = (tgt, side, int(tgt not in seen), lead, f1, width, mant, s_exp)
         seen.add(tgt)
     return plan, kinds
 
@@ -122,8 +122,7 @@ def _row(fixed, code, has_c, c, bits, at_T, times, T, x0, y0, xh, yh, dst):
 
 @njit(cache=True)
 def fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, pref, tab, cross):
-    """The per-epoch tables (after ``begin_epoch``; ``u`` is the u dependency's value). Returns
-    whether every entry is finite (then a product whose dependency is off is exactly +-0)."""
+    """The per-epoch tables (after ``begin_epoch``; ``u`` is the u dependency's value)."""
     T = xh.shape[0] - 1
     n_in, n_out = tx.size, ty.size
     tmp = np.empty(max(n_in, n_out))
@@ -163,15 +162,6 @@ def fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, p
                     fixed_t[:] = t
                     _row(fixed, code, has_c, c, bits, False, fixed_t, T, x0, y0, xh, yh, tmp[:nn])
                     cross[f, t, :nn] = tmp[:nn]
-    return fixed or (_finite(pref) and _finite(tab) and _finite(cross))
-
-
-@njit(cache=True)
-def _finite(a):
-    for v in a.flat:
-        if not np.isfinite(v):
-            return False
-    return True
 
 
 CHUNK = 2048
@@ -194,34 +184,10 @@ def _single(p, kinds, plan, ii, jj, txs, tys):
 
 
 @njit(cache=True)
-def _full_float(k, ii, jj, txs, tys, plan, kinds, pref, tab, cross, acc):
-    """Every product of synapse ``k`` (each at most one table factor beyond its prefix)."""
+def _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val):
+    """``acc[t, :n]`` = the summed products of target t for the gathered synapses."""
     for p in range(plan.shape[0]):
-        form, f, pidx, nidx, tidx = _single(p, kinds, plan, ii, jj, txs, tys)
-        v = pref[p, pidx[k]]
-        if form == 1:
-            v = v * tab[f, nidx[k]]
-        elif form == 2:
-            v = v * cross[f, tidx[k], nidx[k]]
-        tgt = plan[p, _TGT]
-        acc[tgt, k] = v if plan[p, _FIRST] != 0 else acc[tgt, k] + v
-
-
-@njit(cache=True)
-def _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active):
-    """``acc[t, :n]`` = the summed products of target t for the gathered synapses, over the
-    ``active`` products (see :func:`skippable`)."""
-    started = np.zeros(3, np.bool_)
-    present = np.zeros(3, np.bool_)
-    skipped = False
-    for p in range(plan.shape[0]):
-        present[plan[p, _TGT]] = True
-        if not active[p]:
-            skipped = True
-            continue
-        tgt = plan[p, _TGT]
-        first = not started[tgt]
-        started[tgt] = True
+        tgt, first = plan[p, _TGT], plan[p, _FIRST] != 0
         form, f, pidx, nidx, tidx = _single(p, kinds, plan, ii, jj, txs, tys)
         if form >= 0:  # one pass: prefix (times the factor), into the accumulator
             for k in range(n):
@@ -263,17 +229,6 @@ def _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cr
         else:
             for k in range(n):
                 acc[tgt, k] = acc[tgt, k] + val[k]
-    if skipped:
-        # the products left out are each exactly +-0: they change a sum only in the sign of a
-        # zero, and that reaches the result only where the variable is 0 too -- recompute those
-        for t in range(3):
-            if not started[t]:
-                acc[t, :n] = 0.0
-        for k in range(n):
-            for t in range(3):
-                if present[t] and acc[t, k] == 0.0 and syn[t, k] == 0.0:
-                    _full_float(k, ii, jj, txs, tys, plan, kinds, pref, tab, cross, acc)
-                    break
 
 
 @njit(cache=True)
@@ -289,15 +244,12 @@ def _finish_float(n, has, syn, acc, sign_mode):
 
 
 @njit(cache=True)
-def _products_fixed(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active):
-    """``acc[t, :n]``: the 16-bit accumulators, from ``var << 7`` plus each ``active`` product
-    (one whose dependency is off adds exactly 0)."""
+def _products_fixed(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val):
+    """``acc[t, :n]``: the 16-bit accumulators, from ``var << 7`` plus each product."""
     for t in range(3):
         for k in range(n):
             acc[t, k] = np.int64(syn[t, k]) << 7
     for p in range(plan.shape[0]):
-        if not active[p]:
-            continue
         tgt, mant, e = plan[p, _TGT], plan[p, _MANT], plan[p, _EXP]
         sh = max(0, plan[p, _WIDTH] - 15)
         form, f, pidx, nidx, tidx = _single(p, kinds, plan, ii, jj, txs, tys)
@@ -347,16 +299,15 @@ def _finish_fixed(n, has, syn, acc, sign_mode, r_syn):
                 syn[t, k] = np.float64(finish_fixed(t, acc[t, k], sign_mode, r_syn))
 
 
-def compute(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active, sign_mode,
-            r_syn):
+def compute(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, sign_mode, r_syn):
     """New (w, d, t) of the ``n`` gathered synapses, written into ``syn``: bit-approximate when
     the tables are integer (``acc``, ``val`` then int64 too), float otherwise. Chosen when numba
     compiles the caller (an overload), so each loop holds one arithmetic only."""
     if pref.dtype.kind == "i":
-        _products_fixed(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active)
+        _products_fixed(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val)
         _finish_fixed(n, has, syn, acc, sign_mode, r_syn)
     else:
-        _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active)
+        _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val)
         _finish_float(n, has, syn, acc, sign_mode)
 
 
@@ -365,17 +316,17 @@ if not numba.config.DISABLE_JIT:
     from numba.extending import overload
 
     @overload(compute)
-    def _compute_overload(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active,
+    def _compute_overload(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val,
                           sign_mode, r_syn):
         if isinstance(pref.dtype, types.Integer):
-            def impl(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active,
-                     sign_mode, r_syn):
-                _products_fixed(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active)
+            def impl(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, sign_mode,
+                     r_syn):
+                _products_fixed(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val)
                 _finish_fixed(n, has, syn, acc, sign_mode, r_syn)
         else:
-            def impl(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active,
-                     sign_mode, r_syn):
-                _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active)
+            def impl(n, has, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, sign_mode,
+                     r_syn):
+                _products_float(n, ii, jj, txs, tys, syn, plan, kinds, fi, ff, pref, tab, cross, acc, val)
                 _finish_float(n, has, syn, acc, sign_mode)
         return impl
 
@@ -411,12 +362,12 @@ def _gather(ix, syn, n, pos, i, j, ti, tj, wv, dv, tv):
 
 
 @njit(cache=True)
-def _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, active, sign_mode,
+def _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, sign_mode,
            r_syn):
     """Compute the gathered synapses and write back the rules' targets (``ix[0]``: positions in
     ``w``, ``tag2``, ``tag1``)."""
-    compute(n, has, ix[1], ix[2], ix[3], ix[4], syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active,
-            sign_mode, r_syn)
+    compute(n, has, ix[1], ix[2], ix[3], ix[4], syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, sign_mode,
+            r_syn)
     if has[0]:
         for k in range(n):
             w[ix[0, k]] = syn[0, k]
@@ -429,11 +380,11 @@ def _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, 
 
 
 @njit(cache=True)
-def _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, active,
-                 sign_mode, r_syn):
+def _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, sign_mode,
+                 r_syn):
     """:func:`_flush` for ``(n_out, n_in)`` matrices (``ix[1]``, ``ix[2]``: pre, post)."""
-    compute(n, has, ix[1], ix[2], ix[3], ix[4], syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, active,
-            sign_mode, r_syn)
+    compute(n, has, ix[1], ix[2], ix[3], ix[4], syn, plan, kinds, fi, ff, pref, tab, cross, acc, val, sign_mode,
+            r_syn)
     for k in range(n):
         i, j = ix[1, k], ix[2, k]
         if has[0]:
@@ -445,37 +396,10 @@ def _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, 
 
 
 @njit(cache=True)
-def skippable(plan, kinds):
-    """Whether a product whose dependency is off may be left out of a chunk (the caller also
-    needs finite tables): every product has at most one table factor beyond its prefix, so it
-    is a prefix entry (+-0 when the dependency is off) times a finite table entry."""
-    for p in range(plan.shape[0]):
-        lead, end = plan[p, _LEAD], plan[p, _END]
-        if end - lead > 1 or (end > lead and kinds[lead] >= KW):
-            return False
-    return True
-
-
-@njit(cache=True)
-def _masks(plan, kinds, finite):
-    """Active products of the three event streams: pre spike only, post spike only, both (all
-    products when they may not be left out; u is off whenever events are used)."""
-    masks = np.ones((3, plan.shape[0]), np.bool_)
-    if finite and skippable(plan, kinds):
-        for p in range(plan.shape[0]):
-            dep = plan[p, _DEP]
-            masks[0, p] = dep == 0
-            masks[1, p] = dep == 1
-            masks[2, p] = dep != 2
-    return masks
-
-
-@njit(cache=True)
 def learn_dense_fast(fixed, skip, has, w, tag2, tag1, x0, y0, tx, ty, plan, kinds, fi, ff, pref, tab, cross,
                      sign_mode, r_syn):
     """:func:`~neuroproc.learning._engine.learn_dense` on the tables of :func:`fill_tables`."""
     ix, syn, acc, val = _scratch(pref)
-    active = np.ones(plan.shape[0], np.bool_)
     n = 0
     for j in range(ty.size):
         for i in range(tx.size):
@@ -485,11 +409,10 @@ def learn_dense_fast(fixed, skip, has, w, tag2, tag1, x0, y0, tx, ty, plan, kind
             _gather(ix, syn, n, 0, i, j, tx[i], ty[j], wv, dv, tv)
             n += 1
             if n == CHUNK:
-                _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, active,
+                _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
                              sign_mode, r_syn)
                 n = 0
-    _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, active, sign_mode,
-                 r_syn)
+    _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, sign_mode, r_syn)
 
 
 @njit(cache=True)
@@ -497,7 +420,6 @@ def learn_sparse_fast(fixed, skip, has, w, tag2, tag1, rows, col_ptr, x0, y0, tx
                       cross, sign_mode, r_syn):
     """:func:`~neuroproc.learning._engine.learn_sparse` on the tables of :func:`fill_tables`."""
     ix, syn, acc, val = _scratch(pref)
-    active = np.ones(plan.shape[0], np.bool_)
     n = 0
     for i in range(tx.size):
         x0i = x0[i]
@@ -509,67 +431,49 @@ def learn_sparse_fast(fixed, skip, has, w, tag2, tag1, rows, col_ptr, x0, y0, tx
             _gather(ix, syn, n, pos, i, j, tx[i], ty[j], wv, dv, tv)
             n += 1
             if n == CHUNK:
-                _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, active,
+                _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
                        sign_mode, r_syn)
                 n = 0
-    _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, active, sign_mode, r_syn)
-
-
-@njit(cache=True)
-def _streams(pref):
-    """Gather buffers of the three event streams (see :func:`_masks`) and their fill counts."""
-    ix0, syn0, acc, val = _scratch(pref)
-    ix1, syn1, _, _ = _scratch(pref)
-    ix2, syn2, _, _ = _scratch(pref)
-    return (ix0, ix1, ix2), (syn0, syn1, syn2), acc, val, np.zeros(3, np.int64)
+    _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, sign_mode, r_syn)
 
 
 @njit(cache=True)
 def learn_dense_events_fast(has, w, tag2, tag1, x0, y0, tx, ty, plan, kinds, fi, ff, pref, tab, cross, sign_mode,
-                            r_syn, finite):
-    """:func:`~neuroproc.learning._engine.learn_dense_events` on the tables; the synapses go to
-    three streams by which of their neurons spiked, each computing only its active products."""
-    ixs, syns, acc, val, fill = _streams(pref)
-    masks = _masks(plan, kinds, finite)
+                            r_syn):
+    """:func:`~neuroproc.learning._engine.learn_dense_events` on the tables."""
+    ix, syn, acc, val = _scratch(pref)
+    n = 0
     for j in range(ty.size):
         for i in range(tx.size):
             if x0[i] or y0[j]:
-                s = 2 if x0[i] and y0[j] else (0 if x0[i] else 1)
-                ix, syn, n = ixs[s], syns[s], fill[s]
                 _gather(ix, syn, n, 0, i, j, tx[i], ty[j], w[j, i], tag2[j, i], tag1[j, i])
-                fill[s] = n + 1
-                if n + 1 == CHUNK:
-                    _flush_dense(CHUNK, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
-                                 masks[s], sign_mode, r_syn)
-                    fill[s] = 0
-    for s in range(3):
-        _flush_dense(fill[s], has, w, tag2, tag1, ixs[s], syns[s], acc, val, plan, kinds, fi, ff, pref, tab, cross,
-                     masks[s], sign_mode, r_syn)
+                n += 1
+                if n == CHUNK:
+                    _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
+                                 sign_mode, r_syn)
+                    n = 0
+    _flush_dense(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, sign_mode, r_syn)
 
 
 @njit(cache=True)
 def learn_sparse_events_fast(has, w, tag2, tag1, rows, col_ptr, post_ptr, post_pos, post_pre, x0, y0, tx, ty, plan,
-                             kinds, fi, ff, pref, tab, cross, sign_mode, r_syn, finite):
+                             kinds, fi, ff, pref, tab, cross, sign_mode, r_syn):
     """:func:`~neuroproc.learning._engine.learn_sparse_events` on the tables: the synapses of
-    spiking pre neurons (CSC columns), then those of spiking post neurons (post-major index),
-    in three streams by which of their neurons spiked (see :func:`_masks`)."""
-    ixs, syns, acc, val, fill = _streams(pref)
-    masks = _masks(plan, kinds, finite)
+    spiking pre neurons (CSC columns), then those of spiking post neurons (post-major index)."""
+    ix, syn, acc, val = _scratch(pref)
     need = _needed(has, fi)
+    n = 0
     for i in range(tx.size):
         if x0[i]:
             for pos in range(col_ptr[i], col_ptr[i + 1]):
                 j = np.int64(rows[pos])
-                s = 2 if y0[j] else 0
-                ix, syn, n = ixs[s], syns[s], fill[s]
                 _gather(ix, syn, n, pos, i, j, tx[i], ty[j], w[pos], tag2[pos] if need[1] else 0.0,
                         tag1[pos] if need[2] else 0.0)
-                fill[s] = n + 1
-                if n + 1 == CHUNK:
-                    _flush(CHUNK, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
-                           masks[s], sign_mode, r_syn)
-                    fill[s] = 0
-    ix, syn = ixs[1], syns[1]
+                n += 1
+                if n == CHUNK:
+                    _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
+                           sign_mode, r_syn)
+                    n = 0
     for j in range(ty.size):
         if y0[j]:
             for k in range(post_ptr[j], post_ptr[j + 1]):
@@ -577,14 +481,11 @@ def learn_sparse_events_fast(has, w, tag2, tag1, rows, col_ptr, post_ptr, post_p
                 if x0[i]:
                     continue
                 pos = post_pos[k]
-                n = fill[1]
                 _gather(ix, syn, n, pos, i, j, tx[i], ty[j], w[pos], tag2[pos] if need[1] else 0.0,
                         tag1[pos] if need[2] else 0.0)
-                fill[1] = n + 1
-                if n + 1 == CHUNK:
-                    _flush(CHUNK, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
-                           masks[1], sign_mode, r_syn)
-                    fill[1] = 0
-    for s in range(3):
-        _flush(fill[s], has, w, tag2, tag1, ixs[s], syns[s], acc, val, plan, kinds, fi, ff, pref, tab, cross,
-               masks[s], sign_mode, r_syn)
+                n += 1
+                if n == CHUNK:
+                    _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross,
+                           sign_mode, r_syn)
+                    n = 0
+    _flush(n, has, w, tag2, tag1, ix, syn, acc, val, plan, kinds, fi, ff, pref, tab, cross, sign_mode, r_syn)

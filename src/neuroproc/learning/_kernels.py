@@ -56,12 +56,11 @@ def _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, 
 @njit(cache=True)
 def _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi, pf, fi, ff, plan,
            kinds, pref, tab, cross, decay, has_decay, imps, imp_int, imp_frac):
-    """The first half of a learning phase and the fast path's tables: ``(skip, has, events,
-    finite)``."""
+    """The first half of a learning phase and the fast path's tables: ``(skip, has, events)``."""
     u, skip, has = eng.begin_epoch(fixed, t, ip[3] != 0, ip[4], x1, x2, y1, y2, y3, x0, y0, tx, ty, decay,
                                    has_decay, imps, imp_int, imp_frac, xh, yh, pi, fi, rng_state, rng_values)
-    finite = fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, pref, tab, cross)
-    return skip, has, skip and ip[6] != 0, finite
+    fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, pref, tab, cross)
+    return skip, has, skip and ip[6] != 0
 
 
 @njit(cache=True)
@@ -71,12 +70,12 @@ def _dense(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
-        skip, has, events, finite = _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state,
-                                           rng_values, pi, pf, fi, ff, plan, kinds, pref, tab, cross, decay,
-                                           has_decay, imps, imp_int, imp_frac)
+        skip, has, events = _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values,
+                                   pi, pf, fi, ff, plan, kinds, pref, tab, cross, decay, has_decay, imps, imp_int,
+                                   imp_frac)
         if events:
             fst.learn_dense_events_fast(has, weights, tag2, tag1, x0, y0, tx, ty, plan, kinds, fi, ff, pref, tab,
-                                        cross, ip[5], rng_values[eng.SYN], finite)
+                                        cross, ip[5], rng_values[eng.SYN])
         else:
             fst.learn_dense_fast(fixed, skip, has, weights, tag2, tag1, x0, y0, tx, ty, plan, kinds, fi, ff, pref,
                                  tab, cross, ip[5], rng_values[eng.SYN])
@@ -90,13 +89,13 @@ def _sparse(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, t
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
-        skip, has, events, finite = _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state,
-                                           rng_values, pi, pf, fi, ff, plan, kinds, pref, tab, cross, decay,
-                                           has_decay, imps, imp_int, imp_frac)
+        skip, has, events = _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values,
+                                   pi, pf, fi, ff, plan, kinds, pref, tab, cross, decay, has_decay, imps, imp_int,
+                                   imp_frac)
         if events:
             fst.learn_sparse_events_fast(has, weights, tag2, tag1, rows, col_ptr, post_ptr, post_pos, post_pre, x0,
                                          y0, tx, ty, plan, kinds, fi, ff, pref, tab, cross, ip[5],
-                                         rng_values[eng.SYN], finite)
+                                         rng_values[eng.SYN])
         else:
             fst.learn_sparse_fast(fixed, skip, has, weights, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, plan, kinds,
                                   fi, ff, pref, tab, cross, ip[5], rng_values[eng.SYN])
