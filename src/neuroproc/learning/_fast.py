@@ -32,7 +32,7 @@ from numba import njit
 
 from neuroproc.learning._engine import ACC_MAX, ACC_MIN, _stable, _wrap32, finish_fixed, saturate_float
 
-__all__ = ["fast_plan", "fast_tables", "fill_tables", "learn_dense_fast", "learn_dense_events_fast",
+__all__ = ["fast_plan", "fast_tables", "fill_tables", "learn_dense_events_fast", "learn_dense_fast",
            "learn_sparse_events_fast", "learn_sparse_fast"]
 
 #: factor kinds: table by pre neuron, table by post neuron, x trace at the post spike time,
