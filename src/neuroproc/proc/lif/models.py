@@ -192,6 +192,20 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
     #: input and threshold are MSB-aligned with the 24-bit state by a left shift of 6
     ACT_SHIFT = 6
     VTH_SHIFT = 6
+    #: Lava's names: a subclass written for Lava keeps a scaled threshold that its
+    #: ``scale_threshold`` (``vth << vth_shift``) sets once, before the first spike decision
+    vth_shift = VTH_SHIFT
+    isthrscaled = False
+
+    def scale_threshold(self) -> None:
+        """Lava's hook for subclasses that keep a scaled threshold (this model scales it where
+        it decides spikes)."""
+        self.isthrscaled = True
+
+    def run_spk(self) -> None:
+        if not self.isthrscaled:
+            self.scale_threshold()
+        super().run_spk()
     UV_BITS = 24
 
     @classmethod
