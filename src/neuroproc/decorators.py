@@ -64,6 +64,11 @@ def requires(*resources):
             if not issubclass(cls, AbstractResource):
                 raise DecoratorError(f"@requires: {short_repr(item)} is not a resource. "
                                      "Use CPU, NeuroCore, Loihi1NeuroCore, ...")
+            if cls is not item and _lava_layer():
+                # Lava takes resource classes only and raises TypeError for an instance
+                raise DecoratorError(f"@requires: {short_repr(item)} is a resource instance; "
+                                     f"Lava takes the class (got {cls.__name__}()). Use "
+                                     f"@requires({cls.__name__}).")
 
     def decorate(cls):
         _check_model_class(cls, "@requires")
@@ -86,3 +91,9 @@ def tag(*tags: str):
         return cls
 
     return decorate
+
+
+def _lava_layer() -> bool:
+    from neuroproc.compat.lava._behaviour import active
+
+    return active()

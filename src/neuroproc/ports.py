@@ -224,6 +224,13 @@ class OutPort(AbstractIOPort):
         for p in _as_list(ports):
             self._link(p, (InPort, OutPort, VirtualPort), "connect to")
 
+    def flag_external_pipe(self, buffer_size: int = 64) -> None:
+        """Let a host thread take what this port sends, step by step, from
+        ``self.external_pipe_csp_recv_port.recv()`` (see :mod:`neuroproc.proc.io.pipes`)."""
+        from neuroproc.proc.io.pipes import flag_out  # the standard library builds the pipe
+
+        self.external_pipe_csp_recv_port = flag_out(self, buffer_size)
+
     def connect_from(self, ports) -> None:
         """Receive from child OutPorts (hierarchical pass-through)."""
         for p in _as_list(ports):
@@ -250,6 +257,13 @@ class InPort(AbstractIOPort):
         """Pass messages on to child InPorts (hierarchical pass-through)."""
         for p in _as_list(ports):
             self._link(p, (InPort, VirtualPort), "connect to")
+
+    def flag_external_pipe(self, buffer_size: int = 64) -> None:
+        """Let a host thread feed this port, one item per step, through
+        ``self.external_pipe_csp_send_port.send(data)`` (see :mod:`neuroproc.proc.io.pipes`)."""
+        from neuroproc.proc.io.pipes import flag_in  # the standard library builds the pipe
+
+        self.external_pipe_csp_send_port = flag_in(self, buffer_size)
 
     def connect_from(self, ports) -> None:
         """Receive from OutPorts (peers) or a parent's InPort."""

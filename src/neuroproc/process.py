@@ -183,14 +183,15 @@ class AbstractProcess:
 
     def __init__(self, **kwargs):
         name = kwargs.get("name")
-        if name is None:
-            name = f"{type(self).__name__}_{next(_counter)}"
-        elif not isinstance(name, str) or not name:
+        if name is not None and (not isinstance(name, str) or not name):
             raise ValidationError(f"{type(self).__name__}: name must be a non-empty str "
                                   f"(got {short_repr(name)}).")
         object.__setattr__(self, "_initialized", True)
         #: globally unique, in creation order (``ProcessServer``)
         self.id: int = ProcessServer().register(self)
+        if name is None:
+            # Lava names a Process by its id alone; neuroproc names the class, easier to read
+            name = f"Process_{self.id}" if _lava_layer() else f"{type(self).__name__}_{next(_counter)}"
         self.name = name
         self.proc_params = ProcessParameters(kwargs, owner=self)
         self.vars = Collection(self, "Var")
@@ -407,7 +408,15 @@ class AbstractProcess:
 
     @property
     def runtime(self):
-        """The running network's Runtime; None before the first run and after ``stop()``."""
+        """The running network's Runtime; None before the first run and after ``stop()`` (under
+        the Lava layer the stopped Runtime stays, as in Lava, whose programs read its flags)."""
+        rt = self._live_runtime()
+        if rt is None and self._ended is not None and _lava_layer():
+            return self._ended
+        return rt
+
+    def _live_runtime(self):
+        """The Runtime of the network while it can run (None before the first run, after stop())."""
         rt = self._runtime
         return None if rt is None or (rt._stopped and rt._error is None) else rt
 
@@ -519,3 +528,9 @@ def _looks_like_one_of(key: str, names: list[str]) -> bool:
         if low == name or (len(short) >= 3 and long_.startswith(short)):
             return True
     return bool(difflib.get_close_matches(low, [n.lower() for n in names], n=1, cutoff=0.75))
+
+
+def _lava_layer() -> bool:
+    from neuroproc.compat.lava._behaviour import active
+
+    return active()

@@ -292,11 +292,11 @@ def count_traffic(target, run_cfg=None, *, chip=None, place=None, latency_steps:
     if not hasattr(target, "create_runtime"):
         raise ValidationError(f"count_traffic: target must be a Process or a Runtime (got "
                               f"{short_repr(target)}). Pass any Process of the network.")
-    if target.runtime is None and run_cfg is None:
+    if target._live_runtime() is None and run_cfg is None:
         raise RuntimeStateError(f"count_traffic: {who(target)} has no runtime yet (got run_cfg=None). "
                                 "Pass run_cfg so one is built, or call create_runtime(run_cfg) first.")
     # counting needs the python backend; 'auto' would fuse kernel-only networks into one loop
-    rt = target.runtime
+    rt = target._live_runtime()
     if rt is not None:  # an existing runtime is counted as it is (TrafficMeter checks its backend)
         return TrafficMeter(rt, **link)
     return TrafficMeter(target.create_runtime(run_cfg, backend="python"), **link)

@@ -159,7 +159,10 @@ class Var:
                                 f"array.") from None
 
     def _host_value(self) -> np.ndarray:
-        """The value held on the Process side (no runtime): init broadcast to the shape."""
+        """The value held on the Process side (no runtime): init broadcast to the shape (a string,
+        such as a learning connection's rule under the Lava layer, as it is)."""
+        if self.init is None or isinstance(self.init, str):
+            return self.init  # type: ignore[return-value]  # Var.get hands the string back
         arr = np.asarray(self.init)
         if arr.shape != self.shape:
             try:

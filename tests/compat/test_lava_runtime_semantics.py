@@ -162,3 +162,19 @@ def test_host_set_calls_on_var_update():
     p.scale.set(np.array([4]))
     assert p.scaled.get().tolist() == [40]
     p.stop()
+
+
+def test_runtime_get_and_set_var_take_a_var_id():
+    import pytest
+
+    from neuroproc.exceptions import ValidationError
+
+    proc = Bystander()
+    proc.run(RunSteps(1), CFG)
+    rt = proc.runtime
+    rt.set_var(proc.pre.id, np.arange(10))
+    np.testing.assert_array_equal(rt.get_var(proc.pre.id), np.arange(10))
+    np.testing.assert_array_equal(proc.pre.get(), np.arange(10))
+    with pytest.raises(ValidationError, match=r"has no Var with id -1"):
+        rt.get_var(-1)
+    proc.stop()

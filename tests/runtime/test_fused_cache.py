@@ -164,3 +164,19 @@ def test_auto_runs_a_short_first_run_on_python_until_the_loop_is_compiled(fresh_
     disk.run(condition=RunSteps(1), run_cfg=cfg)
     assert disk.runtime.backend.name == "compiled" and disk.runtime.backend.stats["source"] == "disk"
     disk.stop()
+
+
+def test_the_cache_name_follows_the_modules_a_kernel_calls_into(monkeypatch):
+    """numba inlines callees into the cached fused loop and checks only each function's own file,
+    so the name must change when a module the kernel's module uses changes (here the learning
+    engine's fast path, which the plastic connections' kernels call)."""
+    import neuroproc.learning._fast as fast
+    from neuroproc.learning import _kernels
+
+    files = _codegen._source_files(sys.modules[_kernels.__name__])
+    assert fast.__file__ in files and sys.modules["neuroproc.learning._engine"].__file__ in files
+    before = _codegen.fused_name("src", {"k": _kernels.sparse_float_step})
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: real_read(self) + (b"# edited" if str(self) == fast.__file__ else b""))
+    assert _codegen.fused_name("src", {"k": _kernels.sparse_float_step}) != before

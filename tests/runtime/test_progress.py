@@ -97,6 +97,24 @@ def test_a_paused_run_stops_at_the_step_the_backend_reached():
     assert len(calls) == pause_after and calls[:2] == [1, 8]
 
 
+@pytest.mark.parametrize("ask_at", [1, 9, 12])  # the last step of chunk 1 and of chunk 2; inside chunk 3
+def test_a_models_request_in_any_step_of_a_chunk_ends_the_run_there(ask_at):
+    class Backend:
+        name = "b"
+        requested = None
+
+        def run_steps(self, start, n, should_pause):
+            self.requested = None
+            for t in range(start + 1, start + n + 1):
+                if t == ask_at:  # like the python backend: the step runs, then the run ends
+                    self.requested = "pause"
+                    return t
+            return start + n
+
+    set_progress(True)
+    assert progress.run_steps(Backend(), 0, 1000, lambda: False) == ask_at
+
+
 def _dispatcher(index_path):
     return types.SimpleNamespace(_cache=types.SimpleNamespace(
         _cache_file=types.SimpleNamespace(_index_path=str(index_path))))

@@ -10,6 +10,10 @@ spike times reset. The float and bit-approximate variants differ in the trace de
 impulse addition and the product evaluation; see ``neuroproc.learning.connection`` for the
 arithmetic in words.
 
+The per-synapse update (:func:`update`, the ``learn_*`` loops) is the reference definition of a
+learning phase; the models and kernels run :mod:`neuroproc.learning._fast`, which evaluates the
+same operations from per-epoch tables and is checked against it bit for bit.
+
 Rule tables (built by :func:`rule_tables`): ``prod_i`` int64 ``(P, 7)`` = target (0 weights,
 1 tag_2, 2 tag_1), dependency (0 x0, 1 y0, 2 u), s_mantissa, s_exp, first factor, end factor,
 padding; ``prod_f`` float64 ``(P,)`` = scale; ``fac_i`` int64 ``(F, 4)`` = variable code
@@ -428,13 +432,24 @@ def begin_epoch(fixed, t, three_factor, k_dec, x1, x2, y1, y2, y3, x0, y0, tx, t
     # trace the rules use holds NaN (0 * NaN is NaN; traces of tau 0 are NaN but mostly unused)
     skip = not any_u
     if not fixed and skip:
+        used = np.zeros(5, np.bool_)  # x1, x2, y1, y2, y3 read by a factor
         for f in range(fi.shape[0]):
-            code = fi[f, 0]
-            if 2 <= code <= 3 and np.isnan(xh[:, code - 2]).any():
-                skip = False
-            if 4 <= code <= 6 and np.isnan(yh[:, code - 4]).any():
-                skip = False
+            if 2 <= fi[f, 0] <= 6:
+                used[fi[f, 0] - 2] = True
+        for k in range(5):
+            if used[k] and skip:
+                skip = not _has_nan(xh, k) if k < 2 else not _has_nan(yh, k - 2)
     return u, skip, has
+
+
+@njit(cache=True)
+def _has_nan(h, k):
+    """Whether trace ``k`` of the history ``h`` holds a NaN anywhere (no temporary array)."""
+    for t in range(h.shape[0]):
+        for n in range(h.shape[2]):
+            if np.isnan(h[t, k, n]):
+                return True
+    return False
 
 
 @njit(cache=True)

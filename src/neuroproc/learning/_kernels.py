@@ -3,7 +3,8 @@
 One step kernel per storage and arithmetic (dense/sparse x float/bit-approximate) fuses what the
 python model does in a time step: the Dense or Sparse accumulation (the very kernels of those
 models), the trace bookkeeping and, when ``t % t_epoch == 0``, the learning phase -- the same
-numba functions the python models call (:mod:`neuroproc.learning._engine`), on the same arrays,
+numba functions the python models call (:mod:`neuroproc.learning._engine` and its fast path
+:mod:`neuroproc.learning._fast`), on the same arrays,
 with the same random streams, so both backends agree bit for bit. Learning within the step is
 equivalent to the separate ``lrn`` phase: it touches only the connection's own state, and what
 the connection sends this step was computed before it (the early send).
@@ -14,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from neuroproc.learning import _engine as eng
+from neuroproc.learning import _fast as fst
 from neuroproc.proc.dense import _kernels as dk
 from neuroproc.proc.sparse import _kernels as sk
 from neuroproc.runtime.kernels import KernelSpec
@@ -52,45 +54,51 @@ def _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, 
 
 
 @njit(cache=True)
-def _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi, fi, decay,
-           has_decay, imps, imp_int, imp_frac):
-    return eng.begin_epoch(fixed, t, ip[3] != 0, ip[4], x1, x2, y1, y2, y3, x0, y0, tx, ty, decay, has_decay, imps,
-                           imp_int, imp_frac, xh, yh, pi, fi, rng_state, rng_values)
+def _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi, pf, fi, ff, plan,
+           kinds, pref, tab, cross, decay, has_decay, imps, imp_int, imp_frac):
+    """The first half of a learning phase and the fast path's tables: ``(skip, has, events)``."""
+    u, skip, has = eng.begin_epoch(fixed, t, ip[3] != 0, ip[4], x1, x2, y1, y2, y3, x0, y0, tx, ty, decay,
+                                   has_decay, imps, imp_int, imp_frac, xh, yh, pi, fi, rng_state, rng_values)
+    fst.fill_tables(fixed, u, plan, kinds, pi, pf, fi, ff, x0, y0, tx, ty, xh, yh, pref, tab, cross)
+    return skip, has, skip and ip[6] != 0
 
 
 @njit(cache=True)
-def _dense(fixed, out, seen, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-           yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
-           imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
+def _dense(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
+           rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds, pref, tab, cross,
+           decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
-        u, skip, has = _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi,
-                              fi, decay, has_decay, imps, imp_int, imp_frac)
-        if skip and ip[6] != 0:
-            eng.learn_dense_events(out, seen, t, u, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
-                                   ip[5], rng_values)
+        skip, has, events = _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values,
+                                   pi, pf, fi, ff, plan, kinds, pref, tab, cross, decay, has_decay, imps, imp_int,
+                                   imp_frac)
+        if events:
+            fst.learn_dense_events_fast(has, weights, tag2, tag1, x0, y0, tx, ty, plan, kinds, fi, ff, pref, tab,
+                                        cross, ip[5], rng_values[eng.SYN])
         else:
-            eng.learn_dense(fixed, out, seen, t, u, skip, has, weights, tag2, tag1, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff,
-                            ip[5], rng_values)
+            fst.learn_dense_fast(fixed, skip, has, weights, tag2, tag1, x0, y0, tx, ty, plan, kinds, fi, ff, pref,
+                                 tab, cross, ip[5], rng_values[eng.SYN])
         eng.end_epoch(x0, y0, tx, ty)
 
 
 @njit(cache=True)
-def _sparse(fixed, out, seen, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-            yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
-            imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
+def _sparse(fixed, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
+            rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds, pref, tab, cross,
+            decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     _traces(fixed, t, ip, s_in, bap, ys1, ys2, ys3, x1, x2, y1, y2, y3, y0, tx, ty, rng_state, rng_values, imps,
             imp_int, imp_frac)
     if t % ip[2] == 0:
-        u, skip, has = _begin(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values, pi,
-                              fi, decay, has_decay, imps, imp_int, imp_frac)
-        if skip and ip[6] != 0:
-            eng.learn_sparse_events(out, seen, t, u, has, weights, tag2, tag1, rows, col_ptr, post_ptr, post_pos,
-                                    post_pre, x0, y0, tx, ty, xh, yh, pi, pf, fi, ff, ip[5], rng_values)
+        skip, has, events = _epoch(fixed, t, ip, x1, x2, y1, y2, y3, x0, y0, tx, ty, xh, yh, rng_state, rng_values,
+                                   pi, pf, fi, ff, plan, kinds, pref, tab, cross, decay, has_decay, imps, imp_int,
+                                   imp_frac)
+        if events:
+            fst.learn_sparse_events_fast(has, weights, tag2, tag1, rows, col_ptr, post_ptr, post_pos, post_pre, x0,
+                                         y0, tx, ty, plan, kinds, fi, ff, pref, tab, cross, ip[5],
+                                         rng_values[eng.SYN])
         else:
-            eng.learn_sparse(fixed, out, seen, t, u, skip, has, weights, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, xh, yh, pi,
-                             pf, fi, ff, ip[5], rng_values)
+            fst.learn_sparse_fast(fixed, skip, has, weights, tag2, tag1, rows, col_ptr, x0, y0, tx, ty, plan, kinds,
+                                  fi, ff, pref, tab, cross, ip[5], rng_values[eng.SYN])
         eng.end_epoch(x0, y0, tx, ty)
 
 
@@ -104,55 +112,55 @@ def learning_early(t, a_buff, *rest):
 
 @njit(cache=True)
 def dense_float_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                     yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
-                     imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
+                     yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds,
+                     pref, tab, cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     k = dk.active_inputs(s_in, idx)
     dk.float_binary_step(t, a_buff, weights.T, idx[:k])
-    _dense(False, np.zeros(3), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-           rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int,
-           imp_frac, s_in, bap, ys1, ys2, ys3)
+    _dense(False, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values,
+           xh, yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds, pref, tab,
+           cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
 
 
 @njit(cache=True)
 def dense_fixed_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                     yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
-                     imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
+                     yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds,
+                     pref, tab, cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     if ip[0] != 0:
         k = dk.active_inputs(s_in, idx)
         dk.bitacc_binary_step(t, a_buff, weights.T, we, idx[:k])
     else:
         dk.bitacc_graded_step(t, a_buff, weights.T, we, s_in)
-    _dense(True, np.zeros(3, np.int64), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-           rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps, imp_int,
-           imp_frac, s_in, bap, ys1, ys2, ys3)
+    _dense(True, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values,
+           xh, yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds, pref, tab,
+           cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
 
 
 @njit(cache=True)
 def sparse_float_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                      yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
-                      imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
+                      yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds,
+                      pref, tab, cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     if ip[0] != 0:
         k = dk.active_inputs(s_in, idx)
         sk.float_binary_step(t, a_buff, weights, rows, col_ptr, idx, we, idx[:k])
     else:
         sk.float_graded_step(t, a_buff, weights, rows, col_ptr, idx, we, s_in)
-    _sparse(False, np.zeros(3), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-            rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
-            imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
+    _sparse(False, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values,
+           xh, yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds, pref, tab,
+           cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
 
 
 @njit(cache=True)
 def sparse_fixed_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
-                      yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay,
-                      imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
+                      yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds,
+                      pref, tab, cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
     if ip[0] != 0:
         k = dk.active_inputs(s_in, idx)
         sk.bitacc_binary_step(t, a_buff, weights, rows, col_ptr, idx, we, idx[:k])
     else:
         sk.bitacc_graded_step(t, a_buff, weights, rows, col_ptr, idx, we, s_in)
-    _sparse(True, np.zeros(3, np.int64), np.zeros(3, np.int64), t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh, yh,
-            rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, decay, has_decay, imps,
-            imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
+    _sparse(True, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values,
+           xh, yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds, pref, tab,
+           cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
 
 
 def _post_index(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -182,6 +190,7 @@ def learning_spec(model) -> KernelSpec | None:
     n_in = model.proc_params["shape"][1]
 
     def params(m):
+        m.sync_rule()  # a rule string set between runs (under the Lava layer) takes effect here
         decay, has, imps, imp_int, imp_frac = m.trace_params()
         pi = m.rule_tables[0]
         targets = np.zeros(3, np.bool_)
@@ -202,8 +211,8 @@ def learning_spec(model) -> KernelSpec | None:
             rows, col_ptr = np.zeros(1, np.uint16), np.zeros(1, np.int64)
             we = np.array([getattr(m, "weight_exp", 0)], np.int64)
             post = (np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1, np.int64))
-        return (rows, col_ptr, *post, np.zeros(n_in, np.int64), we, ip, *m.rule_tables, decay, has, imps, imp_int,
-                imp_frac)
+        return (rows, col_ptr, *post, np.zeros(n_in, np.int64), we, ip, *m.rule_tables, *m.fast_tables, decay, has,
+                imps, imp_int, imp_frac)
 
     def prepare(m):
         dk._prepare(m)

@@ -31,10 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from neuroproc._validation import short_repr
 from neuroproc._validation import who as who_of
 from neuroproc.chips import ChipResources, ChipSpec
 from neuroproc.compiler.linear_map import LinearMap
+from neuroproc.exceptions import ValidationError
 from neuroproc.learning import _engine as eng
+from neuroproc.learning import _fast as fst
 from neuroproc.learning.constants import W_TRACE_FRACTIONAL_PART, GradedSpikeCfg
 from neuroproc.learning.learning_rule import Loihi3FLearningRule
 from neuroproc.learning.random import ConnVarRandom, TraceRandom, stream_state
@@ -45,6 +48,7 @@ from neuroproc.utils.fixed_point import SignMode, truncate_weights
 __all__ = ["LearningConnectionModelBitApproximate", "LearningConnectionModelFloat", "PyLearningConnection"]
 
 _TRACE_VARS = ("x1", "x2", "y1", "y2", "y3")
+_RULE_VARS = ("dw", "dd", "dt")
 
 if TYPE_CHECKING:  # the mixin always sits before a Python connection model in the bases
     from neuroproc.model import PyLoihiProcessModel as _ConnectionBase
@@ -78,6 +82,11 @@ class PyLearningConnection(_ConnectionBase):
     num_message_bits: np.ndarray
     num_weight_bits: Any
 
+    #: the rule strings (Vars under the Lava layer only; see :meth:`sync_rule`)
+    dw: str = LavaPyType(str, str)
+    dd: str = LavaPyType(str, str)
+    dt: str = LavaPyType(str, str)
+
     FIXED = False
     #: storage of weights and tags: False for (n_out, n_in) matrices, True for CSC values
     SPARSE = False
@@ -93,9 +102,8 @@ class PyLearningConnection(_ConnectionBase):
         # learning connections never detect a sign mode from the weights (Lava): MIXED by default
         self.learn_sign_mode = int(SignMode.MIXED if mode is None or int(mode) == 0 else mode)
         self._three_factor = isinstance(rule, Loihi3FLearningRule)
-        self.rule_tables = eng.rule_tables(rule)
-        self.k_dec = -1 if rule.decimate_exponent is None else int(rule.decimate_exponent)
         n_out, n_in = p["shape"]
+        self._build_rule_tables(rule)
         hdtype = np.int64 if self.FIXED else np.float64
         self._xh = np.zeros((self._t_epoch + 1, 2, n_in), hdtype)
         self._yh = np.zeros((self._t_epoch + 1, 3, n_out), hdtype)
@@ -105,6 +113,31 @@ class PyLearningConnection(_ConnectionBase):
                                                            ConnVarRandom())
         else:
             self.rng_state, self.rng_values = np.zeros((5, 6), np.uint64), np.zeros(5, np.float64)
+
+    def _build_rule_tables(self, rule) -> None:
+        """The engine's rule tables, the fast path's plan and its per-epoch scratch tables."""
+        n_out, n_in = self.proc_params["shape"]
+        self.rule_tables = eng.rule_tables(rule)
+        self.k_dec = -1 if rule.decimate_exponent is None else int(rule.decimate_exponent)
+        plan, kinds = fst.fast_plan(self.rule_tables[0], self.rule_tables[2])
+        self.fast_tables = (plan, kinds, *fst.fast_tables(self.FIXED, plan, kinds, n_in, n_out, self._t_epoch))
+
+    def sync_rule(self) -> None:
+        """Take over rule strings set on the Vars ``dw``, ``dd``, ``dt`` (which connections have
+        under the Lava layer): the rule is re-parsed, as Lava's, and the tables rebuilt."""
+        rule = self._learning_rule
+        changed = False
+        for key in _RULE_VARS:
+            value = getattr(self, key, None)
+            if isinstance(value, LavaPyType) or value == getattr(rule, f"{key}_str"):
+                continue  # no such Var (natively), or unchanged
+            setattr(rule, f"{key}_str", value)
+            changed = True
+        if changed:
+            self._build_rule_tables(rule)
+
+    def on_var_update(self) -> None:
+        self.sync_rule()
 
     @classmethod
     def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
@@ -124,6 +157,11 @@ class PyLearningConnection(_ConnectionBase):
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:
         if name in _TRACE_VARS:  # float traces of taus 0 are NaN after a learning phase, as in Lava
+            return
+        if name in _RULE_VARS:
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(f"{who}: a learning rule is a string (got {short_repr(value)}). "
+                                      "Pass e.g. 'x0 * y1 - y0 * x1'.")
             return
         super().check_var_value(name, value, who)
 
@@ -186,16 +224,17 @@ class PyLearningConnection(_ConnectionBase):
                                            self.x2, self.y1, self.y2, self.y3, self.x0, self.y0, self.tx, self.ty,
                                            decay, has, imps, imp_int, imp_frac, self._xh, self._yh, pi,
                                            fi, self.rng_state, self.rng_values)
-        out = np.zeros(3, np.int64 if self.FIXED else np.float64)  # its dtype picks the arithmetic
-        seen = np.zeros(3, np.int64)
+        plan, kinds, pref, tab, cross = self.fast_tables
+        fst.fill_tables(self.FIXED, u, plan, kinds, pi, pf, fi, ff, self.x0, self.y0, self.tx, self.ty, self._xh,
+                        self._yh, pref, tab, cross)
+        r_syn = self.rng_values[eng.SYN]
         if self.SPARSE:
-            eng.learn_sparse(self.FIXED, out, seen, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
-                             self.rows, self.col_ptr, self.x0, self.y0, self.tx, self.ty, self._xh, self._yh, pi,
-                             pf, fi, ff, self.learn_sign_mode, self.rng_values)
+            fst.learn_sparse_fast(self.FIXED, skip, targets, self.weights, self.tag_2, self.tag_1, self.rows,
+                                  self.col_ptr, self.x0, self.y0, self.tx, self.ty, plan, kinds, fi, ff, pref, tab,
+                                  cross, self.learn_sign_mode, r_syn)
         else:
-            eng.learn_dense(self.FIXED, out, seen, self.time_step, u, skip, targets, self.weights, self.tag_2, self.tag_1,
-                            self.x0, self.y0, self.tx, self.ty, self._xh, self._yh, pi, pf, fi, ff,
-                            self.learn_sign_mode, self.rng_values)
+            fst.learn_dense_fast(self.FIXED, skip, targets, self.weights, self.tag_2, self.tag_1, self.x0, self.y0,
+                                 self.tx, self.ty, plan, kinds, fi, ff, pref, tab, cross, self.learn_sign_mode, r_syn)
         eng.end_epoch(self.x0, self.y0, self.tx, self.ty)
 
 

@@ -26,7 +26,9 @@ class LearningConnectionProcess(AbstractProcess):
     Ports: ``s_in_bap`` (post spikes), ``s_in_y1..y3`` (post traces of a three-factor rule),
     all ``(n_out,)``. Vars: ``x0``, ``tx``, ``x1``, ``x2`` ``(n_in,)``; ``y0``, ``ty``, ``y1``,
     ``y2``, ``y3`` ``(n_out,)``; ``tag_1``, ``tag_2`` (the weights' shape); the trace taus and
-    impulses ``(1,)`` (settable between runs).
+    impulses ``(1,)`` (settable between runs). Under ``neuroproc.compat.lava`` also Lava's ``dw``,
+    ``dd``, ``dt``: the rule strings (shape ``(256,)`` as Lava declares them; ``get`` gives the
+    string), settable between runs to change the rule.
     """
 
     def init_learning(self, n_out: int, n_in: int, learning_rule, graded_spike_cfg, syn_shape: tuple,
@@ -56,6 +58,11 @@ class LearningConnectionProcess(AbstractProcess):
         self.y3 = Var(shape=(n_out,), init=0)
         self.tag_1 = Var(shape=syn_shape, init=tag_1)
         self.tag_2 = Var(shape=syn_shape, init=tag_2)
+        from neuroproc.compat.lava._behaviour import active
+        if active():  # Lava's connections carry their rule strings as Vars, settable between runs
+            self.dw = Var(shape=(256,), init=learning_rule.dw_str)
+            self.dd = Var(shape=(256,), init=learning_rule.dd_str)
+            self.dt = Var(shape=(256,), init=learning_rule.dt_str)
         for key in _TRACE_PARAMS:
             value = getattr(learning_rule, key)
             if key == "x1_impulse" and cfg is not GradedSpikeCfg.USE_REGULAR_IMPULSE:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from neuroproc.exceptions import ValidationError
 from neuroproc.learning import string_symbols as sym
-from neuroproc.learning.symbolic_equation import Bracket, Literal, Name, SymbolicEquation
+from neuroproc.learning.symbolic_equation import Bracket, Constant, Name, SymbolicEquation
 
 __all__ = ["Factor", "Product", "ProductSeries"]
 
@@ -154,7 +154,7 @@ class ProductSeries:
         mant, exp = term.sign, 0
         factors = []
         for item in term.items:
-            if isinstance(item, Literal):
+            if isinstance(item, Constant):
                 mant *= item.mantissa
                 exp += item.exponent
             elif isinstance(item, Name) and item.is_uk:

@@ -14,7 +14,9 @@ Spaces are ignored. Every error names the rule (``dw``, ``dd``, ``dt``), the off
 and its column (1-based, in the string as given), says what is allowed, and repeats the rule
 with a caret under the token. :class:`SymbolicEquation` holds the parse; the product series
 (dependency, scale, factors) is built from it by
-:class:`~neuroproc.learning.product_series.ProductSeries`.
+:class:`~neuroproc.learning.product_series.ProductSeries`. Lava's symbol classes
+(``SymbolList``, ``Literal``, ``Variable``, ...) are re-exported from
+:mod:`neuroproc.learning.symbols`; ``SymbolicEquation.symbol_list`` presents a rule with them.
 """
 from __future__ import annotations
 
@@ -24,8 +26,13 @@ from typing import NoReturn
 
 from neuroproc.exceptions import ValidationError
 from neuroproc.learning import string_symbols as sym
+from neuroproc.learning.symbols import (Addition, BracketExpression, Dependency, Expression, FactorSym, Literal,
+                                        Multiplication, Operator, SgnExpression, Subtraction, Symbol, SymbolList, Uk,
+                                        Variable, X0, Y0, symbols_from_tokens)
 
-__all__ = ["Bracket", "Literal", "Name", "SymbolicEquation", "Term", "Token", "tokenize"]
+__all__ = ["Addition", "Bracket", "BracketExpression", "Constant", "Dependency", "Expression", "FactorSym", "Literal",
+           "Multiplication", "Name", "Operator", "SgnExpression", "Subtraction", "Symbol", "SymbolList",
+           "SymbolicEquation", "Term", "Token", "Uk", "Variable", "X0", "Y0", "tokenize"]
 
 _TOKEN = re.compile(r"\s*(?:(?P<num>\d+)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)|(?P<op>[-+*^()]))")
 _VARIABLES = sym.TRACES | sym.SYNAPTIC_VARIABLES
@@ -62,7 +69,7 @@ def tokenize(target: str, rule: str) -> list[Token]:
 
 
 @dataclass(frozen=True)
-class Literal:
+class Constant:
     """``mantissa * 2**exponent``."""
 
     mantissa: int
@@ -95,7 +102,7 @@ class Bracket:
     var: str | None
     const: float | None
     sign: int
-    literal: Literal | None
+    literal: Constant | None
     col: int
 
 
@@ -123,6 +130,7 @@ class SymbolicEquation:
         self._tokens = tokenize(target, str_learning_rule)
         self._pos = 0
         self._terms = self._parse_rule()
+        self._symbols: SymbolList | None = None
 
     @property
     def target(self) -> str:
@@ -135,6 +143,13 @@ class SymbolicEquation:
     @property
     def terms(self) -> tuple[Term, ...]:
         return self._terms
+
+    @property
+    def symbol_list(self) -> SymbolList:
+        """The rule as Lava's flat list of symbols (built from the tokens on first use)."""
+        if self._symbols is None:
+            self._symbols = symbols_from_tokens(self._tokens)
+        return self._symbols
 
     def fail(self, col: int, what: str, hint: str) -> NoReturn:
         """Raise a ValidationError about column ``col`` of this rule."""
@@ -201,17 +216,17 @@ class SymbolicEquation:
                       "Put signs between products or inside brackets, e.g. x0 * (-2) * y1")
         self.fail(tok.col, f"expected a factor but found {_show(tok)}", _FACTOR_HINT)
 
-    def _parse_literal(self, allow_times: bool) -> Literal:
+    def _parse_literal(self, allow_times: bool) -> Constant:
         tok = self._next()
         if tok.kind != "num":
             self.fail(tok.col, f"expected an integer but found {_show(tok)}", "Write e.g. 3 or 2^-4")
         if tok.text == "2" and self._peek().text == "^":
             self._next()
-            return Literal(1, self._signed_int(), tok.col)
+            return Constant(1, self._signed_int(), tok.col)
         if self._peek().text == "^":
             self.fail(self._peek().col, f"only 2 can be raised to a power (got {tok.text}^)",
                       "Write constants as N, 2^E or N * 2^E")
-        lit = Literal(int(tok.text), 0, tok.col)
+        lit = Constant(int(tok.text), 0, tok.col)
         if allow_times and self._peek().text == "*":
             self._next()
             two = self._next()
@@ -219,7 +234,7 @@ class SymbolicEquation:
                 self.fail(two.col, f"expected 2^E after '{tok.text} *' but found {_show(two)}",
                           "Inside brackets a constant is N, 2^E or N * 2^E")
             self._next()
-            lit = Literal(lit.mantissa, self._signed_int(), tok.col)
+            lit = Constant(lit.mantissa, self._signed_int(), tok.col)
         return lit
 
     def _signed_int(self) -> int:
@@ -238,7 +253,7 @@ class SymbolicEquation:
         self.fail(tok.col, f"unknown factor {name!r}", _FACTOR_HINT)
 
     def _parse_inner(self, col: int, is_sgn: bool) -> Bracket:
-        atoms: list[tuple[int, Literal | Name]] = []
+        atoms: list[tuple[int, Constant | Name]] = []
         first = True
         while True:
             tok = self._peek()
@@ -266,7 +281,7 @@ class SymbolicEquation:
                 self.fail(tok.col, "too many terms in brackets", "Brackets hold (var +/- constant)")
         self._expect(")", "Brackets hold (var), (constant) or (var +/- constant)")
         names = [(s, a) for s, a in atoms if isinstance(a, Name)]
-        lits = [(s, a) for s, a in atoms if isinstance(a, Literal)]
+        lits = [(s, a) for s, a in atoms if isinstance(a, Constant)]
         if len(names) > 1 or len(lits) > 1:
             self.fail(col, "brackets must hold one variable and at most one constant",
                       "Write e.g. (x1 - 2) or sgn(w + 1)")

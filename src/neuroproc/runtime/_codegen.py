@@ -4,8 +4,9 @@
 ``@njit(cache=True)`` function ``fused(t0, n, *arrays)`` that runs ``n`` steps: early sends, then
 every step kernel in the plan's order (in-port sums and active views computed just before their
 reader), then Monitor records. :func:`load` writes the source to the cache folder under a name
-that hashes the source and the kernels' modules, so numba can cache the machine code on disk
-(checked before use, rebuilt when damaged: :mod:`neuroproc.runtime._diskcache`).
+that hashes the source, the kernels' modules and the neuroproc modules they use, so numba can
+cache the machine code on disk (checked before use, rebuilt when damaged:
+:mod:`neuroproc.runtime._diskcache`).
 """
 from __future__ import annotations
 
@@ -27,14 +28,37 @@ __all__ = ["Codegen", "cached", "fused_name", "load"]
 
 
 def _fingerprint(fn) -> str:
-    """Changes whenever the kernel or anything in its module changes (callees are inlined into
-    the fused machine code, so the disk cache must not outlive them)."""
+    """Changes whenever the kernel or anything in its module changes, or in a neuroproc module
+    that module uses, directly or through others (callees are inlined into the fused machine
+    code, and numba's own cache notices only its function's file, so the disk cache must not
+    outlive them)."""
     py = getattr(fn, "py_func", fn)
+    files = _source_files(sys.modules.get(getattr(py, "__module__", "") or ""))
     try:
-        data = Path(inspect.getsourcefile(py) or "").read_bytes()  # no file: IsADirectoryError
+        data = b"".join(Path(f).read_bytes() for f in files) if files else \
+            Path(inspect.getsourcefile(py) or "").read_bytes()  # no file: IsADirectoryError
     except (TypeError, OSError):
         data = marshal.dumps(py.__code__)
     return hashlib.sha1(data + py.__qualname__.encode()).hexdigest()[:12]
+
+
+def _source_files(module) -> list[str]:
+    """The files of ``module`` and of the neuroproc modules its globals reach (modules, and the
+    modules of functions, numba dispatchers and classes), transitively, sorted."""
+    seen: dict[str, str] = {}
+    todo = [module]
+    while todo:
+        mod = todo.pop()
+        name = getattr(mod, "__name__", "")
+        if mod is None or name in seen or not name.startswith("neuroproc"):
+            continue
+        seen[name] = getattr(mod, "__file__", None) or ""
+        for value in list(vars(mod).values()):
+            owner = value if inspect.ismodule(value) else sys.modules.get(getattr(
+                getattr(value, "py_func", value), "__module__", None) or "")
+            if owner is not None and getattr(owner, "__name__", "") not in seen:
+                todo.append(owner)
+    return sorted(f for f in seen.values() if f)
 
 
 class Codegen:

@@ -88,6 +88,8 @@ class VarAccessor:
 
     def read(self) -> np.ndarray:
         value = getattr(self.model, self.name)
+        if value is None or isinstance(value, str):  # a learning connection's rule string (Lava's dw)
+            return value  # type: ignore[return-value]
         arr = np.array(value)
         if arr.shape != self.var.shape and arr.size in (1, int(np.prod(self.var.shape))):
             arr = np.array(np.broadcast_to(arr.reshape(()) if arr.size == 1 else arr.reshape(self.var.shape),

@@ -224,7 +224,9 @@ def run_steps(backend: Any, start: int, num_steps: int,
             reached = backend.run_steps(t, n, should_pause)
             ran = reached - t
             t, done = reached, done + ran
-            if ran < n:  # paused, or the backend stopped early
+            # paused, the backend stopped early, or a model asked to pause or stop (possibly in
+            # the chunk's last step)
+            if ran < n or getattr(backend, "requested", None) is not None:
                 break
             took = time.perf_counter() - c0
             # grow towards ~0.1 s per chunk (at most 8x per chunk, so a slow step is seen early)

@@ -54,6 +54,7 @@ class Runtime:
         self._interrupted = False
         self._error: BaseException | None = None
         self._stopped = False
+        self._started = False
 
     @property
     def label(self) -> str:
@@ -95,6 +96,20 @@ class Runtime:
     def running(self) -> bool:
         """True while steps execute (a blocking run in some thread, or a background run)."""
         return self._busy.locked()
+
+    # Lava's Runtime flags, which Lava programs read: built; a run began and stop() has not
+    # come; steps execute
+    @property
+    def _is_initialized(self) -> bool:
+        return True
+
+    @property
+    def _is_started(self) -> bool:
+        return self._started and not self._stopped
+
+    @property
+    def _is_running(self) -> bool:
+        return self.running
 
     @property
     def pause_requested(self) -> bool:
@@ -142,6 +157,7 @@ class Runtime:
             self._check_usable("run")  # names what runs
             raise RuntimeStateError(f"Runtime.run: the {self.label} started another run at the same "
                                     "time. Run one network from one thread at a time.")
+        self._started = True
         if self._thread is not None:  # the last background run ended: forget its thread
             self._thread.join()
             self._thread = None
@@ -242,6 +258,12 @@ class Runtime:
                 self._thread.join()
                 self._thread = None
             if not self._stopped:
+                for p in self.procs:
+                    # hook: a Process with a host thread still at work (an Extractor's receiver)
+                    # lets it finish before the network goes
+                    hook = getattr(p, "before_stop", None)
+                    if hook is not None:
+                        hook()
                 if self._error is None:
                     self._keep_final_state()
                 self._end_reason = "stop() was called"
@@ -300,14 +322,26 @@ class Runtime:
             return None
         return home
 
+    def _var(self, var):
+        """``var`` itself, or the Var of this network whose id it is."""
+        if not isinstance(var, (int, np.integer)) or isinstance(var, bool):
+            return var
+        for p in self.procs:
+            for v in p.vars:
+                if v.id == var:
+                    return v
+        raise ValidationError(f"Runtime: the {self.label} has no Var with id {var}. Pass a Var of "
+                              "one of its Processes, or its id.")
+
     def get_var(self, var) -> np.ndarray:
         """The Var's value in the run; a Var with no leaf home answers from the Process side.
 
         A Var of a Dense that ``fold='linear'`` merged into a LinearChain, or of an all-zero
         connection the fold stage removed, has no value in the run (it does not run): that raises
         RuntimeStateError until ``stop()``, after which ``Var.get()`` returns the value it had
-        before the run.
+        before the run. ``var`` may also be the Var's id (``var.id``), as Lava's runtime takes it.
         """
+        var = self._var(var)
         _refuse_merged(self, var, "get")
         self._check_usable(f"get of {var.who}")
         home = self._home(var)
@@ -317,6 +351,7 @@ class Runtime:
 
     def set_var(self, var, value, idx=None) -> None:
         """Write the Var in the run; for a Var of a merged Dense raise, as ``get_var`` does."""
+        var = self._var(var)
         _refuse_merged(self, var, "set")
         self._check_usable(f"set of {var.who}")
         home = self._home(var)

@@ -1,6 +1,7 @@
 """Injector / Extractor: a host loop feeds and reads a running network; the channel policies."""
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -236,3 +237,49 @@ def test_var_wire_hands_the_var_after_every_step_to_the_host(backend):
     lif.stop()
     assert got.dtype == np.float64 and want.any()
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("backend, block", [("python", 1), ("compiled", 5)])
+def test_stop_lets_a_receiving_thread_take_what_the_run_left(backend, block):
+    # the run ends with a full buffer (the thread is slower than the network); stop() returns
+    # only once the thread has taken and stored every item
+    data = np.arange(1.0, 41.0)[None, :]
+    src = source.RingBuffer(data=data)
+    ext = Extractor(shape=(1,), buffer_size=10, block=block, timeout=60)
+    src.s_out.connect(ext.in_port)
+    cfg = Loihi2SimCfg(backend=backend)
+    ext.create_runtime(run_cfg=cfg)
+    got: list[float] = []
+
+    def drain() -> None:
+        for _ in range(40):
+            got.append(float(ext.receive()[0]))
+            time.sleep(0.002)
+
+    thread = threading.Thread(target=drain, daemon=True)
+    thread.start()
+    ext.run(RunSteps(40), cfg)
+    ext.stop()
+    assert got == list(data[0])
+
+
+def test_stop_does_not_wait_long_for_a_thread_that_stopped_receiving():
+    src = source.RingBuffer(data=np.arange(1.0, 6.0)[None, :])
+    ext = Extractor(shape=(1,), buffer_size=10)
+    src.s_out.connect(ext.in_port)
+    release = threading.Event()
+
+    def take_one_then_idle() -> None:
+        ext.receive()
+        release.wait(30)
+
+    src.run(RunSteps(5, blocking=False), Loihi2SimCfg(backend="python"))
+    thread = threading.Thread(target=take_one_then_idle, daemon=True)
+    thread.start()
+    src.wait()
+    start = time.monotonic()
+    src.stop()
+    waited = time.monotonic() - start
+    release.set()
+    assert waited < 5  # the hand-over gives up after half a second without progress
+    assert [ext.receive()[0] for _ in range(4)] == [2.0, 3.0, 4.0, 5.0]

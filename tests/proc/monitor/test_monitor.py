@@ -38,6 +38,8 @@ def test_probe_errors_and_plot():
     mon = Monitor(name="m")
     with pytest.raises(ValidationError, match="target must be a Var or an OutPort"):
         mon.probe(42, 3)
+    with pytest.raises(TypeError, match="target must be a Var or an OutPort"):  # as Lava raises
+        mon.probe(Relay(shape=(2,)).a_in, 3)
     src = Counter()
     mon.probe(src.count, 3)
     src.run(condition=RunSteps(3), run_cfg=Loihi1SimCfg())

@@ -3,6 +3,7 @@ it; ``io.injector.Injector`` / ``io.extractor.Extractor`` / ``io.extractor.VarWi
 with a host program while the network runs."""
 from __future__ import annotations
 
-from neuroproc.proc.io import dataloader, encoder, extractor, injector, reset, sink, source, utils
+from neuroproc.proc.io import dataloader, encoder, extractor, injector, pipes, reset, sink, source, utils
 
-__all__ = ["dataloader", "encoder", "extractor", "injector", "reset", "sink", "source", "utils"]
+__all__ = ["dataloader", "encoder", "extractor", "injector", "pipes", "reset", "sink", "source",
+           "utils"]

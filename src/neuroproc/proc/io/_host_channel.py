@@ -9,6 +9,11 @@ slice can check why the wait might never end:
 * the network of the host's end was stopped: :class:`RuntimeStateError`;
 * the model's wait is interrupted by ``pause()``/``stop()`` of its network: the wait returns
   ``None`` and the caller decides (the Injector sends zeros for that step, the Extractor drops).
+
+When its network is stopped, :meth:`HostChannel.hand_over` lets a host thread that is still
+receiving take what the run left in the buffer: ``stop()`` returns once that thread has taken
+every item and come back for more (or ended), so what it collected is complete; a thread that
+stops taking items holds ``stop()`` up for at most ``_HAND_OVER`` seconds.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from neuroproc.proc.io.utils import ReceiveEmpty, ReceiveNotEmpty, SendFull
 __all__ = ["HostChannel"]
 
 _SLICE = 0.02
+_HAND_OVER = 0.5
 
 
 class HostChannel:
@@ -43,11 +49,16 @@ class HostChannel:
         self._items: deque = deque()
         self._cond = threading.Condition()
         self._waiters = 0  # threads in a wait: only then does a change notify (it costs)
+        self._consumer: threading.Thread | None = None  # the host thread that last received
+        self._receives = 0  # host-side receive() calls so far
+        self._last_take = 0  # the value of _receives when the host last took an item
+        self._host_waiting = 0  # host threads waiting in _wait
 
     def __getstate__(self) -> dict:
         # queued items and locks belong to one run; a saved network gets an empty channel
         state = dict(self.__dict__)
-        for key in ("_items", "_cond", "_waiters", "interrupted", "ended"):
+        for key in ("_items", "_cond", "_waiters", "interrupted", "ended", "_consumer",
+                    "_host_waiting"):
             state.pop(key)
         return state
 
@@ -58,6 +69,8 @@ class HostChannel:
         self._items = deque()
         self._cond = threading.Condition()
         self._waiters = 0
+        self._consumer = None
+        self._host_waiting = 0
 
     def qsize(self) -> int:
         """How many items wait in the channel."""
@@ -86,10 +99,12 @@ class HostChannel:
                     f"{self.timeout} s). Serve the other end of the channel sooner, raise the "
                     f"timeout, or use a non-blocking policy.")
             self._waiters += 1
+            self._host_waiting += not model_side
             try:
                 self._cond.wait(_SLICE)
             finally:
                 self._waiters -= 1
+                self._host_waiting -= not model_side
         return True
 
     def _changed(self) -> None:
@@ -150,15 +165,47 @@ class HostChannel:
 
     def receive(self, config, model_side: bool = False):
         """One receive with ``config``'s policies (None if a pause interrupted the wait)."""
+        if not model_side:
+            with self._cond:
+                self._consumer = threading.current_thread()
+                self._receives += 1
+                self._changed()
         count = len(self._items)
         if count == 0:
+            if not model_side and config.receive_empty != ReceiveEmpty.NON_BLOCKING_ZEROS:
+                self._last_take = self._receives  # before the take, which hand_over may see
             return self.recv_empty(np.zeros(self.shape), config.receive_empty, model_side)
+        if not model_side:
+            self._last_take = self._receives
         if config.receive_not_empty == ReceiveNotEmpty.FIFO:
             with self._cond:
                 item = self._items.popleft()
                 self._changed()
             return item
         return self.recv_not_empty(np.zeros(self.shape), count, config.receive_not_empty)
+
+    def hand_over(self) -> None:
+        """At ``stop()``: wait while the host thread that receives takes what is left.
+
+        Returns once that thread has taken every item and called ``receive`` again (so it is done
+        with the last one), once it has ended, or once it took nothing for ``_HAND_OVER`` s.
+        """
+        consumer = self._consumer
+        if consumer is None or consumer is threading.current_thread():
+            return
+        with self._cond:
+            progress, deadline = self._last_take, time.monotonic() + _HAND_OVER
+            while consumer.is_alive() and (self._items or (self._receives <= self._last_take
+                                                           and not self._host_waiting)):
+                if self._last_take != progress:
+                    progress, deadline = self._last_take, time.monotonic() + _HAND_OVER
+                if time.monotonic() > deadline:
+                    return
+                self._waiters += 1
+                try:
+                    self._cond.wait(_SLICE)
+                finally:
+                    self._waiters -= 1
 
 
 def _other_threads() -> bool:

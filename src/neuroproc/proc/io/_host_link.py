@@ -41,7 +41,7 @@ def check_timeout(timeout, who: str) -> None:
 def interrupt_check(proc) -> Callable[[], bool]:
     """A function telling whether ``proc``'s network was asked to pause or stop."""
     def interrupted() -> bool:
-        rt = proc.runtime
+        rt = proc._live_runtime()
         return rt is not None and rt.pause_requested
     return interrupted
 
@@ -49,7 +49,7 @@ def interrupt_check(proc) -> Callable[[], bool]:
 def link(channel, proc) -> None:
     """Let ``channel``'s waits see ``proc``'s network pause (model side) and stop (host side)."""
     channel.interrupted = interrupt_check(proc)
-    channel.ended = lambda: proc.runtime is None and proc._ended is not None
+    channel.ended = lambda: proc._live_runtime() is None and proc._ended is not None
 
 
 class HostBlockModel:

@@ -9,8 +9,12 @@ Dynamics per step (integers; ``a_in`` is first scaled by ``2**spike_exp``)::
     act     = a_in
 
 ``s_out`` leaves one step later (the model sends the previous step's result before it
-receives), as in Lava. Only ``Compression.DENSE`` messages are modelled: the sparse message
-formats need sparse ports, which neuroproc does not have.
+receives), as in Lava. ``Compression.DENSE`` runs on ``PyDeltaEncoderModelDense`` (tag
+``dense_out``); ``SPARSE``, ``PACKED_4`` and ``DELTA_SPARSE_8`` on ``PyDeltaEncoderModelSparse``
+(tag ``sparse_out``), which keeps each step's packed message in ``data`` and ``idx`` as Lava's
+model does (formats: :mod:`neuroproc.proc.io._compression`) and sends what a receiver unpacks
+from it: ``s_out`` itself for ``SPARSE``; for the two 8-bit formats ``s_out`` wrapped to signed
+bytes, which is ``s_out`` whenever ``num_bits <= 8``.
 """
 from __future__ import annotations
 
@@ -23,18 +27,21 @@ from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.ports import InPort, OutPort
+from neuroproc.proc.io import _compression
 from neuroproc.process import AbstractProcess
-from neuroproc.py_ports import PyInPort, PyOutPort
+from neuroproc.py_ports import PyInPort, PyOutPort, PyOutPortVectorSparse
 from neuroproc.resources import CPU
 from neuroproc.sync import LoihiProtocol
 from neuroproc.variable import Var
 
-__all__ = ["Compression", "DeltaEncoder", "PyDeltaEncoderModelDense"]
+__all__ = ["AbstractPyDeltaEncoderModel", "Compression", "DeltaEncoder", "PyDeltaEncoderModelDense",
+           "PyDeltaEncoderModelSparse"]
 
 
 @unique
 class Compression(Enum):
-    """Message format of ``s_out`` (Lava's names; only ``DENSE`` runs in neuroproc)."""
+    """Message format of ``s_out``: ``DENSE`` (no compression), ``SPARSE`` (values and indices),
+    ``PACKED_4`` (four 8-bit values to a word), ``DELTA_SPARSE_8`` (8-bit values and index gaps)."""
 
     DENSE = 0
     SPARSE = 1
@@ -56,7 +63,7 @@ class DeltaEncoder(AbstractProcess):
     num_bits : int, optional
         Bits of ``s_out`` before scaling (None: unbounded).
     compression : Compression, optional
-        Only ``Compression.DENSE``.
+        Message format; any but ``DENSE`` needs ``select_tag='sparse_out'``.
 
     Vars: ``vth``, ``act``, ``residue``, ``spike_exp``, ``a_min``, ``a_max``. Ports: ``a_in``,
     ``s_out``.
@@ -66,11 +73,9 @@ class DeltaEncoder(AbstractProcess):
                  num_bits: int | None = None, compression: Compression = Compression.DENSE,
                  **kwargs) -> None:
         shape = as_shape(shape, "DeltaEncoder")
-        if compression != Compression.DENSE:
-            raise ValidationError(
-                f"DeltaEncoder: compression {compression} needs sparse message ports, which "
-                f"neuroproc does not model (got compression={compression}). Use "
-                "Compression.DENSE; the values sent are the same.")
+        if not isinstance(compression, Compression):
+            raise ValidationError(f"DeltaEncoder: compression must be a Compression (got "
+                                  f"{compression!r}). Use e.g. Compression.SPARSE.")
         super().__init__(shape=shape, vth=vth, cum_error=False, spike_exp=spike_exp, state_exp=0,
                          **kwargs)
         self.a_in = InPort(shape=shape)
@@ -94,24 +99,17 @@ class DeltaEncoder(AbstractProcess):
         return self.proc_params["shape"]
 
 
-@implements(proc=DeltaEncoder, protocol=LoihiProtocol)
-@requires(CPU)
-@tag("dense_out")
-class PyDeltaEncoderModelDense(PyLoihiProcessModel):
-    """int32 state and messages (24-bit precision on hardware), dense ``s_out``."""
+class AbstractPyDeltaEncoderModel(PyLoihiProcessModel):
+    """int32 state (24-bit precision on hardware) and the delta dynamics."""
 
-    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    a_in: PyInPort
+
     vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     act: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     residue: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     spike_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
     a_min: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     a_max: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-
-    def __init__(self, proc_params=None) -> None:
-        super().__init__(proc_params)
-        self.s_out_buf = np.zeros(self.proc_params["shape"], np.int32)
 
     def encode_delta(self, act_new: np.ndarray) -> np.ndarray:
         """One step of the delta dynamics; updates ``act`` and ``residue`` in place."""
@@ -123,12 +121,81 @@ class PyDeltaEncoderModelDense(PyLoihiProcessModel):
         self.act[...] = act_new
         return s_out
 
+    def _next(self) -> np.ndarray:
+        return self.encode_delta(np.left_shift(self.a_in.recv().astype(int), int(self.spike_exp[0])))
+
+    def _check_compression(self, wanted: tuple[Compression, ...], tag_name: str) -> Compression:
+        compression = self.proc_params["compression"]
+        if compression not in wanted:
+            other = "sparse_out" if tag_name == "dense_out" else "dense_out"
+            raise ValidationError(
+                f"DeltaEncoder: {type(self).__name__} (tag '{tag_name}') sends "
+                f"{' or '.join(c.name for c in wanted)} messages (got compression={compression}). "
+                f"Select the other model with select_tag='{other}'.")
+        return compression
+
+
+@implements(proc=DeltaEncoder, protocol=LoihiProtocol)
+@requires(CPU)
+@tag("dense_out")
+class PyDeltaEncoderModelDense(AbstractPyDeltaEncoderModel):
+    """Dense ``s_out`` (int32, 24-bit precision on hardware); ``Compression.DENSE`` only."""
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+
+    def __init__(self, proc_params=None) -> None:
+        super().__init__(proc_params)
+        self._check_compression((Compression.DENSE,), "dense_out")
+        self.s_out_buf = np.zeros(self.proc_params["shape"], np.int32)
+
     def run_spk(self) -> None:
         self.s_out.send(self.s_out_buf)
-        self.s_out_buf = self.encode_delta(np.left_shift(self.a_in.recv().astype(int),
-                                                         int(self.spike_exp[0])))
+        self.s_out_buf = self._next()
 
     def kernel(self):
         from neuroproc.proc.io._kernels import delta_encoder_spec
 
         return delta_encoder_spec(self)
+
+
+_SPARSE_MODES = (Compression.SPARSE, Compression.PACKED_4, Compression.DELTA_SPARSE_8)
+
+
+@implements(proc=DeltaEncoder, protocol=LoihiProtocol)
+@requires(CPU)
+@tag("sparse_out")
+class PyDeltaEncoderModelSparse(AbstractPyDeltaEncoderModel):
+    """Sparse ``s_out`` in the ``SPARSE``, ``PACKED_4`` or ``DELTA_SPARSE_8`` format.
+
+    ``data`` and ``idx`` hold the packed message of the last step (int32 words, as in Lava's
+    model); ``s_out`` carries what a receiver unpacks from them, one step later.
+    """
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: PyOutPortVectorSparse = LavaPyType(PyOutPort.VEC_SPARSE, np.int32, precision=24)
+
+    def __init__(self, proc_params=None) -> None:
+        super().__init__(proc_params)
+        self.compression = self._check_compression(_SPARSE_MODES, "sparse_out")
+        self.data = np.zeros(1, np.int32)
+        self.idx = np.zeros(1, np.int32)
+        self._size = int(np.prod(self.proc_params["shape"]))
+
+    def unpacked(self) -> tuple[np.ndarray, np.ndarray]:
+        """The values and flat indices a receiver reads from ``data`` and ``idx``."""
+        if self.compression == Compression.SPARSE:
+            return self.data, self.idx
+        if self.compression == Compression.PACKED_4:
+            return _compression.decode_packed_4(self.data, self.idx, self._size)
+        return _compression.decode_delta_sparse_8(self.data, self.idx)
+
+    def run_spk(self) -> None:
+        self.s_out.send(*self.unpacked())
+        s_out = self._next()
+        if self.compression == Compression.SPARSE:
+            self.data, self.idx = _compression.encode_sparse(s_out)
+        elif self.compression == Compression.PACKED_4:
+            self.data, self.idx = _compression.encode_packed_4(s_out)
+        else:
+            self.data, self.idx = _compression.encode_delta_sparse_8(s_out)

@@ -39,6 +39,13 @@ class _HostReceiver(AbstractProcess):
                 "create_runtime()). Call create_runtime(run_cfg) or start a run first.")
         return channel.receive(self.proc_params["channel_config"])
 
+    def before_stop(self) -> None:
+        """Called by ``stop()`` after the last step: a thread still receiving takes what is left
+        (see :meth:`HostChannel.hand_over`)."""
+        channel = self.proc_params.get("pm_to_p") or self.proc_params.get("pm_to_p_src_port")
+        if channel is not None:
+            channel.hand_over()
+
 
 def _relay(channel: HostChannel, config: utils.ChannelConfig, data: np.ndarray) -> None:
     """Model side: hand ``data`` to the host; a pause that ends a wait on a full buffer drops it."""

@@ -192,6 +192,20 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
     #: input and threshold are MSB-aligned with the 24-bit state by a left shift of 6
     ACT_SHIFT = 6
     VTH_SHIFT = 6
+    #: Lava's names: a subclass written for Lava keeps a scaled threshold that its
+    #: ``scale_threshold`` (``vth << vth_shift``) sets once, before the first spike decision
+    vth_shift = VTH_SHIFT
+    isthrscaled = False
+
+    def scale_threshold(self) -> None:
+        """Lava's hook for subclasses that keep a scaled threshold (this model scales it where
+        it decides spikes)."""
+        self.isthrscaled = True
+
+    def run_spk(self) -> None:
+        if not self.isthrscaled:
+            self.scale_threshold()
+        super().run_spk()
     UV_BITS = 24
 
     @classmethod
@@ -205,9 +219,9 @@ class AbstractPyLifModelFixed(AbstractPyLifModel):
         # du = -1 is allowed: with Loihi's +1 offset it means "u does not decay" (Lava's own
         # LIFReset test relies on it); dv has no offset.
         low = -cls.DS_OFFSET if name == "du" else -cls.DM_OFFSET
-        if name in ("du", "dv") and arr.size and (arr.min() < low or arr.max() > 4095):
+        if name in ("du", "dv") and arr.size and (arr.min() < low or arr.max() > _decay_max()):
             raise ValidationError(
-                f"{who}: {cls.__name__} needs {name} in [{low}, 4095], a 12-bit fraction of 4096 "
+                f"{who}: {cls.__name__} needs {name} in [{low}, {_decay_max()}], a 12-bit fraction of 4096 "
                 f"(got {short_repr(value)}). Map a float decay d with round(d * 4096), e.g. "
                 "neuroproc.utils.fixed_point.scale_decay(d).")
         limits = cls.VALUE_RANGES.get(name)
@@ -458,3 +472,12 @@ from neuroproc.proc.lif.learning_models import (  # noqa: E402  (built on the mo
 )
 
 __all__ = sorted([*__all__, "PyLearningLIFModelFixed", "PyLearningLifModelFloat"])
+
+
+def _decay_max() -> int:
+    """The largest du/dv accepted: 4095 (12 bits); under the Lava layer 4096 as well, which Lava's
+    uint16 Var holds and its arithmetic takes (dv = 4096 clears v, du = 4096 flips u's sign
+    before the input is added; Lava's own tests use it for "no memory")."""
+    from neuroproc.compat.lava._behaviour import active
+
+    return 4096 if active() else 4095

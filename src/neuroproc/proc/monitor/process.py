@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuroproc._validation import check_int, short_repr, who
-from neuroproc.exceptions import RuntimeStateError, ValidationError
+from neuroproc.exceptions import ParameterTypeError, RuntimeStateError, ValidationError
 from neuroproc.ports import InPort, OutPort, RefPort
 from neuroproc.proc.monitor.data import MonitorData
 from neuroproc.process import AbstractProcess
@@ -54,8 +54,8 @@ class Monitor(AbstractProcess):
             target.connect(port)
             kind, port_name = "port", f"in_port_{i}"
         else:
-            raise ValidationError(f"{who(self)}.probe: target must be a Var or an OutPort "
-                                  f"(got {short_repr(target)}).")
+            raise ParameterTypeError(f"{who(self)}.probe: target must be a Var or an OutPort "
+                                     f"(got {short_repr(target)}).")
         if target.process is None:
             raise ValidationError(f"{who(self)}.probe: {short_repr(target)} belongs to no Process.")
         setattr(self, f"data_{i}", Var(shape=(num_steps,) + tuple(target.shape), init=0.0))

@@ -1,4 +1,5 @@
-"""``lava.proc.sparse.process.Sparse`` under the Lava layer: ``weights`` reads as a ``csr_matrix``.
+"""``lava.proc.sparse.process.Sparse`` under the Lava layer: ``weights`` (its ``get()`` and, for
+Lava code, its ``init``) reads as a ``csr_matrix``.
 
 neuroproc's :class:`~neuroproc.proc.sparse.process.Sparse` keeps the stored weight values once,
 in compressed-column order (the order a spike reads them). Lava code reads
@@ -8,6 +9,7 @@ Sparse added to ``neuroproc.proc.sparse.process`` get the same view without an e
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -28,13 +30,25 @@ class CsrWeights(Var):
         p = owner.proc_params
         return p["shape"], p["rows"].astype(np.int64), p["col_ptr"]
 
+    def __getattribute__(self, name: str) -> Any:
+        # Lava code reads ``weights.init`` as the csr_matrix it passed; neuroproc's own modules
+        # (compiler, runtime) keep reading the stored values
+        value = object.__getattribute__(self, name)
+        if name == "init" and not sys._getframe(1).f_globals.get("__name__", "").startswith("neuroproc."):
+            return self._csr(value)
+        return value
+
+    def _csr(self, values) -> sp.csr_matrix:
+        shape, rows, col_ptr = self._structure()
+        return sp.csc_matrix((np.array(np.broadcast_to(values, rows.shape)), rows, col_ptr.copy()),
+                             shape=shape).tocsr()
+
     def get(self, idx=None):
         """The weights as a ``csr_matrix`` (``idx`` indexes the stored values instead)."""
         values = Var.get(self)
         if idx is not None:
             return values[idx]
-        shape, rows, col_ptr = self._structure()
-        return sp.csc_matrix((values, rows, col_ptr.copy()), shape=shape).tocsr()
+        return self._csr(values)
 
     def set(self, value, idx=None) -> None:
         """Set from a sparse matrix with the same stored entries, or from stored values."""
@@ -57,8 +71,8 @@ def _lava_view(cls: type) -> type:
     def __init__(self, *args, **kwargs) -> None:
         base_init: Any = getattr(cls, "__init__")
         base_init(self, *args, **kwargs)
-        # the same Var objects, seen through the Lava-facing get/set (DelaySparse's delays too:
-        # they hold one value per stored synapse in the same order)
+        # the same Var objects, seen through the Lava-facing get/set (DelaySparse's delays and
+        # LearningSparse's tags too: they hold one value per stored synapse in the same order)
         for name in _PER_SYNAPSE:
             var = getattr(self, name, None)
             if isinstance(var, Var) and var.shape == self.weights.shape:
@@ -71,8 +85,8 @@ def _lava_view(cls: type) -> type:
 
 
 _VIEWS: dict[type, type] = {}
-#: Vars of a Sparse class that hold one value per stored synapse
-_PER_SYNAPSE = ("weights", "delays")
+#: Vars of a Sparse class that hold one value per stored synapse (LearningSparse's tags too)
+_PER_SYNAPSE = ("weights", "delays", "tag_1", "tag_2")
 
 
 def __getattr__(name: str):
