@@ -54,12 +54,12 @@ def test_learning_cases_match_lava(refdir, load_ref, backend):
     for name in learning_cases(cases):
         spec = cases[name]
         with warnings.catch_warnings():
-            # the R-STDP test neuron and float graded LearningDense have no kernel: python fallback;
+            # the R-STDP test neuron has no kernel: python fallback;
             # Lava's bit-approximate tests drive LIFs with biases beyond Loihi's 13 bits
             warnings.simplefilter("ignore", NeuroprocWarning)
             warnings.simplefilter("ignore", PrecisionWarning)
             got = run_case(spec, load_ref(f"r2/{name}"), backend)
-        fused = spec["kind"] != "rstdp_lif2lif" and not (spec["model"] == "float" and spec.get("num_message_bits"))
+        fused = spec["kind"] != "rstdp_lif2lif"
         assert got["backend"] == (backend if fused else "python"), name
         try:
             _check(name, spec, load_ref(f"r2/{name}"), got)

@@ -16,6 +16,7 @@ from numba import njit
 
 from neuroproc.learning import _engine as eng
 from neuroproc.learning import _fast as fst
+from neuroproc.proc.dense import _graded_kernels as gk
 from neuroproc.proc.dense import _kernels as dk
 from neuroproc.proc.sparse import _kernels as sk
 from neuroproc.runtime.kernels import KernelSpec
@@ -114,8 +115,11 @@ def learning_early(t, a_buff, *rest):
 def dense_float_step(t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values, xh,
                      yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds,
                      pref, tab, cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3):
-    k = dk.active_inputs(s_in, idx)
-    dk.float_binary_step(t, a_buff, weights.T, idx[:k])
+    if ip[0] != 0:
+        k = dk.active_inputs(s_in, idx)
+        dk.float_binary_step(t, a_buff, weights.T, idx[:k])
+    else:
+        gk.graded_matvec_into(a_buff, weights, s_in.reshape(s_in.size))
     _dense(False, t, a_buff, weights, tag2, tag1, x1, x2, y1, y2, y3, x0, y0, tx, ty, rng_state, rng_values,
            xh, yh, rows, col_ptr, post_ptr, post_pos, post_pre, idx, we, ip, pi, pf, fi, ff, plan, kinds, pref, tab,
            cross, decay, has_decay, imps, imp_int, imp_frac, s_in, bap, ys1, ys2, ys3)
@@ -181,12 +185,10 @@ _STEPS = {(False, False): dense_float_step, (False, True): dense_fixed_step, (Tr
 
 
 def learning_spec(model) -> KernelSpec | None:
-    """The kernel of a LearningDense/LearningSparse model (None for float graded LearningDense,
-    whose ``W @ s`` is BLAS's order, as for Dense)."""
+    """The kernel of a LearningDense/LearningSparse model (float graded LearningDense adds ``W @ s``
+    in the fixed order of :mod:`neuroproc.proc.dense._graded_kernels`, as its python model)."""
     sparse, fixed = bool(model.SPARSE), bool(model.FIXED)
     binary = int(np.asarray(model.num_message_bits).ravel()[0]) == 0
-    if not sparse and not fixed and not binary:
-        return None
     n_in = model.proc_params["shape"][1]
 
     def params(m):
@@ -223,5 +225,5 @@ def learning_spec(model) -> KernelSpec | None:
 
     return KernelSpec(step=_STEPS[(sparse, fixed)], early=learning_early, arrays=_ARRAYS, in_ports=_IN,
                       early_ports=("a_out",), params=params, prepare=prepare,
-                      in_kinds=("" if binary else "iub", "", "", "", ""),
+                      in_kinds=("" if binary else "iub" if fixed or sparse else "biuf", "", "", "", ""),
                       early_copies=() if fixed else (("a_out", "a_buff"),), label="learning")
