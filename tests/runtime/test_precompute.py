@@ -61,19 +61,46 @@ class PySoftClipModel(PyLoihiProcessModel):
         self.state *= 0.5
 
 
-def _net():
+def _net(stop_at=None, n_in=N_IN, n_out=N_OUT, probe_steps=40):
+    """RingBuffer -> SoftClip (no kernel) -> Dense -> LIF; a Monitor probes lif.v and clip.s_out."""
     rng = np.random.default_rng(7)
-    src = source.RingBuffer(data=rng.normal(0.0, 1.0, (N_IN, 5)), name="src")
-    clip = SoftClip((N_IN,), name="clip")
-    dense = Dense(weights=rng.normal(0.0, 0.4, (N_OUT, N_IN)), name="dense")
-    lif = LIF(N_OUT, du=0.2, dv=0.1, vth=1.5, name="lif")
-    src.s_out.connect(clip.a_in)
+    src = source.RingBuffer(data=rng.normal(0.0, 1.0, (n_in, 5)), name="src")
+    clip = SoftClip((n_in,), name="clip")
+    dense = Dense(weights=rng.normal(0.0, 0.4, (n_out, n_in)), name="dense")
+    lif = LIF(n_out, du=0.2, dv=0.1, vth=1.5, name="lif")
+    if stop_at is None:
+        src.s_out.connect(clip.a_in)
+    else:  # the request to stop comes from the precomputed part
+        stop = StopAt((n_in,), stop_at, name="stop")
+        src.s_out.connect(stop.a_in)
+        stop.s_out.connect(clip.a_in)
     clip.s_out.connect(dense.s_in)
     dense.a_out.connect(lif.a_in)
     mon = Monitor(name="mon")
-    mon.probe(lif.v, 40)
-    mon.probe(clip.s_out, 40)
+    mon.probe(lif.v, probe_steps)
+    mon.probe(clip.s_out, probe_steps)
     return {"src": src, "clip": clip, "dense": dense, "lif": lif, "mon": mon}
+
+
+class StopAt(AbstractProcess):
+    """Passes its input on and asks the runtime to stop after step ``at``."""
+
+    def __init__(self, shape, at, **kwargs):
+        super().__init__(shape=shape, at=at, **kwargs)
+        self.a_in = InPort(shape=shape)
+        self.s_out = OutPort(shape=shape)
+
+
+@implements(proc=StopAt, protocol=LoihiProtocol)
+@requires(CPU)
+class PyStopAtModel(PyLoihiProcessModel):
+    a_in = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out = LavaPyType(PyOutPort.VEC_DENSE, float)
+
+    def run_spk(self):
+        self.s_out.send(self.a_in.recv())
+        if self.time_step == self.proc_params["at"]:
+            self._req_rs_stop()
 
 
 def _cfg(backend, precompute):
@@ -199,3 +226,52 @@ def test_a_run_that_ends_before_the_precomputed_part_is_refused():
                                                 "the precomputed Processes had already run to time step 7"):
         backend.run_steps(2, 5, lambda: True)
     p["lif"].stop()
+    p = _net()
+    p["lif"].run(condition=RunSteps(2), run_cfg=_cfg("python", True))
+    backend = p["lif"].runtime.backend
+    backend.begin(5)  # to step 7; a pause between two chunks of the run (as the progress bar makes them)
+    assert backend.run_steps(2, 2, lambda: False) == 4
+    with pytest.raises(RuntimeStateError, match="ended the run at time step 4, but the precomputed Processes "
+                                                "had already run to time step 7"):
+        backend.end()
+    p["lif"].stop()
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_a_stop_asked_in_the_precomputed_part_ends_the_rest_at_that_step(backend):
+    def run(backend, precompute):
+        p = _net(stop_at=4)
+        p["lif"].run(condition=RunSteps(10), run_cfg=_cfg(backend, precompute))
+        assert p["lif"].runtime is None  # stopped by the request
+        return p["lif"].v.get().copy(), p["mon"].get_data()["lif"]["v"]
+
+    ref_v, ref_mon = run("python", False)
+    got_v, got_mon = run(backend, True)
+    assert np.array_equal(ref_v, got_v) and np.array_equal(ref_mon, got_mon)
+    assert np.count_nonzero(ref_mon[4:]) == 0 and np.count_nonzero(ref_mon[:4]) > 0  # it ran 4 steps
+
+
+@pytest.mark.parametrize("backend", ["python", "compiled"])
+def test_the_deployment_seed_network_runs_its_precomputable_part_ahead(backend):
+    """The deployment report's example: image and encoder are precomputable and run ahead."""
+    from tests.test_deployment import _seed_net
+
+    def run(backend, precompute):
+        p = _seed_net()
+        cfg = Loihi2SimCfg(select_tag="floating_pt", backend=backend, precompute=precompute)
+        p["image"].run(condition=RunSteps(9), run_cfg=cfg)
+        p["image"].run(condition=RunSteps(11), run_cfg=cfg)
+        rt = p["image"].runtime
+        data = p["probe"].get_data()
+        out = {f"{proc}.{k}": np.array(v) for proc, ports in data.items() for k, v in ports.items()}
+        out["readout"] = p["readout"].data.get().copy()
+        out["pool_lif.v"] = p["pool_lif"].v.get().copy()
+        p["image"].stop()
+        return out, rt.backend
+
+    ref, _ = run("python", False)
+    got, used = run(backend, True)
+    assert used.name == backend
+    assert sorted(p.name for p in used.precomputed) == ["encoder", "image"]
+    assert ref.keys() == got.keys() and all(np.array_equal(ref[k], got[k]) for k in ref)
+    assert len(ref) == 5 and np.count_nonzero(ref["readout"]) > 0

@@ -122,7 +122,6 @@ class PrecomputeBackend:
         self.reason = (f"precompute: {names} run{'s' if len(ahead) == 1 else ''} ahead on the python backend, "
                        f"{len(crossing)} channel(s) replayed; the rest runs on the {self.rest.name} backend"
                        + (f" ({self.rest.reason})" if self.rest.reason else ""))
-        self.channels = self.pre.channels + list(getattr(self.rest, "channels", []))
         self._pre_ids = mine
         self._t = 0
         self._limit = 0
@@ -182,17 +181,21 @@ class PrecomputeBackend:
         todo = min(num_steps, self._limit - start)
         t = self.rest.run_steps(start, todo, should_pause)
         self._t = t
-        if t < self._limit and (t < start + todo or getattr(self.rest, "requested", None) is not None):
-            asked = getattr(self.rest, "requested", None)
-            why = f"a model of the rest asked to {asked}" if asked else "pause() or Ctrl-C"
-            raise RuntimeStateError(
-                f"precompute=True: {why} ended the run at time step {t}, but the precomputed Processes "
-                f"had already run to time step {self._limit}; the two parts would continue from different "
-                "steps, so the network stops here. Build it with precompute=False to pause runs.")
+        asked = getattr(self.rest, "requested", None)
+        if t < self._limit and (t < start + todo or asked is not None):
+            self._behind(f"a model of the rest asked to {asked}" if asked else "pause() or Ctrl-C")
         return t
 
     def end(self) -> None:
         self.rest.end()
+        if self._t < self._limit:  # a pause between two calls of run_steps
+            self._behind("pause() or Ctrl-C")
+
+    def _behind(self, why: str) -> None:
+        raise RuntimeStateError(
+            f"precompute=True: {why} ended the run at time step {self._t}, but the precomputed Processes "
+            f"had already run to time step {self._limit}; the two parts would continue from different "
+            "steps, so the network stops here. Build it with precompute=False to pause runs.")
 
     def close(self) -> None:
         self.pre.close()
