@@ -37,14 +37,23 @@ class RunConfig:
     stay bit-identical; ``'linear'`` also merges chains and parallel paths of float Dense, Sparse
     and Conv into one weight matrix (same timing, equal up to float rounding) and removes all-zero
     connections; ``False`` folds nothing.
+
+    ``precompute=True`` runs the host Processes that no chip output reaches (sources and the
+    Python models they alone feed) ahead of the rest for each ``RunSteps(n)``, and replays what
+    they send, so the rest can be fused by the compiled backend (Nengo-Loihi's ``precompute``;
+    exact rule and limits in :mod:`neuroproc.runtime.precompute`).
     """
 
     def __init__(self, custom_sync_domains=None, loglevel: int | None = None, backend: str = "auto",
-                 fold: bool | str = "exact"):
+                 fold: bool | str = "exact", precompute: bool = False):
         if backend not in _BACKENDS:
             raise ValidationError(f"{type(self).__name__}.backend must be one of {_BACKENDS} "
                                   f"(got {backend!r}).{suggest(backend, _BACKENDS)}")
         fold = check_fold(fold, type(self).__name__)
+        if not isinstance(precompute, bool):
+            raise ValidationError(f"{type(self).__name__}.precompute must be True or False "
+                                  f"(got {short_repr(precompute)}).")
+        self.precompute = precompute
         self.custom_sync_domains = custom_sync_domains or []
         self.loglevel = loglevel
         self.backend = backend
@@ -63,8 +72,9 @@ class AbstractLoihiSimRunCfg(RunConfig):
 
     def __init__(self, custom_sync_domains=None, select_tag: str | None = None,
                  select_sub_proc_model: bool = False, exception_proc_model_map: dict | None = None,
-                 loglevel: int | None = None, backend: str = "auto", fold: bool | str = "exact"):
-        super().__init__(custom_sync_domains, loglevel, backend, fold)
+                 loglevel: int | None = None, backend: str = "auto", fold: bool | str = "exact",
+                 precompute: bool = False):
+        super().__init__(custom_sync_domains, loglevel, backend, fold, precompute)
         if select_tag is not None and not isinstance(select_tag, str):
             raise ValidationError(f"{type(self).__name__}.select_tag must be a str or None "
                                   f"(got {short_repr(select_tag)}).")
@@ -157,6 +167,8 @@ class Loihi1SimCfg(AbstractLoihiSimRunCfg):
         Runtime backend (see :class:`RunConfig`).
     fold : {'exact', 'linear', False}
         What the compiler folds away (see :class:`RunConfig`).
+    precompute : bool
+        Run the host Processes no chip output reaches ahead of the rest (see :class:`RunConfig`).
 
     Examples
     --------

@@ -86,7 +86,13 @@ class Runtime:
                 raise RuntimeStateError(
                     f"{who(p)} already belongs to a running network. Call stop() on it first.")
         requested = backend if backend is not None else getattr(run_cfg, "backend", "auto")
-        rt = cls(exe, make_backend(exe, requested, condition), run_cfg=run_cfg, requested_backend=requested)
+        if getattr(run_cfg, "precompute", False):
+            from neuroproc.runtime.precompute import make_precompute_backend
+
+            built = make_precompute_backend(exe, requested, condition)
+        else:
+            built = make_backend(exe, requested, condition)
+        rt = cls(exe, built, run_cfg=run_cfg, requested_backend=requested)
         for p in rt.procs:
             p._runtime = rt
         return rt
@@ -153,6 +159,9 @@ class Runtime:
         else:
             raise ValidationError(f"Runtime.run: unknown run condition {short_repr(condition)}.")
         self._check_usable("run")
+        refuse = getattr(self.backend, "refuse", None)  # a condition the backend cannot run
+        if refuse is not None:
+            refuse(condition)
         if not self._busy.acquire(blocking=False):
             self._check_usable("run")  # names what runs
             raise RuntimeStateError(f"Runtime.run: the {self.label} started another run at the same "
