@@ -15,15 +15,17 @@ import inspect
 import marshal
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from neuroproc.runtime._diskcache import cache_dir, load_checked
+from neuroproc.runtime._barrier import merge_view
 from neuroproc.runtime.kernels import active_view
 
-__all__ = ["Codegen", "cached", "fused_name", "load"]
+__all__ = ["Codegen", "Stage", "cached", "fused_name", "load"]
 
 
 def _fingerprint(fn) -> str:
@@ -45,7 +47,7 @@ class Codegen:
         self.args: list[tuple[str, Callable[[], Any]]] = []  # (name, getter)
         self._names: dict = {}
         self.globals: dict = {}
-        self.lines: list[str] = []
+        self.stages: list[Stage] = []
         self._views: dict = {}  # id(buffer) -> (idx, count) made by the backend
         #: (index into ``args``, model, attribute name) of every model attribute the loop reads
         self.attr_args: list[tuple[int, object, str]] = []
@@ -75,68 +77,122 @@ class Codegen:
         self.globals[name] = f
         return name
 
-    def model_args(self, entry, spec, param_box) -> list[str]:
+    def model_args(self, entry, spec, param_box, part: bool = False) -> list[str]:
         names = [self.attr(entry.model, a) for a in spec.arrays]
-        n_params = len(param_box.get(id(entry), ()))
-        names += [self.arg(("param", id(entry), i), lambda b=param_box, e=entry, i=i: b[id(e)][i])
-                  for i in range(n_params)]
+        keys = [id(entry)] + ([("part", id(entry))] if part else [])
+        for key in keys:
+            n_params = len(param_box.get(key, ()))
+            names += [self.arg(("param", key, i), lambda b=param_box, k=key, i=i: b[k][i])
+                      for i in range(n_params)]
         return names
 
-    def in_sum(self, port, indent) -> str:
+    def _stage(self, line: str, reads, writes, part: bool = False, local=(), bounds: str = "") -> None:
+        self.stages.append(Stage([line], set(reads), set(writes), part, set(local), bounds))
+
+    def in_sum(self, port) -> str:
         buf, srcs = self.plan.in_bufs[id(port)]
         name = self.buf(buf)
         if srcs is not None and srcs:
-            self.lines.append(f"{indent}{name}.fill(0)")
-            for s in srcs:
-                self.lines.append(f"{indent}{name} += {self.buf(s)}")
+            names = [self.buf(s) for s in srcs]
+            self.stages.append(Stage([f"{name}.fill(0)"] + [f"{name} += {s}" for s in names],
+                                     set(names), {name}))
         return name
 
-    def in_view(self, port, indent) -> str:
+    def in_view(self, port) -> tuple[str, list[str]]:
         """The active view of what ``port`` receives: its sender's (made once per step, before
-        the first reader) or, for summed fan-in, one of the sum."""
+        the first reader) or, for summed fan-in, one of the sum; and the arrays it reads."""
         buf, srcs = self.plan.in_bufs[id(port)]
         if srcs is None and id(buf) in self.plan.sender_views:
             idx, count = self.plan.sender_views[id(buf)]
         elif srcs is None and id(buf) in self._views:
             idx, count = self._views[id(buf)]
         else:
-            name = self.in_sum(port, indent) if srcs is not None else self.buf(buf)
+            name = self.in_sum(port) if srcs is not None else self.buf(buf)
             idx, count = self._views[id(buf)] = (np.zeros(buf.size, np.int64), np.zeros(1, np.int64))
             f = self.fn("view", active_view)
-            self.lines.append(f"{indent}{f}({name}, {self.buf(idx)}, {self.buf(count)})")
-        return f"{self.buf(idx)}[:{self.buf(count)}[0]]"
+            self._stage(f"{f}({name}, {self.buf(idx)}, {self.buf(count)})", [name],
+                        [self.buf(idx), self.buf(count)])
+        return f"{self.buf(idx)}[:{self.buf(count)}[0]]", [self.buf(idx), self.buf(count)]
 
-    def build(self, param_box) -> str:
-        plan, ind = self.plan, " " * 8
-        body: list[str] = []
-        self.lines = body
+    def build_stages(self, param_box, parts: dict | None = None) -> list[Stage]:
+        """The loop body as stages: each one call (or a few lines) with the arrays it reads and
+        writes. ``parts``: id(entry) -> (bounds, {id(out array): part counts}) for the kernels
+        that run as parts (``part(t, p, lo, hi, ...)``; part counts: (part indices, counts)); a
+        part stage with an active view is followed by the (whole) stage that joins the parts'
+        lists."""
+        plan, parts = self.plan, parts or {}
+        self.stages = []
         for e in plan.order:
             spec = plan.kernels[id(e)]
             bufs = [plan.out_bufs[id(getattr(e.proc, p))] for p in spec.early_ports]
             if spec.early is not None and not all(id(b) in plan.aliases for b in bufs):
-                outs = [self.buf(b) for b in bufs]
+                early_outs = [self.buf(b) for b in bufs]
                 f = self.fn("early", spec.early)
-                body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + outs)})")
+                args = self.model_args(e, spec, param_box)
+                self._stage(f"{f}(t, {', '.join(args + early_outs)})", args, early_outs + self._arrays(e, spec))
         for e in plan.order:
             spec = plan.kernels[id(e)]
-            ins = [self.in_view(getattr(e.proc, p), ind) if p in spec.in_views else self.in_sum(getattr(e.proc, p), ind)
-                   for p in spec.in_ports]
-            outs = []
+            reads: list[str] = []
+            ins = []
+            local = {self.attr(e.model, a) for a in spec.arrays if a in spec.part_local}
+            for p in spec.in_ports:
+                if p in spec.in_views:
+                    expr, names = self.in_view(getattr(e.proc, p))
+                    ins.append(expr)
+                    reads += names
+                else:
+                    ins.append(self.in_sum(getattr(e.proc, p)))
+                    reads.append(ins[-1])
+                    if p in spec.part_local:
+                        local.add(ins[-1])
+            part = parts.get(id(e))
+            outs: list[str] = []
+            merges = []
             for p in spec.out_ports:
                 out = plan.out_bufs[id(getattr(e.proc, p))]
                 outs.append(self.buf(out))
+                if p in spec.part_local:
+                    local.add(outs[-1])
                 if p in spec.out_views:
-                    outs += [self.buf(a) for a in plan.sender_views[id(out)]]
-            f = self.fn("step", spec.step)
-            body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + ins + outs)})")
+                    idx, count = (self.buf(a) for a in plan.sender_views[id(out)])
+                    if part is None:
+                        outs += [idx, count]
+                    else:
+                        pidx, counts = (self.buf(a) for a in part[1][id(out)])
+                        outs += [pidx, counts]
+                        local |= {pidx, counts}  # each part writes its own range, its own count
+                        merges.append((pidx, counts, idx, count))
+            args = self.model_args(e, spec, param_box, part=part is not None)
+            if part is None:
+                f = self.fn("step", spec.step)
+                self._stage(f"{f}(t, {', '.join(args + ins + outs)})", args + reads,
+                            outs + self._arrays(e, spec))
+                continue
+            bounds = self.buf(part[0])
+            f = self.fn("part", spec.part)
+            self._stage(f"{f}(t, p, {bounds}[p], {bounds}[p + 1], {', '.join(args + ins + outs)})",
+                        args + reads + [bounds], outs + self._arrays(e, spec), part=True, local=local,
+                        bounds=bounds)
+            for pidx, counts, idx, count in merges:
+                f = self.fn("merge", merge_view)
+                self._stage(f"{f}({pidx}, {counts}, {bounds}, {idx}, {count})", [pidx, counts, bounds],
+                            [idx, count])
         for mon, probe, kind, src in plan.monitors:
             data = self.attr(mon.model, probe["data"])
             if kind == "port":
-                value = self.in_sum(src, ind)
+                value = self.in_sum(src)
             else:
                 holder, name = src
                 value = self.attr(holder.model, name)
-            body.append(f"{ind}{data}[t - 1] = {value}")
+            self._stage(f"{data}[t - 1] = {value}", [value], [data])
+        return self.stages
+
+    def _arrays(self, entry, spec) -> list[str]:
+        return [self.attr(entry.model, a) for a in spec.arrays]
+
+    def build(self, param_box) -> str:
+        ind = " " * 8
+        body = [ind + line for stage in self.build_stages(param_box) for line in stage.lines]
         header = [
             "# Generated by neuroproc's compiled backend. Do not edit: it is rewritten when the network changes.",
             "from numba import njit",
@@ -150,6 +206,20 @@ class Codegen:
         if not body:
             body = [f"{ind}pass"]
         return "\n".join(header + body + ["    return t0 + n", ""])
+
+
+@dataclass
+class Stage:
+    """Lines of the loop body that run together, with the (argument names of the) arrays they
+    read and write; ``part``: every thread runs them, on its part (else thread 0 does)."""
+
+    lines: list[str]
+    reads: set[str]
+    writes: set[str]
+    part: bool = False
+    #: arrays a part touches only at its own items, of the split ``bounds`` (an argument name)
+    local: set[str] = field(default_factory=set)
+    bounds: str = ""
 
 
 def fused_name(source: str, globals_: dict) -> str:

@@ -22,7 +22,7 @@ from numba import njit
 
 from neuroproc.runtime.kernels import KernelSpec
 
-__all__ = ["bitacc_spec", "float_spec", "pairwise_sum"]
+__all__ = ["bitacc_binary_part", "bitacc_spec", "float_binary_part", "float_spec", "pairwise_sum"]
 
 
 @njit(cache=True)
@@ -123,6 +123,31 @@ def float_binary_step(t, a_buff, wt, active):
 
 
 @njit(cache=True)
+def float_binary_part(t, p, lo, hi, a_buff, wt, active):
+    """:func:`float_binary_step` for outputs ``lo:hi`` (same order of additions per output)."""
+    for q in range(lo, hi):
+        a_buff[q] = 0.0
+    for i in range(active.size):
+        row = wt[active[i]]
+        for q in range(lo, hi):
+            a_buff[q] += row[q]
+
+
+@njit(cache=True)
+def bitacc_binary_part(t, p, lo, hi, a_buff, wt, weight_exp, active):
+    """:func:`bitacc_binary_step` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_buff[q] = 0
+    for i in range(active.size):
+        row = wt[active[i]]
+        for q in range(lo, hi):
+            a_buff[q] += row[q]
+    e = weight_exp[0]
+    for q in range(lo, hi):
+        a_buff[q] = a_buff[q] << e if e > 0 else a_buff[q] >> (-e)
+
+
+@njit(cache=True)
 def _wrap32(x):
     return ((x + 2147483648) & 4294967295) - 2147483648
 
@@ -187,7 +212,8 @@ def float_spec(model) -> KernelSpec | None:
     # built. The early send only copies a_buff: the backend may let a_out's readers read a_buff.
     return KernelSpec(step=float_binary_step, early=float_early, arrays=("a_buff",), in_ports=("s_in",),
                       out_ports=(), early_ports=("a_out",), params=params, prepare=_prepare, setup=_prepare,
-                      in_views=("s_in",), early_copies=(("a_out", "a_buff"),), label="dense_float")
+                      in_views=("s_in",), early_copies=(("a_out", "a_buff"),), label="dense_float",
+                      part=float_binary_part, part_of="a_buff", part_local=("a_buff",))
 
 
 def bitacc_spec(model) -> KernelSpec | None:
@@ -210,4 +236,6 @@ def bitacc_spec(model) -> KernelSpec | None:
     return KernelSpec(step=bitacc_binary_step if binary else bitacc_graded_step, early=bitacc_early,
                       arrays=("a_buff",), in_ports=("s_in",), early_ports=("a_out",), params=params,
                       prepare=prepare, in_kinds=("" if binary else "iub",),
-                      in_views=("s_in",) if binary else (), label="dense_bitacc")
+                      in_views=("s_in",) if binary else (), label="dense_bitacc",
+                      part=bitacc_binary_part if binary else None, part_of="a_buff",
+                      part_local=("a_buff",))

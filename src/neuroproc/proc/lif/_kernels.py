@@ -15,7 +15,9 @@ from neuroproc.proc._int_kernels import wrap32 as _wrap32
 from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
 __all__ = [
+    "bitacc_part",
     "bitacc_spec",
+    "float_part",
     "float_spec",
     "refractory_spec",
     "reset_float_spec",
@@ -73,6 +75,33 @@ def _collect(flag, words, n, idx):
 
 
 @njit(cache=True)
+def float_part(t, p, lo, hi, u_nd, v_nd, decay_u, decay_v, vth, bias, flag, words, a_nd, s_nd, s_idx,
+               part_counts):
+    """:func:`float_step` for neurons ``lo:hi`` (part ``p``; ``lo`` a multiple of 8): their
+    spike indices go to ``s_idx[lo:]``, their number to ``part_counts[p]``."""
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    for i in range(lo, hi):
+        ui, vi = float_uv(u[i], v[i], a_in[i], item(decay_u, i), item(decay_v, i), item(bias, i))
+        u[i] = ui
+        fired = vi > item(vth, i)
+        flag[i] = fired
+        s_out[i] = 1.0 if fired else 0.0
+        v[i] = 0.0 if fired else vi
+    k = lo
+    w1 = hi // 8
+    for w in range(lo // 8, w1):
+        if words[w] != 0:
+            for j in range(8 * w, 8 * w + 8):
+                s_idx[k] = j
+                k += np.int64(flag[j])
+    for j in range(max(lo, 8 * w1), hi):
+        s_idx[k] = j
+        k += np.int64(flag[j])
+    part_counts[p] = k - lo
+
+
+@njit(cache=True)
 def bitacc_uv(u, v, a, bias_mant, bias_exp, decay_u, decay_v):
     """One neuron's bit-accurate ``u``, ``v`` update (see AbstractPyLifModelFixed); returns both."""
     # u: trunc0(u * decay_u / 4096) in int32, + (a << 6) in int32, then Lava's one-time wrap
@@ -107,6 +136,27 @@ def bitacc_step(t, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, vth_eff, interval
         u[:] = 0
         v[:] = 0
     for i in range(u.size):
+        u_new, v_new = bitacc_uv(u[i], v[i], a_in[i], bias_mant[i], bias_exp[i], decay_u[i], decay_v[i])
+        u[i] = u_new
+        if v_new > vth_eff[i]:
+            v[i] = 0
+            s_out[i] = 1
+        else:
+            v[i] = v_new
+            s_out[i] = 0
+
+
+@njit(cache=True)
+def bitacc_part(t, p, lo, hi, u_nd, v_nd, bm_nd, be_nd, decay_u, decay_v, vth_eff, interval, offset,
+                a_nd, s_nd):
+    """:func:`bitacc_step` for neurons ``lo:hi``."""
+    u, v, bias_mant, bias_exp = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size), \
+        bm_nd.reshape(bm_nd.size), be_nd.reshape(be_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    if interval > 0 and t % interval == offset:
+        u[lo:hi] = 0
+        v[lo:hi] = 0
+    for i in range(lo, hi):
         u_new, v_new = bitacc_uv(u[i], v[i], a_in[i], bias_mant[i], bias_exp[i], decay_u[i], decay_v[i])
         u[i] = u_new
         if v_new > vth_eff[i]:
@@ -201,7 +251,8 @@ def float_spec(model) -> KernelSpec | None:
                 flag, flag.view(np.uint64))
 
     return KernelSpec(step=float_step, arrays=("u", "v"), in_ports=("a_in",), out_ports=("s_out",),
-                      out_views=("s_out",), params=params, label="lif_float")
+                      out_views=("s_out",), params=params, label="lif_float", part=float_part, part_of="u",
+                      part_local=("u", "v", "a_in", "s_out"))
 
 
 def _float_params(m, *thresholds):
@@ -271,4 +322,5 @@ def bitacc_spec(model, reset: bool = False) -> KernelSpec | None:
 
     return KernelSpec(step=bitacc_step, arrays=("u", "v", "bias_mant", "bias_exp"), in_ports=("a_in",),
                       out_ports=("s_out",), params=params, prepare=prepare, in_kinds=("iub",),
-                      label="lifreset_bitacc" if reset else "lif_bitacc")
+                      label="lifreset_bitacc" if reset else "lif_bitacc", part=bitacc_part,
+                      part_of="u", part_local=("u", "v", "bias_mant", "bias_exp", "a_in", "s_out"))
