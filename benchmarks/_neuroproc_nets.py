@@ -75,10 +75,13 @@ def build(net: dict):
     return lif, counter
 
 
-def run_neuroproc(net: dict, steps: int, backend: str) -> dict:
-    """Build, compile (timed apart), run ``steps`` steps (timed); spike count and µs/step."""
+def run_neuroproc(net: dict, steps: int, backend: str, threads: int | str = "auto") -> dict:
+    """Build, compile (timed apart), run ``steps`` steps (timed); spike count and µs/step.
+
+    ``threads``: the RunConfig's (the compiled loop's threads; ``stats`` in the result says
+    how many it ran on and why)."""
     lif, counter = build(net)
-    cfg = Loihi1SimCfg(select_tag="floating_pt", backend=backend)
+    cfg = Loihi1SimCfg(select_tag="floating_pt", backend=backend, threads=threads)
     t0 = time.perf_counter()
     rt = lif.create_runtime(cfg)
     setup = time.perf_counter() - t0
@@ -90,4 +93,5 @@ def run_neuroproc(net: dict, steps: int, backend: str) -> dict:
     stats = getattr(rt.backend, "stats", {})
     lif.stop()
     return {"us_per_step": elapsed / steps * 1e6, "spikes": spikes, "setup_s": setup,
-            "compile_s": stats.get("compile_s", 0.0)}
+            "compile_s": stats.get("compile_s", 0.0), "threads": stats.get("threads", 1),
+            "threads_why": stats.get("threads_why", "")}
