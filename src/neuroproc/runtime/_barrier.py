@@ -1,4 +1,4 @@
-"""What the parallel fused loop needs besides the kernels: a spin barrier and the view merge.
+"""What the parallel fused loop needs besides the kernels: a spin barrier and active views by part.
 
 The threads of a parallel fused loop (:mod:`neuroproc.runtime._parallel`) run the same steps, each
 on its part of the neurons, and meet at :func:`spin_barrier` where one part's results feed
@@ -15,7 +15,7 @@ import numba
 import numpy as np
 from numba import njit
 
-__all__ = ["SPIN_BEFORE_YIELD", "merge_view", "spin_barrier"]
+__all__ = ["SPIN_BEFORE_YIELD", "active_view_part", "merge_view", "spin_barrier"]
 
 if numba.config.DISABLE_JIT:  # no threads run the loop then (the backend stays serial)
     def atomic_add(arr, i, val):
@@ -113,3 +113,15 @@ def merge_view(part_idx, part_counts, bounds, idx, count):
             idx[k + i] = part_idx[lo + i]
         k += part_counts[q]
     count[0] = k
+
+
+@njit(cache=True)
+def active_view_part(buf, lo, hi, idx, part_counts, p):
+    """:func:`~neuroproc.runtime.kernels.active_view` of the items ``lo:hi`` of ``buf``: their
+    indices to ``idx[lo:]``, their number to ``part_counts[p]`` (for :func:`merge_view`)."""
+    flat = buf.reshape(buf.size)
+    k = lo
+    for j in range(lo, hi):
+        idx[k] = j
+        k += np.int64(flat[j] != 0)
+    part_counts[p] = k - lo

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from neuroproc.runtime._diskcache import cache_dir, load_checked
-from neuroproc.runtime._barrier import merge_view
+from neuroproc.runtime._barrier import active_view_part, merge_view
 from neuroproc.runtime.kernels import active_view
 
 __all__ = ["Codegen", "Stage", "cached", "fused_name", "load"]
@@ -48,7 +48,11 @@ class Codegen:
         self._names: dict = {}
         self.globals: dict = {}
         self.stages: list[Stage] = []
-        self._views: dict = {}  # id(buffer) -> (idx, count) made by the backend
+        self._views: dict = {}  # id(buffer) -> (idx, count) names: the views the backend makes
+        self._joined: dict = {}  # id(out buffer) -> (idx, count) names: views joined from parts
+        self._part_outs: dict = {}  # id(out buffer) -> the bounds of the parts that write it
+        #: threads of the loop (> 1: the parallel loop, see neuroproc.runtime._parallel)
+        self.threads = 1
         #: (index into ``args``, model, attribute name) of every model attribute the loop reads
         self.attr_args: list[tuple[int, object, str]] = []
 
@@ -86,8 +90,9 @@ class Codegen:
                       for i in range(n_params)]
         return names
 
-    def _stage(self, line: str, reads, writes, part: bool = False, local=(), bounds: str = "") -> None:
-        self.stages.append(Stage([line], set(reads), set(writes), part, set(local), bounds))
+    def _stage(self, line: str, reads, writes, part: bool = False, local=(), bounds: str = "", rows=(),
+               parity=()) -> None:
+        self.stages.append(Stage([line], set(reads), set(writes), part, set(local), bounds, set(rows), set(parity)))
 
     def in_sum(self, port) -> str:
         buf, srcs = self.plan.in_bufs[id(port)]
@@ -98,21 +103,57 @@ class Codegen:
                                      set(names), {name}))
         return name
 
-    def in_view(self, port) -> tuple[str, list[str]]:
+    def in_view(self, port) -> tuple[str, list[str], list[str]]:
         """The active view of what ``port`` receives: its sender's (made once per step, before
-        the first reader) or, for summed fan-in, one of the sum; and the arrays it reads."""
+        the first reader) or, for summed fan-in, one of the sum; the arrays it reads, and those
+        of them of which each thread reads its own row (on several threads a view the backend
+        makes, or joins from the parts', is made by every thread for itself: no thread waits)."""
         buf, srcs = self.plan.in_bufs[id(port)]
+        if srcs is None and id(buf) in self._joined:
+            idx, count = self._joined[id(buf)]
+            return f"{idx}[p, :{count}[p]]", [idx, count], [idx, count]
         if srcs is None and id(buf) in self.plan.sender_views:
-            idx, count = self.plan.sender_views[id(buf)]
-        elif srcs is None and id(buf) in self._views:
-            idx, count = self._views[id(buf)]
-        else:
+            idx, count = (self.buf(a) for a in self.plan.sender_views[id(buf)])
+            return f"{idx}[:{count}[0]]", [idx, count], []
+        if srcs is None and id(buf) in self._part_outs and id(buf) not in self._joined:
+            self._view_by_part(buf, self._part_outs[id(buf)])
+        if srcs is None and id(buf) in self._joined:
+            idx, count = self._joined[id(buf)]
+            return f"{idx}[p, :{count}[p]]", [idx, count], [idx, count]
+        if not (srcs is None and id(buf) in self._views):
             name = self.in_sum(port) if srcs is not None else self.buf(buf)
-            idx, count = self._views[id(buf)] = (np.zeros(buf.size, np.int64), np.zeros(1, np.int64))
+            rows = (self.threads,) if self.threads > 1 else ()
+            arrays = (np.zeros((*rows, buf.size), np.int64), np.zeros(rows or 1, np.int64))
+            self._views[id(buf)] = idx, count = tuple(self.buf(a) for a in arrays)
             f = self.fn("view", active_view)
-            self._stage(f"{f}({name}, {self.buf(idx)}, {self.buf(count)})", [name],
-                        [self.buf(idx), self.buf(count)])
-        return f"{self.buf(idx)}[:{self.buf(count)}[0]]", [self.buf(idx), self.buf(count)]
+            if self.threads > 1:
+                self._stage(f"{f}({name}, {idx}[p], {count}[p:p + 1])", [name], [idx, count], part=True,
+                            rows=[idx, count])
+            else:
+                self._stage(f"{f}({name}, {idx}, {count})", [name], [idx, count])
+        idx, count = self._views[id(buf)]
+        if self.threads > 1:
+            return f"{idx}[p, :{count}[p]]", [idx, count], [idx, count]
+        return f"{idx}[:{count}[0]]", [idx, count], []
+
+    def _view_by_part(self, buf, bounds) -> None:
+        """The view of a buffer that parts write (each only its items): every thread lists its
+        own items' active indices, then joins all parts' lists for itself."""
+        arrays = (np.zeros((2, buf.size), np.int64), np.zeros((2, self.threads), np.int64),
+                  np.zeros((self.threads, buf.size), np.int64), np.zeros(self.threads, np.int64))
+        pidx, counts, joined, total = (self.buf(a) for a in arrays)
+        name, b = self.buf(buf), self.buf(bounds)
+        f = self.fn("view", active_view_part)
+        self._stage(f"{f}({name}, {b}[p], {b}[p + 1], {pidx}[t % 2], {counts}[t % 2], p)", [name, b],
+                    [pidx, counts], part=True, local=[name, pidx, counts], bounds=b, parity=[pidx, counts])
+        self._merge(pidx, counts, b, joined, total)
+        self._joined[id(buf)] = (joined, total)
+
+    def _merge(self, pidx, counts, bounds, joined, total) -> None:
+        f = self.fn("merge", merge_view)
+        self._stage(f"{f}({pidx}[t % 2], {counts}[t % 2], {bounds}, {joined}[p], {total}[p:p + 1])",
+                    [pidx, counts, bounds], [joined, total], part=True, rows=[joined, total],
+                    parity=[pidx, counts])
 
     def build_stages(self, param_box, parts: dict | None = None) -> list[Stage]:
         """The loop body as stages: each one call (or a few lines) with the arrays it reads and
@@ -127,19 +168,32 @@ class Codegen:
             bufs = [plan.out_bufs[id(getattr(e.proc, p))] for p in spec.early_ports]
             if spec.early is not None and not all(id(b) in plan.aliases for b in bufs):
                 early_outs = [self.buf(b) for b in bufs]
-                f = self.fn("early", spec.early)
-                args = self.model_args(e, spec, param_box)
-                self._stage(f"{f}(t, {', '.join(args + early_outs)})", args, early_outs + self._arrays(e, spec))
+                written = early_outs + self._arrays(e, spec)
+                part = parts.get(id(e)) if spec.early_part is not None else None
+                if part is None:
+                    f = self.fn("early", spec.early)
+                    args = self.model_args(e, spec, param_box)
+                    self._stage(f"{f}(t, {', '.join(args + early_outs)})", args, written)
+                    continue
+                f = self.fn("early", spec.early_part)
+                args = self.model_args(e, spec, param_box, part=True)
+                bounds = self.buf(part[0])
+                early_local = [n for n, p in zip(early_outs, spec.early_ports) if p in spec.part_local] + \
+                    [self.attr(e.model, a) for a in spec.arrays if a in spec.part_local]
+                self._stage(f"{f}(t, p, {bounds}[p], {bounds}[p + 1], {', '.join(args + early_outs)})",
+                            args + [bounds], written, part=True, local=early_local, bounds=bounds)
         for e in plan.order:
             spec = plan.kernels[id(e)]
             reads: list[str] = []
+            rows: list[str] = []
             ins = []
             local = {self.attr(e.model, a) for a in spec.arrays if a in spec.part_local}
             for p in spec.in_ports:
                 if p in spec.in_views:
-                    expr, names = self.in_view(getattr(e.proc, p))
+                    expr, names, own = self.in_view(getattr(e.proc, p))
                     ins.append(expr)
                     reads += names
+                    rows += own
                 else:
                     ins.append(self.in_sum(getattr(e.proc, p)))
                     reads.append(ins[-1])
@@ -153,30 +207,31 @@ class Codegen:
                 outs.append(self.buf(out))
                 if p in spec.part_local:
                     local.add(outs[-1])
+                    if part is not None:  # its readers' views can be made by part, too
+                        self._part_outs[id(out)] = part[0]
                 if p in spec.out_views:
                     idx, count = (self.buf(a) for a in plan.sender_views[id(out)])
                     if part is None:
                         outs += [idx, count]
-                    else:
-                        pidx, counts = (self.buf(a) for a in part[1][id(out)])
-                        outs += [pidx, counts]
+                    else:  # lists by part, double-buffered by step; each thread joins them for itself
+                        pidx, counts, joined, total = (self.buf(a) for a in part[1][id(out)])
+                        outs += [f"{pidx}[t % 2]", f"{counts}[t % 2]"]
                         local |= {pidx, counts}  # each part writes its own range, its own count
-                        merges.append((pidx, counts, idx, count))
+                        merges.append((pidx, counts, joined, total))
+                        self._joined[id(out)] = (joined, total)
             args = self.model_args(e, spec, param_box, part=part is not None)
+            written = [o.split("[")[0] for o in outs] + self._arrays(e, spec)
             if part is None:
                 f = self.fn("step", spec.step)
-                self._stage(f"{f}(t, {', '.join(args + ins + outs)})", args + reads,
-                            outs + self._arrays(e, spec))
+                self._stage(f"{f}(t, {', '.join(args + ins + outs)})", args + reads, written, rows=rows)
                 continue
             bounds = self.buf(part[0])
             f = self.fn("part", spec.part)
             self._stage(f"{f}(t, p, {bounds}[p], {bounds}[p + 1], {', '.join(args + ins + outs)})",
-                        args + reads + [bounds], outs + self._arrays(e, spec), part=True, local=local,
-                        bounds=bounds)
-            for pidx, counts, idx, count in merges:
-                f = self.fn("merge", merge_view)
-                self._stage(f"{f}({pidx}, {counts}, {bounds}, {idx}, {count})", [pidx, counts, bounds],
-                            [idx, count])
+                        args + reads + [bounds], written, part=True, local=local, bounds=bounds, rows=rows,
+                        parity=[m[i] for m in merges for i in (0, 1)])
+            for pidx, counts, joined, total in merges:
+                self._merge(pidx, counts, bounds, joined, total)
         for mon, probe, kind, src in plan.monitors:
             data = self.attr(mon.model, probe["data"])
             if kind == "port":
@@ -188,7 +243,8 @@ class Codegen:
         return self.stages
 
     def _arrays(self, entry, spec) -> list[str]:
-        return [self.attr(entry.model, a) for a in spec.arrays]
+        """The model's arrays that its kernels write."""
+        return [self.attr(entry.model, a) for a in spec.arrays if a not in spec.read_only]
 
     def build(self, param_box) -> str:
         ind = " " * 8
@@ -220,6 +276,10 @@ class Stage:
     #: arrays a part touches only at its own items, of the split ``bounds`` (an argument name)
     local: set[str] = field(default_factory=set)
     bounds: str = ""
+    #: arrays of which each thread touches only its own row (``[p]``)
+    rows: set[str] = field(default_factory=set)
+    #: arrays whose two rows alternate by step (``[t % 2]``): one step never touches the next's
+    parity: set[str] = field(default_factory=set)
 
 
 def fused_name(source: str, globals_: dict) -> str:

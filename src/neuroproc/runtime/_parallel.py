@@ -67,7 +67,8 @@ def choose_threads(wanted, items: int) -> tuple[int, str]:
 
 def plan_parts(exe, plan) -> tuple[int, str, dict]:
     """Threads for the loop (the RunConfig's ``threads``), why, and the kernels that run as parts:
-    id(entry) -> (bounds, {id(out array): (part indices, part counts)} for its active views)."""
+    id(entry) -> (bounds, {id(out array): (part indices, part counts, joined indices, joined
+    counts)} for its active views)."""
     cfg = getattr(getattr(getattr(exe, "flat", None), "selection", None), "run_cfg", None)
     wanted = getattr(cfg, "threads", "auto")
     able = [(e, spec) for e in plan.order if (spec := plan.kernels[id(e)]).part is not None and spec.part_of]
@@ -81,7 +82,10 @@ def plan_parts(exe, plan) -> tuple[int, str, dict]:
         bounds = splits[size] if size in splits else splits.setdefault(size, part_bounds(size, threads))
         if bounds is None:
             continue
-        views = {id(out): (np.zeros(out.size, np.int64), np.zeros(threads, np.int64))
+        # per active view: the parts' lists and counts (two of each: by step parity), and each
+        # thread's joined list and count
+        views = {id(out): (np.zeros((2, out.size), np.int64), np.zeros((2, threads), np.int64),
+                           np.zeros((threads, out.size), np.int64), np.zeros(threads, np.int64))
                  for p in spec.out_views if id(out := plan.out_bufs[id(getattr(e.proc, p))]) in plan.sender_views}
         parts[id(e)] = (bounds, views)
     if not parts:
@@ -91,6 +95,7 @@ def plan_parts(exe, plan) -> tuple[int, str, dict]:
 
 def parallel_source(gen, params: dict, parts: dict, threads: int, sync: np.ndarray) -> str:
     """The parallel loop's source from ``gen`` (a fresh :class:`~neuroproc.runtime._codegen.Codegen`)."""
+    gen.threads = threads
     stages = gen.build_stages(params, parts)
     sync_name = gen.buf(sync)
     gen.globals["barrier"] = spin_barrier
@@ -111,27 +116,34 @@ def place_barriers(stages: list[Stage], groups: dict[str, int]) -> tuple[list[bo
 
     Two stages conflict when one writes an array the other reads or writes (``groups`` maps
     argument names to memory: names of overlapping arrays share a group) and they may run on
-    different threads (not both whole stages, which all run on thread 0), unless both are parts
-    of one split that touch that array only at their own items (``Stage.local``)."""
+    different threads (not both whole stages, which all run on thread 0), unless both touch
+    that array only at their own items of one split (``Stage.local``), or only in their own
+    thread's row (``Stage.rows``), or -- from one step to the next, when a barrier lies between
+    a step's end and the same stages two steps on -- only in the row of their step's parity
+    (``Stage.parity``)."""
     def key(names):
         return {groups.get(n, n) for n in names}
 
-    rw = [(key(s.reads), key(s.writes), s.part, key(s.local), s.bounds) for s in stages]
+    info = [(key(s.reads), key(s.writes), s.part, key(s.local), s.bounds, key(s.rows), key(s.parity))
+            for s in stages]
 
-    def clash(a, b) -> bool:
-        (ra, wa, pa, la, ba), (rb, wb, pb, lb, bb) = a, b
+    def clash(a, b, next_step: bool = False) -> bool:
+        (ra, wa, pa, la, ba, oa, qa), (rb, wb, pb, lb, bb, ob, qb) = a, b
         if not (pa or pb):
             return False  # both on thread 0, in program order
         shared = (wa & (rb | wb)) | (ra & wb)
         if pa and pb and ba == bb:
             shared -= la & lb  # each thread touches only its own items of these, in both
+        shared -= oa & ob
+        if next_step:
+            shared -= qa & qb
         return bool(shared)
 
     before = [False] * len(stages)
     since: list = []
     first_segment: list = []
     seen_barrier = False
-    for i, s in enumerate(rw):
+    for i, s in enumerate(info):
         if any(clash(o, s) for o in since):
             before[i] = True
             since = []
@@ -141,8 +153,7 @@ def place_barriers(stages: list[Stage], groups: dict[str, int]) -> tuple[list[bo
             first_segment.append(s)
     # the next step's first segment follows this step's last one: meet at the end if they clash
     # (with no barrier inside the step, the step clashes with itself unless nothing clashes)
-    tail = since
-    end = any(clash(a, b) for a in tail for b in first_segment)
+    end = any(clash(a, b, next_step=seen_barrier) for a in since for b in first_segment)
     return before, end
 
 

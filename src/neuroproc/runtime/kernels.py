@@ -51,7 +51,8 @@ For an out-port in ``out_views`` a part gets ``idx`` and ``part_counts``: it wri
 active indices (ascending) to ``idx[lo:lo + k]`` and ``k`` to ``part_counts[p]``; the backend
 joins the parts' lists before any reader sees them. ``part_local`` names the ports and array
 attributes that a part reads and writes only at its own items (LIF: all of them; a synapse
-kernel: its accumulator), so that threads need not meet between two kernels split alike. Kernels without parts run whole, on one
+kernel: its accumulator and early port), so that threads need not meet between two kernels split
+alike. ``early_part`` does the same for the early kernel. Kernels without parts run whole, on one
 thread, between the barriers the parts need.
 
 The recording hook. A model that only records (a Monitor) offers no kernel; it returns from
@@ -109,6 +110,12 @@ class KernelSpec:
     #: ports and array attributes a part touches only at its own items ``lo:hi`` (so parts that
     #: split alike need no barrier between them for these)
     part_local: tuple[str, ...] = ()
+    #: array attributes (of ``arrays``) that no kernel of the model writes: threads need not
+    #: meet around reads of them
+    read_only: tuple[str, ...] = ()
+    #: the early kernel on a range of items, like ``part`` (``early_part(t, p, lo, hi, *arrays,
+    #: *params, *part_params, *early_out_bufs)``); None: it runs whole, on one thread
+    early_part: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from numba import njit
 
 from neuroproc.runtime.kernels import KernelSpec
 
-__all__ = ["bitacc_binary_part", "bitacc_spec", "float_binary_part", "float_spec", "pairwise_sum"]
+__all__ = ["bitacc_binary_part", "bitacc_early_part", "bitacc_spec", "float_binary_part", "float_early_part",
+           "float_spec", "pairwise_sum"]
 
 
 @njit(cache=True)
@@ -123,6 +124,20 @@ def float_binary_step(t, a_buff, wt, active):
 
 
 @njit(cache=True)
+def float_early_part(t, p, lo, hi, a_buff, wt, a_out):
+    """:func:`float_early` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_out[q] = a_buff[q]
+
+
+@njit(cache=True)
+def bitacc_early_part(t, p, lo, hi, a_buff, wt, weight_exp, a_out):
+    """:func:`bitacc_early` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_out[q] = a_buff[q]
+
+
+@njit(cache=True)
 def float_binary_part(t, p, lo, hi, a_buff, wt, active):
     """:func:`float_binary_step` for outputs ``lo:hi`` (same order of additions per output)."""
     for q in range(lo, hi):
@@ -213,7 +228,8 @@ def float_spec(model) -> KernelSpec | None:
     return KernelSpec(step=float_binary_step, early=float_early, arrays=("a_buff",), in_ports=("s_in",),
                       out_ports=(), early_ports=("a_out",), params=params, prepare=_prepare, setup=_prepare,
                       in_views=("s_in",), early_copies=(("a_out", "a_buff"),), label="dense_float",
-                      part=float_binary_part, part_of="a_buff", part_local=("a_buff",))
+                      part=float_binary_part, part_of="a_buff", part_local=("a_buff", "a_out"),
+                      early_part=float_early_part)
 
 
 def bitacc_spec(model) -> KernelSpec | None:
@@ -238,4 +254,4 @@ def bitacc_spec(model) -> KernelSpec | None:
                       prepare=prepare, in_kinds=("" if binary else "iub",),
                       in_views=("s_in",) if binary else (), label="dense_bitacc",
                       part=bitacc_binary_part if binary else None, part_of="a_buff",
-                      part_local=("a_buff",))
+                      part_local=("a_buff", "a_out"), early_part=bitacc_early_part)

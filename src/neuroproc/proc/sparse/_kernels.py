@@ -20,7 +20,8 @@ from neuroproc.runtime.kernels import KernelSpec
 LOOKAHEAD = 8
 PREFETCH_ABOVE_BYTES = 8 * 2**20
 
-__all__ = ["bitacc_binary_part", "bitacc_spec", "column_splits", "float_binary_part", "float_spec"]
+__all__ = ["bitacc_binary_part", "bitacc_spec", "column_splits", "float_binary_part", "float_spec",
+           "sparse_early_part"]
 
 
 @njit(cache=True)
@@ -108,6 +109,13 @@ def column_splits(rows, col_ptr, bounds):
 
 
 @njit(cache=True)
+def sparse_early_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, split, a_out):
+    """:func:`sparse_early` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_out[q] = a_buff[q]
+
+
+@njit(cache=True)
 def _binary_part(a_buff, weights, rows, s0, s1, idx, k, lookahead, lo, hi):
     """:func:`_binary_sum` for the outputs ``lo:hi``: input ``j``'s synapses ``s0[j]:s1[j]``."""
     for q in range(lo, hi):
@@ -161,7 +169,8 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
                       in_views=() if graded else ("s_in",),
                       early_copies=() if bitacc else (("a_out", "a_buff"),),
                       part=None if graded else (bitacc_binary_part if bitacc else float_binary_part),
-                      part_of="a_buff", part_local=("a_buff",), part_params=lambda m, bounds: (column_splits(m.rows, m.col_ptr, bounds),))
+                      part_of="a_buff", part_local=("a_buff", "a_out"), early_part=sparse_early_part, read_only=("weights",),
+                      part_params=lambda m, bounds: (column_splits(m.rows, m.col_ptr, bounds),))
 
 
 def _graded(model) -> bool:
