@@ -4,7 +4,8 @@ The network is ``LIF <-> Dense`` (or ``Sparse``) exactly as the baselines simula
 ``SpikeCounter``: a user-defined Process whose model offers a numba kernel, so the compiled
 backend fuses it too (and a whole-raster Monitor is not needed to compare spike counts). Its
 kernel reads the active view of its input (the indices of the neurons that spiked, which the LIF
-kernel writes anyway) rather than scanning all ``n`` entries.
+kernel writes anyway) rather than scanning all ``n`` entries, and offers parts (each thread counts
+its range of neurons) for the loop on several threads.
 """
 from __future__ import annotations
 
@@ -49,6 +50,13 @@ def _count_step(t, count, active):
         count[active[i]] += 1
 
 
+@njit(cache=True)
+def _count_part(t, p, lo, hi, count, active):
+    """:func:`_count_step` for neurons ``lo:hi`` (``active`` ascends: a binary search finds them)."""
+    for i in range(np.searchsorted(active, lo), np.searchsorted(active, hi)):
+        count[active[i]] += 1
+
+
 @implements(proc=SpikeCounter, protocol=LoihiProtocol)
 @requires(CPU)
 class PySpikeCounterModel(PyLoihiProcessModel):
@@ -59,7 +67,9 @@ class PySpikeCounterModel(PyLoihiProcessModel):
         self.count += self.a_in.recv() != 0
 
     def kernel(self):
-        return KernelSpec(step=_count_step, arrays=("count",), in_ports=("a_in",), in_views=("a_in",))
+        # the part hook lets the loop split the counting over threads, as it splits LIF
+        return KernelSpec(step=_count_step, arrays=("count",), in_ports=("a_in",), in_views=("a_in",),
+                          part=_count_part, part_of="count", part_local=("count",))
 
 
 def build(net: dict):

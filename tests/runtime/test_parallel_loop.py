@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numba
@@ -22,11 +23,13 @@ from numba import njit
 from neuroproc import (
     CPU,
     AbstractProcess,
+    InPort,
     LavaPyType,
     Loihi1SimCfg,
     LoihiProtocol,
     Monitor,
     OutPort,
+    PyInPort,
     PyLoihiProcessModel,
     PyOutPort,
     RunSteps,
@@ -81,6 +84,36 @@ class PyDriveModel(PyLoihiProcessModel):
 
     def kernel(self):
         return KernelSpec(step=_drive_step, arrays=("count", "offset", "period", "amp"), out_ports=("a_out",))
+
+
+class Tripwire(AbstractProcess):
+    """Fails at time step ``at`` (its kernel raises inside the fused loop)."""
+
+    def __init__(self, shape, at, **kwargs):
+        super().__init__(shape=shape, **kwargs)
+        self.at = Var(shape=(1,), init=at)
+        self.s_in = InPort(shape=shape)
+
+
+@njit(cache=True)
+def _tripwire_step(t, at, active):
+    if t == at[0]:
+        raise ValueError("tripwire reached")
+
+
+@implements(proc=Tripwire, protocol=LoihiProtocol)
+@requires(CPU)
+class PyTripwireModel(PyLoihiProcessModel):
+    at = LavaPyType(np.ndarray, np.int64)
+    s_in = LavaPyType(PyInPort.VEC_DENSE, float)
+
+    def run_spk(self):
+        self.s_in.recv()
+        if self.time_step == self.at[0]:
+            raise ValueError("tripwire reached")
+
+    def kernel(self):
+        return KernelSpec(step=_tripwire_step, arrays=("at",), in_ports=("s_in",), in_views=("s_in",))
 
 
 def _ei_weights(rng, n, fixed, p=0.1):
@@ -212,6 +245,19 @@ def test_auto_stays_serial_for_small_networks():
 def test_threads_must_be_auto_or_a_positive_int(bad):
     with pytest.raises(ValidationError, match=r"Loihi1SimCfg.threads must be 'auto' or an int >= 1"):
         Loihi1SimCfg(threads=bad)
+
+
+def test_an_error_in_one_thread_stops_both():
+    """A kernel that raises on thread 0 while the other thread waits at the barrier: the run
+    stops with the error and no thread is left running."""
+    lif, _ = _network("float_dense")
+    trip = Tripwire(shape=(400,), at=30)
+    lif.s_out.connect(trip.s_in)
+    cfg = Loihi1SimCfg(select_tag="floating_pt", backend="compiled", threads=2)
+    assert lif.create_runtime(cfg).backend.stats["threads"] == (2 if PARALLEL else 1)
+    with pytest.raises(Exception, match="tripwire reached"):
+        lif.run(condition=RunSteps(100), run_cfg=cfg)
+    assert not [t for t in threading.enumerate() if t.name.startswith("neuroproc-part")]
 
 
 _SCRIPT = """
