@@ -1,5 +1,9 @@
 """Source of the compiled backend's fused loop: argument naming, code generation, disk cache.
 
+The loop body is first a list of :class:`Stage` (one kernel call, fan-in sum, view or record
+each, with the arrays it reads and writes); one thread runs them in order, several threads
+interleave them with barriers (:mod:`neuroproc.runtime._parallel`).
+
 :class:`Codegen` turns a plan (``compiled_backend.plan_compiled``) into the source of one
 ``@njit(cache=True)`` function ``fused(t0, n, *arrays)`` that runs ``n`` steps: early sends, then
 every step kernel in the plan's order (in-port sums and active views computed just before their
@@ -157,10 +161,10 @@ class Codegen:
 
     def build_stages(self, param_box, parts: dict | None = None) -> list[Stage]:
         """The loop body as stages: each one call (or a few lines) with the arrays it reads and
-        writes. ``parts``: id(entry) -> (bounds, {id(out array): part counts}) for the kernels
-        that run as parts (``part(t, p, lo, hi, ...)``; part counts: (part indices, counts)); a
-        part stage with an active view is followed by the (whole) stage that joins the parts'
-        lists."""
+        writes. ``parts``: id(entry) -> (bounds, {id(out array): (part indices, part counts,
+        joined indices, joined counts)}) for the kernels that run as parts (``part(t, p, lo, hi,
+        ...)``, see :mod:`neuroproc.runtime._parallel`); a part stage with an active view is
+        followed by the stage in which every thread joins the parts' lists."""
         plan, parts = self.plan, parts or {}
         self.stages = []
         for e in plan.order:
