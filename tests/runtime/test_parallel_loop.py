@@ -247,6 +247,23 @@ def test_threads_must_be_auto_or_a_positive_int(bad):
         Loihi1SimCfg(threads=bad)
 
 
+def test_a_part_hook_naming_no_array_falls_back_to_python_and_says_why():
+    class Mislabelled(PyDriveModel):
+        def kernel(self):
+            spec = super().kernel()
+            return KernelSpec(step=spec.step, arrays=spec.arrays, out_ports=spec.out_ports, part=_drive_step,
+                              part_of="phase")
+
+    lif, _ = _network("float_dense")
+    drive = Drive(shape=(400,), period=7, amp=0.3, offset=0)
+    drive.a_out.connect(lif.a_in)
+    cfg = Loihi1SimCfg(select_tag="floating_pt", exception_proc_model_map={Drive: Mislabelled}, threads=2)
+    rt = lif.create_runtime(cfg)
+    assert rt.backend.name == "python"
+    assert "KernelSpec.part_of names 'phase', which is not one of its arrays" in rt.backend.reason
+    lif.stop()
+
+
 def test_an_error_in_one_thread_stops_both():
     """A kernel that raises on thread 0 while the other thread waits at the barrier: the run
     stops with the error and no thread is left running."""

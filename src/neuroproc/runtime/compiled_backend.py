@@ -155,16 +155,23 @@ def plan_compiled(exe) -> _Plan:
     return plan
 
 
+_WHAT = {"part_of": "arrays", "read_only": "arrays", "part_local": "arrays or ports"}
+
+
 def _check_spec(e, spec) -> None:
     """The optional fields name the kernel's own ports (a kernel author's mistake otherwise: fall
     back to the python backend and say which)."""
     checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports),
-              ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports)]
+              ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports),
+              ("part_of", [spec.part_of] if spec.part is not None else [], spec.arrays),
+              ("part_local", spec.part_local, spec.arrays + spec.in_ports + spec.out_ports + spec.early_ports),
+              ("read_only", spec.read_only, spec.arrays)]
     for field, names, allowed in checks:
         for name in names:
             if name not in allowed:
+                what = _WHAT.get(field, "ports")
                 raise Unsupported(f"{who(e.proc)} ({e.model_cls.__name__}): KernelSpec.{field} names "
-                                  f"{name!r}, which is not one of its ports {allowed}")
+                                  f"{name!r}, which is not one of its {what} {allowed}")
 
 
 def _alias_early_copies(exe, plan, entries, deps) -> None:
