@@ -2,13 +2,15 @@
 
 Every thread runs the whole time loop (``fused(p, t0, n, *arrays)``, compiled ``nogil``): a kernel
 that offers parts (``KernelSpec.part``, see :mod:`neuroproc.runtime.kernels`) runs on every
-thread, each on its range of items; everything else (kernels without parts, fan-in sums, active
-views, the join of the parts' views, Monitor records) runs whole on thread 0. Threads meet at a
-spin barrier (:mod:`neuroproc.runtime._barrier`) only where a stage touches what another thread
-wrote or reads since the last barrier (from the arrays each stage reads and writes). Each item is
-computed by the same arithmetic in the same order as on one thread, so the results are the same
-bits; the ranges are cut at multiples of :data:`ALIGN` items, so no two threads write one cache
-line.
+thread, each on its range of items; active views are listed by part and joined by every thread
+for itself (the lists alternate by step parity, so a thread may start the next step while the
+other still reads); everything else (kernels without parts, fan-in sums, Monitor records) runs
+whole on thread 0. Threads meet at a spin barrier (:mod:`neuroproc.runtime._barrier`) only where
+a stage touches what another thread wrote or reads since the last barrier, judged from the
+arrays each stage reads and writes (:func:`place_barriers`): LIF <-> Dense/Sparse meet once per
+step, as the hand-written 2-thread loop does. Each item is computed by the same arithmetic in the
+same order as on one thread, so the results are the same bits; the ranges are cut at multiples of
+:data:`ALIGN` items, so two threads never write one cache line of a split array.
 
 The threads are started per fused block (thread 0 is the caller's); a failing thread aborts the
 others' barriers, and its exception reaches the caller. The loop runs serially (and says why, in
