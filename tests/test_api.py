@@ -11,13 +11,13 @@ SRC = Path(neuroproc.__file__).parent
 # lower layers must not import higher ones (the single upward call is imported lazily)
 LAYERS = [
     {"exceptions", "_validation", "_ids"},
-    {"variable", "ports", "resources", "sync"},
+    {"variable", "ports", "resources", "sync", "chips"},
     {"process", "model", "decorators", "registry", "py_ports"},
     {"run_conditions", "run_configs"},
     {"compiler"},
     {"runtime"},
     {"proc", "utils", "learning"},
-    {"report", "traffic"},
+    {"report", "traffic", "placement"},
 ]
 
 

@@ -44,8 +44,9 @@ class RunConfig:
 
     ``fold`` picks what the compiler's fold stage removes (see :mod:`neuroproc.compiler.fold`):
     ``'exact'`` (default) removes identity Processes such as ``Passthrough`` wherever results
-    stay identical; ``'linear'`` also merges chains of graded float Dense into one weight matrix
-    (same timing, equal up to float rounding); ``False`` folds nothing.
+    stay bit-identical; ``'linear'`` also merges chains and parallel paths of float Dense, Sparse
+    and Conv into one weight matrix (same timing, equal up to float rounding) and removes all-zero
+    connections; ``False`` folds nothing.
 
     ``threads`` is how many threads the compiled backend's fused loop may run on: ``'auto'``
     (default: two for large networks, one otherwise), or an int (``1``: one thread). The results

@@ -3,6 +3,13 @@
 A :class:`TrafficMeter` sets ``channel.counter`` on every channel of a running network and, after
 runs, tells per channel and per step how many messages, non-zero entries (spikes) and bytes
 moved, with totals, means and maxima, and the totals that cross the host <-> neuro-core boundary.
+
+Two byte counts are kept: ``bytes`` are the dense arrays a simulation moves; the event model
+(:meth:`TrafficMeter.boundary_events`) counts what a chip link would carry, one spike event per
+non-zero entry of ``bytes_per_event`` bytes (:mod:`neuroproc.chips`). Against a per-step event cap
+(Nengo-Loihi's ``snip_max_spikes_per_step``; 50 in its documentation's example) it counts the steps over the cap and
+the events that would wait in a queue; with a link latency of L steps, a step's events arrive L
+steps later.
 """
 from __future__ import annotations
 
@@ -12,12 +19,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from neuroproc._validation import short_repr, who
+from neuroproc.chips import chip_spec
 from neuroproc.exceptions import RuntimeStateError, ValidationError
 from neuroproc.report import CORE_TO_HOST, HOST_TO_CORE, _fmt_table, _report_from_executable
 
-__all__ = ["StepCounts", "TrafficMeter", "TrafficRow", "count_traffic"]
-
-
+__all__ = ["BoundaryEvents", "StepCounts", "TrafficMeter", "TrafficRow", "count_traffic"]
 
 
 # -- traffic counting ----------------------------------------------------------------------------------
@@ -67,6 +73,38 @@ class TrafficRow:
     bytes_max: int
 
 
+@dataclass(frozen=True)
+class BoundaryEvents:
+    """Spike events crossing one way, per counted step, as a chip link would carry them.
+
+    ``events`` are the non-zero entries sent, ``bytes`` their size as events, ``dense_bytes`` the
+    arrays the simulation moved; ``arrival_steps`` are ``steps`` plus the link latency. Under a cap
+    of ``cap`` events per step, ``backlog`` is how many events still wait after each step (sent in
+    order, at most ``cap`` per step) and ``steps_over_cap`` how many steps offered more than ``cap``.
+    """
+
+    direction: str
+    steps: np.ndarray
+    events: np.ndarray
+    bytes: np.ndarray
+    dense_bytes: np.ndarray
+    arrival_steps: np.ndarray
+    cap: int | None
+    steps_over_cap: int
+    backlog: np.ndarray
+
+
+def _backlog(events: np.ndarray, cap: int | None) -> np.ndarray:
+    out = np.zeros(events.size, dtype=np.int64)
+    if cap is None:
+        return out
+    waiting = 0
+    for i, n in enumerate(events.tolist()):
+        waiting = max(0, waiting + int(n) - cap)
+        out[i] = waiting
+    return out
+
+
 def _row(label: str, cross, counts: StepCounts, axis_idx=None) -> TrafficRow:
     vals: list = []
     for arr in (counts.messages, counts.nonzero, counts.bytes):
@@ -83,7 +121,8 @@ class TrafficMeter:
     Messages an asynchronous model sends outside a step count toward the first counted step.
     """
 
-    def __init__(self, runtime):
+    def __init__(self, runtime, chip=None, place=None, latency_steps: int = 0,
+                 max_events_per_step: int | None = None):
         backend = runtime.backend
         name = getattr(backend, "name", type(backend).__name__)
         if name != "python" or not hasattr(backend, "channels") or not hasattr(backend, "scheduler"):
@@ -100,7 +139,9 @@ class TrafficMeter:
                                     f"(got {short_repr(busy[0].counter)}). Call detach() on the other "
                                     "TrafficMeter first.")
         #: placement and channels of the runtime's own compile, in the order counts() uses
-        self.deployment = _report_from_executable(runtime.exe, getattr(runtime.exe, "run_cfg", None))
+        self.deployment = _report_from_executable(runtime.exe, getattr(runtime.exe, "run_cfg", None),
+                                                  None if chip is None else chip_spec(chip), place,
+                                                  latency_steps, max_events_per_step)
         self._runtime = runtime
         self._start = runtime.time_step
         self._end: int | None = None
@@ -152,6 +193,45 @@ class TrafficMeter:
         return {d: StepCounts(c.steps, *(a[way == d].sum(axis=0) for a in (c.messages, c.nonzero, c.bytes)))
                 for d in (HOST_TO_CORE, CORE_TO_HOST)}
 
+    def boundary_events(self, max_events_per_step: int | None | str = "report") -> dict:
+        """``{"host->core": BoundaryEvents, "core->host": BoundaryEvents}`` over the counted steps.
+
+        ``max_events_per_step`` defaults to the cap of the report the meter was made with.
+        """
+        cap: int | None = (self.deployment.max_events_per_step if isinstance(max_events_per_step, str)
+                           else max_events_per_step)
+        c = self.counts()
+        rows = self.deployment.channels
+        per_event = np.array([r.bytes_per_event for r in rows], dtype=np.int64).reshape(-1, 1)
+        way = np.array([r.crossing for r in rows], dtype=object)
+        out = {}
+        for d in (HOST_TO_CORE, CORE_TO_HOST):
+            events = c.nonzero[way == d].sum(axis=0)
+            backlog = _backlog(events, cap)
+            out[d] = BoundaryEvents(d, c.steps, events, (c.nonzero * per_event)[way == d].sum(axis=0),
+                                    c.bytes[way == d].sum(axis=0), c.steps + self.deployment.latency_steps, cap,
+                                    0 if cap is None else int((events > cap).sum()), backlog)
+        return out
+
+    def compare(self) -> str:
+        """Predicted (worst case, from the report) and measured boundary traffic per step, side by side."""
+        rep = self.deployment
+        pe, pb, pd = rep.events_per_step(), rep.event_bytes_per_step(), rep.bytes_per_step()
+        body = []
+        for d, b in self.boundary_events().items():
+            n = max(b.steps.size, 1)
+            capped = b.cap is not None
+            body.append((d, pe[d], f"{b.events.sum() / n:.2f}", int(b.events.max(initial=0)), pb[d],
+                         f"{b.bytes.sum() / n:.1f}", int(b.bytes.max(initial=0)), pd[d],
+                         b.steps_over_cap if capped else "-", int(b.backlog.max(initial=0)) if capped else "-"))
+        cap = rep.max_events_per_step
+        head = (f"Boundary traffic per step over {self.steps.size} steps: predicted worst case vs measured "
+                f"(events of {', '.join(sorted({str(r.bytes_per_event) for r in rep.boundary_channels})) or '-'} B; "
+                f"cap {cap if cap is not None else 'none'} events/step, latency {rep.latency_steps} steps)")
+        return "\n".join([head] + _fmt_table(
+            ["crosses", "events max (pred.)", "events mean", "events max", "B max (pred.)", "B mean", "B max",
+             "dense B", "steps over cap", "max backlog"], body))
+
     def rows(self) -> list:
         """One :class:`TrafficRow` per channel."""
         c = self.counts()
@@ -186,7 +266,8 @@ class TrafficMeter:
                 f"channels, {self.steps.size} steps>")
 
 
-def count_traffic(target, run_cfg=None) -> TrafficMeter:
+def count_traffic(target, run_cfg=None, *, chip=None, place=None, latency_steps: int = 0,
+                  max_events_per_step: int | None = None) -> TrafficMeter:
     """Install traffic counters on the runtime of ``target`` and return the meter that reads them.
 
     Parameters
@@ -196,14 +277,18 @@ def count_traffic(target, run_cfg=None) -> TrafficMeter:
         python backend, whose results equal the compiled one's) or a Runtime on the python backend.
     run_cfg : RunConfig, optional
         Needed only when the network has no runtime yet.
+    chip, place, latency_steps, max_events_per_step
+        Placement and link, as ``target``, ``place``, ``latency_steps`` and ``max_events_per_step``
+        of :func:`~neuroproc.report.deployment_report`.
 
     Returns
     -------
     TrafficMeter
         Its ``deployment`` describes the runtime's own compile.
     """
+    link = {"chip": chip, "place": place, "latency_steps": latency_steps, "max_events_per_step": max_events_per_step}
     if hasattr(target, "backend") and hasattr(target, "exe"):
-        return TrafficMeter(target)
+        return TrafficMeter(target, **link)
     if not hasattr(target, "create_runtime"):
         raise ValidationError(f"count_traffic: target must be a Process or a Runtime (got "
                               f"{short_repr(target)}). Pass any Process of the network.")
@@ -213,5 +298,5 @@ def count_traffic(target, run_cfg=None) -> TrafficMeter:
     # counting needs the python backend; 'auto' would fuse kernel-only networks into one loop
     rt = target.runtime
     if rt is not None:  # an existing runtime is counted as it is (TrafficMeter checks its backend)
-        return TrafficMeter(rt)
-    return TrafficMeter(target.create_runtime(run_cfg, backend="python"))
+        return TrafficMeter(rt, **link)
+    return TrafficMeter(target.create_runtime(run_cfg, backend="python"), **link)

@@ -32,8 +32,9 @@ class Var:
 
     ``get()`` / ``set()`` work before a run, while paused, after a run and after ``stop()``
     (which keeps the last values). The exception: a Var of a Dense that ``fold='linear'`` merged
-    into a LinearChain raises RuntimeStateError from the run until ``stop()`` (the Dense does not
-    run), then ``get()`` returns its value from before the run. ``alias(other)`` makes this Var a
+    into a LinearChain, or of an all-zero connection that the fold stage removed, raises
+    RuntimeStateError from the run until ``stop()`` (the Dense does not run), then ``get()``
+    returns its value from before the run. ``alias(other)`` makes this Var a
     view of another Var, as a sub-process model does for its parent's state.
     """
 

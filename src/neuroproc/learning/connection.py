@@ -26,11 +26,13 @@ and after the post spikes), the synaptic stream once per learning phase.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from neuroproc._validation import who as who_of
+from neuroproc.chips import ChipResources, ChipSpec
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.learning import _engine as eng
 from neuroproc.learning.constants import W_TRACE_FRACTIONAL_PART, GradedSpikeCfg
@@ -105,6 +107,16 @@ class PyLearningConnection(_ConnectionBase):
             self.rng_state, self.rng_values = np.zeros((5, 6), np.uint64), np.zeros(5, np.float64)
 
     @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): on the chip if it learns on chip, and, for a
+        three-factor rule, supports a third factor; then the connection's own resources."""
+        rule = proc.proc_params.get("learning_rule")
+        if not chip.on_chip_learning or (isinstance(rule, Loihi3FLearningRule) and not chip.three_factor_learning):
+            return None
+        base = getattr(super(), "chip_resources", None)
+        return None if base is None else base(proc, chip)
+
+    @classmethod
     def linear_map(cls, proc) -> LinearMap:
         """The fold stage's hook: a plastic connection is never merged into a weight product."""
         return LinearMap("s_in", "a_out", refused=f"{who_of(proc)} learns: its weights change during the run")
@@ -120,11 +132,11 @@ class PyLearningConnection(_ConnectionBase):
         """``(decay, has_decay, impulses, impulse_int, impulse_frac)`` of x1, x2, y1, y2, y3."""
         taus = np.array([float(np.asarray(getattr(self, f"{k}_tau")).ravel()[0]) for k in _TRACE_VARS])
         imps = np.array([float(np.asarray(getattr(self, f"{k}_impulse")).ravel()[0]) for k in _TRACE_VARS])
-        decay = np.zeros(5)
-        for sl in (slice(0, 2), slice(2, 5)):  # as Lava: exp over the non-zero taus of x, then of y
-            t = taus[sl]
-            d = decay[sl]
-            d[t != 0] = np.exp(-1 / t[t != 0])
+        # exp(-1/tau) of the non-zero taus. Lava calls np.exp; numpy's float64 exp is the C
+        # library's on most CPUs but its own AVX-512 loop where the CPU has AVX-512, which differs
+        # in the last bit for some taus (exp(-1/8)). math.exp is the C library's everywhere, so
+        # the traces -- and every learned weight -- do not depend on the CPU.
+        decay = np.array([math.exp(-1 / t) if t != 0 else 0.0 for t in taus])
         imp_int = np.floor(imps)
         imp_frac = np.round((imps - imp_int) * 2 ** W_TRACE_FRACTIONAL_PART)
         return decay, taus != 0, imps, imp_int.astype(np.int64), imp_frac.astype(np.int64)

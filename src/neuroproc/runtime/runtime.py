@@ -303,9 +303,10 @@ class Runtime:
     def get_var(self, var) -> np.ndarray:
         """The Var's value in the run; a Var with no leaf home answers from the Process side.
 
-        A Var of a Dense that ``fold='linear'`` merged into a LinearChain has no value in the run
-        (the Dense does not run): that raises RuntimeStateError until ``stop()``, after which
-        ``Var.get()`` returns the value it had before the run.
+        A Var of a Dense that ``fold='linear'`` merged into a LinearChain, or of an all-zero
+        connection the fold stage removed, has no value in the run (it does not run): that raises
+        RuntimeStateError until ``stop()``, after which ``Var.get()`` returns the value it had
+        before the run.
         """
         _refuse_merged(self, var, "get")
         self._check_usable(f"get of {var.who}")
@@ -338,13 +339,21 @@ def _is_leaf_var(exe, var) -> bool:
 
 
 def _refuse_merged(rt, var, action: str) -> None:
-    # the merged Dense does not run: an answer from the Process side would be stale, a set() lost
-    chain = getattr(rt.exe.flat.selection, "merged", {}).get(id(var.process))
-    if chain is None or rt._stopped:
+    # a merged or dropped map does not run: an answer from the Process side would be stale, a set() lost
+    selection = rt.exe.flat.selection
+    chain = getattr(selection, "merged", {}).get(id(var.process))
+    if rt._stopped or (chain is None and id(var.process) not in getattr(selection, "dropped", {})):
         return
     owner = who(var.process)
     after = ("or call get() after stop() for the value from before the run" if action == "get"
              else "or set() it before the run (the merge reads it)")
+    if chain is None:
+        mode = getattr(selection.run_cfg, "fold", "exact")
+        raise RuntimeStateError(
+            f"{var.who}: {action}() is not possible while its network has a runtime (from run() or "
+            f"create_runtime() until stop()): fold={mode!r} removed {owner}, whose weights and pending "
+            f"messages are all zero, so {owner} does not run and its Vars have no value in the run. Run "
+            f"with fold=False to keep {owner} (for instance to set() its weights during the run), {after}.")
     raise RuntimeStateError(
         f"{var.who}: {action}() is not possible while its network has a runtime (from run() or "
         f"create_runtime() until stop()): fold='linear' merged {owner} into {who(chain)}, so {owner} "

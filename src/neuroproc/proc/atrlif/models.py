@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from neuroproc._validation import check_finite_numbers
+from neuroproc.chips import ChipResources, ChipSpec, neuron_resources
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.atrlif.process import ATRLIF
@@ -32,6 +33,12 @@ class AbstractPyATRLIFModel(PyLoihiProcessModel):
     r: Any
     theta: Any
     theta_step: Any
+
+    @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): a programmed neuron model, so on Loihi 2's
+        cores (one compartment and one output axon per neuron, binary spikes), not on Loihi 1's."""
+        return neuron_resources(int(np.prod(proc.s_out.shape))) if chip.programmable_neurons else None
 
     @classmethod
     def check_var_value(cls, name: str, value, who: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuroproc._validation import who
+from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec, inputs_per_block
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -55,9 +56,26 @@ class AbstractPyConvModel(PyLoihiProcessModel):
         return x
 
     @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): the convolution's synapses counted as the
+        non-zero entries of its matrix (no weight sharing assumed: an upper bound), one input axon
+        per input pixel and channel; graded input as for Dense."""
+        bits = int(np.asarray(proc.num_message_bits._host_value()).ravel()[0])
+        if bits and (not chip.graded_spikes or bits > chip.max_payload_bits):
+            return None
+        p = proc.proc_params
+        m = utils.conv_matrix(proc.input_shape, np.asarray(proc.weight._host_value(), dtype=np.float64),
+                              p["stride"], p["padding"], p["dilation"], p["groups"])
+        m.eliminate_zeros()
+        fan_in = np.diff(m.indptr)
+        return ChipResources(synapses=int(m.nnz), max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[1]),
+                             split_in_axons=inputs_per_block(m),
+                             weight_bits=int(p.get("num_weight_bits", 8)), in_payload_bits=bits,
+                             out_payload_bits=ACCUMULATOR_BITS)
+
+    @classmethod
     def linear_map(cls, proc) -> LinearMap | None:
-        """The fold stage's hook: a float Conv with graded input is the linear map
-        :func:`~neuroproc.proc.conv.utils.conv_matrix` with a delay of one step."""
+        """The fold stage's hook: the fixed-point Conv wraps its sums, so it is refused."""
         return LinearMap("s_in", "a_out", refused=f"{who(proc)} runs the fixed-point Conv model (24-bit wrap)")
 
     def kernel(self):
@@ -79,17 +97,21 @@ class PyConvModelFloat(AbstractPyConvModel):
 
     @classmethod
     def linear_map(cls, proc) -> LinearMap | None:
+        """The fold stage's hook: a float Conv is the linear map
+        :func:`~neuroproc.proc.conv.utils.conv_matrix` with a delay of one step (of ``s != 0`` with
+        binary input, ``num_message_bits=0``, as its ``_image`` binarises)."""
         from neuroproc.proc.passthrough.models import merge_linear_chain
 
-        if int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0:
-            return LinearMap("s_in", "a_out", refused=(
-                f"{who(proc)} takes binary spikes (num_message_bits=0): it adds the weights of non-zero "
-                "inputs whatever their value, which is not a product with W"))
+        binary = int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0
         p = proc.proc_params
-        matrix = utils.conv_matrix(proc.input_shape, np.asarray(proc.weight._host_value(), dtype=np.float64),
-                                   p["stride"], p["padding"], p["dilation"], p["groups"])
+        kernel = np.asarray(proc.weight.init, dtype=np.float64)
+
+        def matrix():  # built only if a fold needs it
+            return utils.conv_matrix(proc.input_shape, kernel, p["stride"], p["padding"], p["dilation"], p["groups"])
+
         pending = np.asarray(proc.a_buf._host_value(), dtype=np.float64).reshape(1, -1)
-        return LinearMap("s_in", "a_out", matrix, merge_linear_chain, delay=1, pending=pending)
+        return LinearMap("s_in", "a_out", matrix, merge_linear_chain, delay=1, pending=pending, binary_input=binary,
+                         values=kernel)
 
 
 @implements(proc=Conv, protocol=LoihiProtocol)

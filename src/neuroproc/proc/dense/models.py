@@ -8,11 +8,14 @@ delay that lets recurrent loops run), receive ``s_in``, accumulate, and keep the
 """
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from neuroproc._validation import check_finite_numbers, short_repr, who
+from neuroproc.chips import ACCUMULATOR_BITS, ChipResources, ChipSpec, inputs_per_block
 from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import CompilationError, PrecisionWarning, ValidationError
@@ -101,6 +104,29 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
                              cost=float(n_in), align="a_out", delayed=("s_in",), params=lambda start, stop: dict(fixed))
 
     @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): one synapse per non-zero weight, one input axon
+        per input. Graded input needs a chip with graded spikes wide enough (else host only). The
+        output is a dendritic sum; sent off the chip it would carry Loihi's 24-bit accumulator."""
+        bits = int(np.asarray(proc.num_message_bits._host_value()).ravel()[0])
+        if bits and (not chip.graded_spikes or bits > chip.max_payload_bits):
+            return None
+        m = cls.linear_matrix(proc)
+        if sp.issparse(m):
+            nz = sp.csr_matrix(m)
+            nz.eliminate_zeros()
+            synapses, fan_in, pattern = int(nz.nnz), np.diff(nz.indptr), nz
+        else:  # (n_out, n_in), or a stack of such matrices, one per delay (every tap is a synapse)
+            nonzero = (np.asarray(m) != 0).reshape((-1,) + np.shape(m)[-2:])
+            synapses = int(nonzero.sum())
+            fan_in = nonzero.sum(axis=(0, 2))
+            pattern = nonzero.any(axis=0)
+        return ChipResources(synapses=synapses, max_fan_in=int(fan_in.max(initial=0)), in_axons=int(m.shape[-1]),
+                             split_in_axons=inputs_per_block(pattern),
+                             weight_bits=int(proc.proc_params.get("num_weight_bits", 8)), in_payload_bits=bits,
+                             out_payload_bits=ACCUMULATOR_BITS)
+
+    @classmethod
     def split_params(cls, proc) -> dict:
         """``proc_params`` every rank's part must use, decided from the whole connection (none)."""
         return {}
@@ -108,12 +134,12 @@ class AbstractPyDenseModel(PyLoihiProcessModel):
     @classmethod
     def linear_map(cls, proc) -> LinearMap | None:
         """The fold stage's hook (:mod:`neuroproc.compiler.linear_map`): graded input makes this a
-        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input does not."""
-        if int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) == 0:
-            return LinearMap("s_in", "a_out", refused=(
-                f"{who(proc)} takes binary spikes (num_message_bits=0): it adds the weights of non-zero "
-                "inputs whatever their value, which is not a product with W"))
-        return cls.graded_linear_map(proc)
+        linear map ``W s`` with a delay of one step and ``a_buff`` pending; binary input
+        (``num_message_bits=0``) the map ``W (s != 0)`` (``binary_input``), which may head a chain."""
+        m = cls.graded_linear_map(proc)
+        if m is None or m.refused or int(np.asarray(proc.num_message_bits._host_value()).ravel()[0]) > 0:
+            return m
+        return dataclasses.replace(m, binary_input=True)
 
     @classmethod
     def graded_linear_map(cls, proc) -> LinearMap | None:
@@ -282,7 +308,9 @@ def float_linear_map(model_cls, proc) -> LinearMap:
     from neuroproc.proc.passthrough.models import merge_linear_chain
 
     pending = np.asarray(proc.a_buff._host_value(), dtype=np.float64).reshape(1, -1)
-    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=1, pending=pending)
+    # the matrix is built only if a fold needs it (a Sparse's would be a copy of its weights)
+    return LinearMap("s_in", "a_out", lambda: model_cls.linear_matrix(proc), merge_linear_chain, delay=1,
+                     pending=pending, values=np.asarray(proc.weights.init))
 
 
 # -- delays (DelayDense here, DelaySparse in neuroproc.proc.sparse.models) ---------------------------
@@ -418,8 +446,8 @@ def delay_linear_map(model_cls, proc) -> LinearMap:
     if d >= buf.shape[1] or buf[:, d + 1:].any():
         return LinearMap("s_in", "a_out", refused=(
             f"{who(proc)}: its delay ({d}) or its a_buff reaches beyond max_delay ({buf.shape[1] - 1})"))
-    return LinearMap("s_in", "a_out", model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
-                     pending=buf[:, :d + 1].T.copy())
+    return LinearMap("s_in", "a_out", lambda: model_cls.linear_matrix(proc), merge_linear_chain, delay=d + 1,
+                     pending=buf[:, :d + 1].T.copy(), values=np.asarray(proc.weights.init))
 
 
 def _lava_layer_active() -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from neuroproc._validation import check_finite_numbers, short_repr
+from neuroproc.chips import ChipResources, ChipSpec, neuron_resources
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.exceptions import PrecisionWarning, ValidationError
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
@@ -59,6 +60,13 @@ class AbstractPyLifModel(PyLoihiProcessModel):
     def reset_voltage(self, spike_vector: np.ndarray) -> None:
         """Neurons that spiked restart from ``v = 0``; ``u`` keeps its value."""
         self.v[spike_vector] = 0
+
+    @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): a LIF neuron is one compartment with one output
+        axon on either Loihi, sending binary spikes; its synapses and input axons belong to the
+        connections that feed it, so what reaches ``a_in`` straight from the host is a dendritic sum."""
+        return neuron_resources(int(np.prod(proc.proc_params["shape"])))
 
     @classmethod
     def partition(cls, proc):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuroproc.compiler.linear_map import LinearMap
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.passthrough.process import LinearChain, Passthrough
@@ -91,12 +92,26 @@ class PyLinearChainModelFloat(PyLoihiProcessModel):
     def run_spk(self) -> None:
         slot = self.time_step % self.pipeline.shape[0]
         self.a_out.send(self.pipeline[slot].reshape(self.a_out.shape))
-        self.pipeline[slot] = self.weights.dot(self.s_in.recv().reshape(-1))
+        s = self.s_in.recv().reshape(-1)
+        if self.proc_params.get("binary_input", False):
+            s = s != 0
+        self.pipeline[slot] = self.weights.dot(s)
+
+    @classmethod
+    def linear_map(cls, proc) -> LinearMap:
+        """The fold stage's hook: a LinearChain is ``W s`` (``W (s != 0)`` with binary input)
+        ``delay`` steps later, so a merged chain can be merged again (a sum of chains)."""
+        pipeline = np.asarray(proc.pipeline._host_value(), dtype=np.float64)
+        # pipeline row ``t % delay`` is sent at step t: pending row i (sent at step i + 1) is row (i + 1) % delay
+        return LinearMap("s_in", "a_out", np.asarray(proc.weights._host_value(), dtype=np.float64),
+                         merge_linear_chain, delay=pipeline.shape[0], pending=np.roll(pipeline, -1, axis=0),
+                         binary_input=bool(proc.proc_params.get("binary_input", False)))
 
 
 def merge_linear_chain(weights, delay: int, pipeline, name: str, in_shape: tuple[int, ...],
-                       out_shape: tuple[int, ...]) -> tuple[LinearChain, type]:
+                       out_shape: tuple[int, ...], binary_input: bool = False) -> tuple[LinearChain, type]:
     """The ``merge`` factory of the standard linear maps (see :mod:`neuroproc.compiler.linear_map`):
-    a float :class:`LinearChain` in place of a folded chain."""
-    proc = LinearChain(weights, delay=delay, pipeline=pipeline, name=name, in_shape=in_shape, out_shape=out_shape)
+    a float :class:`LinearChain` in place of a folded chain or sum."""
+    proc = LinearChain(weights, delay=delay, pipeline=pipeline, name=name, in_shape=in_shape, out_shape=out_shape,
+                       binary_input=binary_input)
     return proc, PyLinearChainModelFloat

@@ -1,4 +1,4 @@
-"""Passthrough (an identity, Nengo's passthrough node) and LinearChain (a folded Dense chain)."""
+"""Passthrough (an identity, Nengo's passthrough node) and LinearChain (folded linear connections)."""
 from __future__ import annotations
 
 import numpy as np
@@ -62,11 +62,14 @@ class LinearChain(AbstractProcess):
 
         a_{out}[t] = \mathrm{pipeline}[t \bmod k], \qquad
         \mathrm{pipeline}[t \bmod k] \leftarrow W\, s_{in}[t]
+        \quad (W\, [s_{in}[t] \ne 0] \text{ with binary input})
 
     so ``a_out[t] = W s_in[t - k]`` for ``t > k``; the first ``k`` messages are the rows of
     the initial ``pipeline`` (the Dense buffers' values carried through the rest of the chain).
     The timing is the chain's; the numbers equal the chain's up to float rounding, because
-    ``(W_2 W_1) s`` and ``W_2 (W_1 s)`` round differently.
+    ``(W_2 W_1) s`` and ``W_2 (W_1 s)`` round differently. Parallel connections with equal delays
+    fold into one LinearChain too, with ``weights = W_1 + W_2`` (see
+    :mod:`neuroproc.compiler.fold_sum`).
 
     Parameters
     ----------
@@ -81,6 +84,9 @@ class LinearChain(AbstractProcess):
     in_shape, out_shape : tuple of int, optional
         Shapes of ``s_in`` and ``a_out`` (default ``(n_in,)`` and ``(n_out,)``); the weights act
         on the flattened messages (a folded chain of Conv keeps its image shapes).
+    binary_input : bool, optional
+        True: multiply ``s_in != 0`` (binary spikes, as a Dense with ``num_message_bits=0`` at
+        the head of the folded chain counts them), not the received values. Default False.
 
     Notes
     -----
@@ -90,14 +96,15 @@ class LinearChain(AbstractProcess):
 
     def __init__(self, weights, delay: int, pipeline=None, name: str | None = None,
                  in_shape: tuple[int, ...] | None = None, out_shape: tuple[int, ...] | None = None,
-                 **kwargs):
+                 binary_input: bool = False, **kwargs):
         label = f"{name or 'LinearChain'}::LinearChain"
         w = np.asarray(weights)
         if w.ndim != 2 or 0 in w.shape or w.dtype.kind not in "iuf":
             raise ShapeError(f"{label}.weights: expected a non-empty 2-D matrix of numbers "
                              f"(got {short_repr(weights)}). Pass an array of shape (n_out, n_in).")
         delay = check_int(delay, f"{label}.delay", minimum=1)
-        super().__init__(weights=weights, delay=delay, name=name, in_shape=in_shape, out_shape=out_shape, **kwargs)
+        super().__init__(weights=weights, delay=delay, name=name, in_shape=in_shape, out_shape=out_shape,
+                         binary_input=bool(binary_input), **kwargs)
         n_out, n_in = w.shape
         if pipeline is None:
             pipeline = np.zeros((delay, n_out))

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from neuroproc.chips import ChipResources, ChipSpec, neuron_resources
 from neuroproc.decorators import implements, requires, tag
 from neuroproc.model import LavaPyType, PyLoihiProcessModel
 from neuroproc.proc.rf.process import RF
@@ -35,6 +36,12 @@ class AbstractPyRFModel(PyLoihiProcessModel):
     decay_bits: Any
     state_exp: Any
     vth: Any
+
+    @classmethod
+    def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
+        """Deployment hook (:mod:`neuroproc.chips`): a programmed neuron model, so on Loihi 2's
+        cores (one compartment and one output axon per neuron, binary spikes), not on Loihi 1's."""
+        return neuron_resources(int(np.prod(proc.s_out.shape))) if chip.programmable_neurons else None
 
     def scale_input(self, data: np.ndarray) -> np.ndarray:
         """What the oscillator adds of an input (float: the input itself)."""
