@@ -259,7 +259,8 @@ def huge_network(n: int = 400_000, p: float = 1e-4, seed: int = 400_000, **overr
     Same :data:`CUBA_PARAMS`, weights scaled by 80/40 (same mean input per neuron). Sixteen
     million synapses (192 MB as CSR; building the network and its neuroproc copy stays within a
     few GB): ten times the neurons of :func:`large_network` with fewer synapses per neuron, so
-    the LIF update weighs more in a step than there.
+    the LIF update weighs more in a step than there. The fewer, stronger synapses make it far
+    more active: about 50,000 spikes per step over the first 50 steps, 78,000 over 200.
     """
     params = {**CUBA_PARAMS, **overrides}
     return sparse_lif_network(n, p, seed, name="huge", **params)
