@@ -12,6 +12,7 @@ hand-written loop's is flagged in its row and in the JSON, but does not fail the
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import tracemalloc
@@ -52,10 +53,10 @@ def _numba(net, steps, threads=None, repeat=2):
             "spikes": int(count), "compile_s": compile_s, "variant": getattr(run, "variant", "")}
 
 
-def _neuroproc(net, steps, backend, repeat=2):
+def _neuroproc(net, steps, backend, repeat=2, threads=1):
     best = None
     for _ in range(repeat):
-        r = run_neuroproc(net, steps, backend)
+        r = run_neuroproc(net, steps, backend, threads=threads)
         if best is None or r["us_per_step"] < best["us_per_step"]:
             best = r
     return best
@@ -163,6 +164,7 @@ def compare(name: str, net: dict, steps: int, python_steps: int | None = None, t
     :func:`brian2_targets`); their counts are flagged, not enforced."""
     b2_targets = brian2_targets(brian2)
     python_steps = python_steps or steps
+    load_before = os.getloadavg()
     rows = []
     base = {}
     for th in threads:
@@ -175,6 +177,13 @@ def compare(name: str, net: dict, steps: int, python_steps: int | None = None, t
     rows.append({"implementation": "neuroproc compiled", "steps": steps, "us_per_step": comp["us_per_step"],
                  "cpu_us_per_step": comp["cpu_us_per_step"], "spikes": comp["spikes"],
                  "compile_s": comp["compile_s"]})
+    parallel = {}
+    for th in (t for t in threads if t is not None and t > 1):
+        # the same loop on th threads; ran on fewer (and says why) without the JIT or numba threads
+        parallel[th] = r = _neuroproc(net, steps, "compiled", threads=th)
+        rows.append({"implementation": f"neuroproc compiled ({th} threads)", "steps": steps,
+                     "us_per_step": r["us_per_step"], "cpu_us_per_step": r["cpu_us_per_step"], "spikes": r["spikes"],
+                     "compile_s": r["compile_s"], "threads_used": r["threads"], "threads_why": r["threads_why"]})
     py = _neuroproc(net, python_steps, "python")
     rows.append({"implementation": "neuroproc python", "steps": python_steps, "us_per_step": py["us_per_step"],
                  "cpu_us_per_step": py["cpu_us_per_step"], "spikes": py["spikes"], "compile_s": 0.0})
@@ -185,7 +194,8 @@ def compare(name: str, net: dict, steps: int, python_steps: int | None = None, t
                      "us_per_step": (time.perf_counter() - t0) / python_steps * 1e6,
                      "cpu_us_per_step": (time.process_time() - c0) / python_steps * 1e6,
                      "spikes": int(count), "compile_s": 0.0})
-    same = comp["spikes"] == ref["spikes"] and all(b["spikes"] == ref["spikes"] for b in base.values())
+    same = comp["spikes"] == ref["spikes"] and all(b["spikes"] == ref["spikes"] for b in base.values()) \
+        and all(r["spikes"] == ref["spikes"] for r in parallel.values())
     if python_steps == steps:
         same = same and all(r["spikes"] == ref["spikes"] for r in rows)
     b2_rows, b2_info = _brian2(net, steps, b2_targets, ref["spikes"])
@@ -194,7 +204,12 @@ def compare(name: str, net: dict, steps: int, python_steps: int | None = None, t
         r["ratio_to_handwritten"] = r["us_per_step"] / ref["us_per_step"]
     extra = {"network": name, "spike_counts_agree": bool(same), "brian2": b2_info,
              "spikes_per_step": ref["spikes"] / steps, "weights_bytes": weight_bytes(net),
-             "peak_rss_mib": peak_rss_mib(), "goals": goals or {}}
+             "peak_rss_mib": peak_rss_mib(), "goals": goals or {},
+             "load_average": {"before": load_before, "after": os.getloadavg(), "cores": os.cpu_count()}}
+    for th, r in parallel.items():  # the goal of the threads: faster than one hand-written thread
+        extra[f"compiled_{th}t_speedup_over_handwritten_1t"] = ref["us_per_step"] / r["us_per_step"]
+        if th in base:
+            extra[f"compiled_{th}t_over_handwritten_{th}t"] = r["us_per_step"] / base[th]["us_per_step"]
     if memory:
         peak = _memory(net, steps)
         extra["compiled_peak_alloc_bytes"] = peak

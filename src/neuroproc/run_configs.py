@@ -26,6 +26,16 @@ _BACKENDS = ("auto", "python", "compiled")
 _FOLDS = ("exact", "linear")
 
 
+def _check_threads(value, where: str) -> int | str:
+    """``threads`` of a RunConfig: ``'auto'`` or an int >= 1."""
+    if isinstance(value, str) and value == "auto":
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return int(value)
+    raise ValidationError(f"{where}.threads must be 'auto' or an int >= 1 (got {short_repr(value)}). "
+                          "Pass threads=1 for one thread, or threads=2 to split a large network over two cores.")
+
+
 class RunConfig:
     """Base RunConfig: subclasses implement ``select``.
 
@@ -42,10 +52,15 @@ class RunConfig:
     Python models they alone feed) ahead of the rest for each ``RunSteps(n)``, and replays what
     they send, so the rest can be fused by the compiled backend (Nengo-Loihi's ``precompute``;
     exact rule and limits in :mod:`neuroproc.runtime.precompute`).
+
+    ``threads`` is how many threads the compiled backend's fused loop may run on: ``'auto'``
+    (default: two for large networks, one otherwise), or an int (``1``: one thread). The results
+    are the same bits either way; ``backend.stats['threads']`` and ``['threads_why']`` tell what
+    was chosen (see :mod:`neuroproc.runtime._parallel`).
     """
 
     def __init__(self, custom_sync_domains=None, loglevel: int | None = None, backend: str = "auto",
-                 fold: bool | str = "exact", precompute: bool = False):
+                 fold: bool | str = "exact", precompute: bool = False, threads: int | str = "auto"):
         if backend not in _BACKENDS:
             raise ValidationError(f"{type(self).__name__}.backend must be one of {_BACKENDS} "
                                   f"(got {backend!r}).{suggest(backend, _BACKENDS)}")
@@ -58,6 +73,7 @@ class RunConfig:
         self.loglevel = loglevel
         self.backend = backend
         self.fold = fold
+        self.threads = _check_threads(threads, type(self).__name__)
 
     def select(self, proc, proc_models: list[type]) -> type:
         """Return the model class to use for ``proc`` among ``proc_models``."""
@@ -73,8 +89,8 @@ class AbstractLoihiSimRunCfg(RunConfig):
     def __init__(self, custom_sync_domains=None, select_tag: str | None = None,
                  select_sub_proc_model: bool = False, exception_proc_model_map: dict | None = None,
                  loglevel: int | None = None, backend: str = "auto", fold: bool | str = "exact",
-                 precompute: bool = False):
-        super().__init__(custom_sync_domains, loglevel, backend, fold, precompute)
+                 precompute: bool = False, threads: int | str = "auto"):
+        super().__init__(custom_sync_domains, loglevel, backend, fold, precompute, threads)
         if select_tag is not None and not isinstance(select_tag, str):
             raise ValidationError(f"{type(self).__name__}.select_tag must be a str or None "
                                   f"(got {short_repr(select_tag)}).")
@@ -169,6 +185,8 @@ class Loihi1SimCfg(AbstractLoihiSimRunCfg):
         What the compiler folds away (see :class:`RunConfig`).
     precompute : bool
         Run the host Processes no chip output reaches ahead of the rest (see :class:`RunConfig`).
+    threads : 'auto' or int
+        Threads of the compiled backend's fused loop (see :class:`RunConfig`).
 
     Examples
     --------

@@ -1,5 +1,9 @@
 """Source of the compiled backend's fused loop: argument naming, code generation, disk cache.
 
+The loop body is first a list of :class:`Stage` (one kernel call, fan-in sum, view or record
+each, with the arrays it reads and writes); one thread runs them in order, several threads
+interleave them with barriers (:mod:`neuroproc.runtime._parallel`).
+
 :class:`Codegen` turns a plan (``compiled_backend.plan_compiled``) into the source of one
 ``@njit(cache=True)`` function ``fused(t0, n, *arrays)`` that runs ``n`` steps: early sends, then
 every step kernel in the plan's order (in-port sums and active views computed just before their
@@ -16,15 +20,17 @@ import inspect
 import marshal
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from neuroproc.runtime._diskcache import cache_dir, load_checked
+from neuroproc.runtime._barrier import active_view_part, merge_view
 from neuroproc.runtime.kernels import active_view
 
-__all__ = ["Codegen", "cached", "fused_name", "load"]
+__all__ = ["Codegen", "Stage", "cached", "fused_name", "load"]
 
 
 def _fingerprint(fn) -> str:
@@ -69,8 +75,12 @@ class Codegen:
         self.args: list[tuple[str, Callable[[], Any]]] = []  # (name, getter)
         self._names: dict = {}
         self.globals: dict = {}
-        self.lines: list[str] = []
-        self._views: dict = {}  # id(buffer) -> (idx, count) made by the backend
+        self.stages: list[Stage] = []
+        self._views: dict = {}  # id(buffer) -> (idx, count) names: the views the backend makes
+        self._joined: dict = {}  # id(out buffer) -> (idx, count) names: views joined from parts
+        self._part_outs: dict = {}  # id(out buffer) -> the bounds of the parts that write it
+        #: threads of the loop (> 1: the parallel loop, see neuroproc.runtime._parallel)
+        self.threads = 1
         #: (index into ``args``, model, attribute name) of every model attribute the loop reads
         self.attr_args: list[tuple[int, object, str]] = []
 
@@ -99,71 +109,177 @@ class Codegen:
         self.globals[name] = f
         return name
 
-    def model_args(self, entry, spec, param_box) -> list[str]:
+    def model_args(self, entry, spec, param_box, part: bool = False) -> list[str]:
         names = [self.attr(entry.model, a) for a in spec.arrays]
-        n_params = len(param_box.get(id(entry), ()))
-        names += [self.arg(("param", id(entry), i), lambda b=param_box, e=entry, i=i: b[id(e)][i])
-                  for i in range(n_params)]
+        keys = [id(entry)] + ([("part", id(entry))] if part else [])
+        for key in keys:
+            n_params = len(param_box.get(key, ()))
+            names += [self.arg(("param", key, i), lambda b=param_box, k=key, i=i: b[k][i])
+                      for i in range(n_params)]
         return names
 
-    def in_sum(self, port, indent) -> str:
+    def _stage(self, line: str, reads, writes, part: bool = False, local=(), bounds: str = "", rows=(),
+               parity=()) -> None:
+        self.stages.append(Stage([line], set(reads), set(writes), part, set(local), bounds, set(rows), set(parity)))
+
+    def in_sum(self, port) -> str:
         buf, srcs = self.plan.in_bufs[id(port)]
         name = self.buf(buf)
         if srcs is not None and srcs:
-            self.lines.append(f"{indent}{name}.fill(0)")
-            for s in srcs:
-                self.lines.append(f"{indent}{name} += {self.buf(s)}")
+            names = [self.buf(s) for s in srcs]
+            self.stages.append(Stage([f"{name}.fill(0)"] + [f"{name} += {s}" for s in names],
+                                     set(names), {name}))
         return name
 
-    def in_view(self, port, indent) -> str:
+    def in_view(self, port) -> tuple[str, list[str], list[str]]:
         """The active view of what ``port`` receives: its sender's (made once per step, before
-        the first reader) or, for summed fan-in, one of the sum."""
+        the first reader) or, for summed fan-in, one of the sum; the arrays it reads, and those
+        of them of which each thread reads its own row (on several threads a view the backend
+        makes, or joins from the parts', is made by every thread for itself: no thread waits)."""
         buf, srcs = self.plan.in_bufs[id(port)]
+        if srcs is None and id(buf) in self._joined:
+            idx, count = self._joined[id(buf)]
+            return f"{idx}[p, :{count}[p]]", [idx, count], [idx, count]
         if srcs is None and id(buf) in self.plan.sender_views:
-            idx, count = self.plan.sender_views[id(buf)]
-        elif srcs is None and id(buf) in self._views:
-            idx, count = self._views[id(buf)]
-        else:
-            name = self.in_sum(port, indent) if srcs is not None else self.buf(buf)
-            idx, count = self._views[id(buf)] = (np.zeros(buf.size, np.int64), np.zeros(1, np.int64))
+            idx, count = (self.buf(a) for a in self.plan.sender_views[id(buf)])
+            return f"{idx}[:{count}[0]]", [idx, count], []
+        if srcs is None and id(buf) in self._part_outs and id(buf) not in self._joined:
+            self._view_by_part(buf, self._part_outs[id(buf)])
+        if srcs is None and id(buf) in self._joined:
+            idx, count = self._joined[id(buf)]
+            return f"{idx}[p, :{count}[p]]", [idx, count], [idx, count]
+        if not (srcs is None and id(buf) in self._views):
+            name = self.in_sum(port) if srcs is not None else self.buf(buf)
+            rows = (self.threads,) if self.threads > 1 else ()
+            arrays = (np.zeros((*rows, buf.size), np.int64), np.zeros(rows or 1, np.int64))
+            self._views[id(buf)] = idx, count = tuple(self.buf(a) for a in arrays)
             f = self.fn("view", active_view)
-            self.lines.append(f"{indent}{f}({name}, {self.buf(idx)}, {self.buf(count)})")
-        return f"{self.buf(idx)}[:{self.buf(count)}[0]]"
+            if self.threads > 1:
+                self._stage(f"{f}({name}, {idx}[p], {count}[p:p + 1])", [name], [idx, count], part=True,
+                            rows=[idx, count])
+            else:
+                self._stage(f"{f}({name}, {idx}, {count})", [name], [idx, count])
+        idx, count = self._views[id(buf)]
+        if self.threads > 1:
+            return f"{idx}[p, :{count}[p]]", [idx, count], [idx, count]
+        return f"{idx}[:{count}[0]]", [idx, count], []
 
-    def build(self, param_box) -> str:
-        plan, ind = self.plan, " " * 8
-        body: list[str] = []
-        self.lines = body
+    def _view_by_part(self, buf, bounds) -> None:
+        """The view of a buffer that parts write (each only its items): every thread lists its
+        own items' active indices, then joins all parts' lists for itself."""
+        arrays = (np.zeros((2, buf.size), np.int64), np.zeros((2, self.threads), np.int64),
+                  np.zeros((self.threads, buf.size), np.int64), np.zeros(self.threads, np.int64))
+        pidx, counts, joined, total = (self.buf(a) for a in arrays)
+        name, b = self.buf(buf), self.buf(bounds)
+        f = self.fn("view", active_view_part)
+        self._stage(f"{f}({name}, {b}[p], {b}[p + 1], {pidx}[t % 2], {counts}[t % 2], p)", [name, b],
+                    [pidx, counts], part=True, local=[name, pidx, counts], bounds=b, parity=[pidx, counts])
+        self._merge(pidx, counts, b, joined, total)
+        self._joined[id(buf)] = (joined, total)
+
+    def _merge(self, pidx, counts, bounds, joined, total) -> None:
+        f = self.fn("merge", merge_view)
+        self._stage(f"{f}({pidx}[t % 2], {counts}[t % 2], {bounds}, {joined}[p], {total}[p:p + 1])",
+                    [pidx, counts, bounds], [joined, total], part=True, rows=[joined, total],
+                    parity=[pidx, counts])
+
+    def build_stages(self, param_box, parts: dict | None = None) -> list[Stage]:
+        """The loop body as stages: each one call (or a few lines) with the arrays it reads and
+        writes. ``parts``: id(entry) -> (bounds, {id(out array): (part indices, part counts,
+        joined indices, joined counts)}) for the kernels that run as parts (``part(t, p, lo, hi,
+        ...)``, see :mod:`neuroproc.runtime._parallel`); a part stage with an active view is
+        followed by the stage in which every thread joins the parts' lists."""
+        plan, parts = self.plan, parts or {}
+        self.stages = []
         for e in plan.order:
             spec = plan.kernels[id(e)]
             bufs = [plan.out_bufs[id(getattr(e.proc, p))] for p in spec.early_ports]
             if spec.early is not None and not all(id(b) in plan.aliases for b in bufs):
-                outs = [self.buf(b) for b in bufs]
-                f = self.fn("early", spec.early)
-                body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + outs)})")
+                early_outs = [self.buf(b) for b in bufs]
+                written = early_outs + self._arrays(e, spec)
+                part = parts.get(id(e)) if spec.early_part is not None else None
+                if part is None:
+                    f = self.fn("early", spec.early)
+                    args = self.model_args(e, spec, param_box)
+                    self._stage(f"{f}(t, {', '.join(args + early_outs)})", args, written)
+                    continue
+                f = self.fn("early", spec.early_part)
+                args = self.model_args(e, spec, param_box, part=True)
+                bounds = self.buf(part[0])
+                early_local = [n for n, p in zip(early_outs, spec.early_ports) if p in spec.part_local] + \
+                    [self.attr(e.model, a) for a in spec.arrays if a in spec.part_local]
+                self._stage(f"{f}(t, p, {bounds}[p], {bounds}[p + 1], {', '.join(args + early_outs)})",
+                            args + [bounds], written, part=True, local=early_local, bounds=bounds)
         for e in plan.order:
             spec = plan.kernels[id(e)]
-            ins = [self.in_view(getattr(e.proc, p), ind) if p in spec.in_views else self.in_sum(getattr(e.proc, p), ind)
-                   for p in spec.in_ports]
-            outs = []
+            reads: list[str] = []
+            rows: list[str] = []
+            ins = []
+            local = {self.attr(e.model, a) for a in spec.arrays if a in spec.part_local}
+            for p in spec.in_ports:
+                if p in spec.in_views:
+                    expr, names, own = self.in_view(getattr(e.proc, p))
+                    ins.append(expr)
+                    reads += names
+                    rows += own
+                else:
+                    ins.append(self.in_sum(getattr(e.proc, p)))
+                    reads.append(ins[-1])
+                    if p in spec.part_local:
+                        local.add(ins[-1])
+            part = parts.get(id(e))
+            outs: list[str] = []
+            merges = []
             for p in spec.out_ports:
                 out = plan.out_bufs[id(getattr(e.proc, p))]
                 outs.append(self.buf(out))
+                if p in spec.part_local:
+                    local.add(outs[-1])
+                    if part is not None:  # its readers' views can be made by part, too
+                        self._part_outs[id(out)] = part[0]
                 if p in spec.out_views:
-                    outs += [self.buf(a) for a in plan.sender_views[id(out)]]
+                    idx, count = (self.buf(a) for a in plan.sender_views[id(out)])
+                    if part is None:
+                        outs += [idx, count]
+                    else:  # lists by part, double-buffered by step; each thread joins them for itself
+                        pidx, counts, joined, total = (self.buf(a) for a in part[1][id(out)])
+                        outs += [f"{pidx}[t % 2]", f"{counts}[t % 2]"]
+                        local |= {pidx, counts}  # each part writes its own range, its own count
+                        merges.append((pidx, counts, joined, total))
+                        self._joined[id(out)] = (joined, total)
             for name in spec.ref_ports:
                 target = plan.refs[(id(e), name)]
                 outs.append(self.buf(target) if isinstance(target, np.ndarray) else self.attr(target[0].model, target[1].name))
-            f = self.fn("step", spec.step)
-            body.append(f"{ind}{f}(t, {', '.join(self.model_args(e, spec, param_box) + ins + outs)})")
+            args = self.model_args(e, spec, param_box, part=part is not None)
+            written = [o.split("[")[0] for o in outs] + self._arrays(e, spec)
+            if part is None:
+                f = self.fn("step", spec.step)
+                self._stage(f"{f}(t, {', '.join(args + ins + outs)})", args + reads, written, rows=rows)
+                continue
+            bounds = self.buf(part[0])
+            f = self.fn("part", spec.part)
+            self._stage(f"{f}(t, p, {bounds}[p], {bounds}[p + 1], {', '.join(args + ins + outs)})",
+                        args + reads + [bounds], written, part=True, local=local, bounds=bounds, rows=rows,
+                        parity=[m[i] for m in merges for i in (0, 1)])
+            for pidx, counts, joined, total in merges:
+                self._merge(pidx, counts, bounds, joined, total)
         for mon, probe, kind, src in plan.monitors:
             data = self.attr(mon.model, probe["data"])
             if kind == "port":
-                value = self.in_sum(src, ind)
+                value = self.in_sum(src)
             else:
                 holder, name = src
                 value = self.attr(holder.model, name)
-            body.append(f"{ind}{data}[t - 1] = {value}")
+            self._stage(f"{data}[t - 1] = {value}", [value], [data])
+        return self.stages
+
+    def _arrays(self, entry, spec) -> list[str]:
+        """The model's arrays that its kernels write."""
+        return [self.attr(entry.model, a) for a in spec.arrays if a not in spec.read_only]
+
+    def build(self, param_box) -> str:
+        ind = " " * 8
+        body = [ind + line for stage in self.build_stages(param_box) for line in stage.lines]
         header = [
             "# Generated by neuroproc's compiled backend. Do not edit: it is rewritten when the network changes.",
             "from numba import njit",
@@ -177,6 +293,24 @@ class Codegen:
         if not body:
             body = [f"{ind}pass"]
         return "\n".join(header + body + ["    return t0 + n", ""])
+
+
+@dataclass
+class Stage:
+    """Lines of the loop body that run together, with the (argument names of the) arrays they
+    read and write; ``part``: every thread runs them, on its part (else thread 0 does)."""
+
+    lines: list[str]
+    reads: set[str]
+    writes: set[str]
+    part: bool = False
+    #: arrays a part touches only at its own items, of the split ``bounds`` (an argument name)
+    local: set[str] = field(default_factory=set)
+    bounds: str = ""
+    #: arrays of which each thread touches only its own row (``[p]``)
+    rows: set[str] = field(default_factory=set)
+    #: arrays whose two rows alternate by step (``[t % 2]``): one step never touches the next's
+    parity: set[str] = field(default_factory=set)
 
 
 def fused_name(source: str, globals_: dict) -> str:

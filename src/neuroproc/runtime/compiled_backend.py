@@ -35,6 +35,7 @@ import numpy as np
 from neuroproc._validation import short_repr, who
 from neuroproc.exceptions import CompilationError, SimulationError
 from neuroproc.runtime._codegen import Codegen, cached, load
+from neuroproc.runtime._parallel import parallel_source, plan_parts, run_threads
 from neuroproc.runtime.channels import VarAccessor
 from neuroproc.runtime.progress import compile_notice
 
@@ -176,6 +177,9 @@ def _plan_refs(exe, plan, entry_of) -> None:
                 raise Unsupported(f"{port.who} reaches {var.who}, which is not an array of a kernel's model")
             plan.refs[(id(e), name)] = (holder, var)
             if name in spec.ref_writes:
+                if var.name in plan.kernels[id(holder)].read_only:
+                    raise Unsupported(f"{port.who} writes {var.who}, which {holder.model_cls.__name__}'s kernel "
+                                      "declares read-only (threads would not meet around it)")
                 if var.name not in plan.kernels[id(holder)].arrays:
                     raise Unsupported(f"{port.who} writes {var.who}, which {holder.model_cls.__name__}'s kernel "
                                       "does not read as an array (it would not see the write until the next run)")
@@ -185,18 +189,25 @@ def _plan_refs(exe, plan, entry_of) -> None:
                                       "es in the management phase (their order decides what they see)")
 
 
+_WHAT = {"part_of": "arrays", "read_only": "arrays", "part_local": "arrays or ports"}
+
+
 def _check_spec(e, spec) -> None:
     """The optional fields name the kernel's own ports (a kernel author's mistake otherwise: fall
     back to the python backend and say which)."""
     checks = [("in_views", spec.in_views, spec.in_ports), ("out_views", spec.out_views, spec.out_ports),
               ("early_copies", [p for p, _ in spec.early_copies], spec.early_ports),
               ("ref_ports", spec.ref_ports, tuple(p.name for p in e.proc.ref_ports)),
-              ("ref_writes", spec.ref_writes, spec.ref_ports)]
+              ("ref_writes", spec.ref_writes, spec.ref_ports),
+              ("part_of", [spec.part_of] if spec.part is not None else [], spec.arrays),
+              ("part_local", spec.part_local, spec.arrays + spec.in_ports + spec.out_ports + spec.early_ports),
+              ("read_only", spec.read_only, spec.arrays)]
     for field, names, allowed in checks:
         for name in names:
             if name not in allowed:
+                what = _WHAT.get(field, "ports")
                 raise Unsupported(f"{who(e.proc)} ({e.model_cls.__name__}): KernelSpec.{field} names "
-                                  f"{name!r}, which is not one of its ports {allowed}")
+                                  f"{name!r}, which is not one of its {what} {allowed}")
 
 
 def _alias_early_copies(exe, plan, entries, deps) -> None:
@@ -274,6 +285,7 @@ class CompiledBackend:
         self.plan = plan or plan_compiled(executable)
         self._placeholders = {id(b): b for b in self.plan.out_bufs.values()}
         self._params: dict = {}
+        self._parts: dict = {}
         for e in self.plan.order:
             spec = self.plan.kernels[id(e)]
             if spec.setup is not None:
@@ -290,7 +302,14 @@ class CompiledBackend:
         self._dirty = True
         self._args: list = []
         gen = Codegen(self.plan)
-        self.source = gen.build(self._params)
+        #: threads the loop runs on, and why; the kernels that run as parts (neuroproc.runtime._parallel)
+        self.threads, self.threads_why, self._parts = plan_parts(self.exe, self.plan)
+        if self.threads > 1:
+            self._refresh_params()  # the parts' parameters
+            self._sync = np.zeros(3, np.int64)
+            self.source = parallel_source(gen, self._params, self._parts, self.threads, self._sync)
+        else:
+            self.source = gen.build(self._params)
         self._globals = gen.globals
         self._getters: list[Callable[[], Any]] = [g for _, g in gen.args]
         self._watched = gen.attr_args
@@ -321,14 +340,15 @@ class CompiledBackend:
 
         def first_call(fused) -> None:
             with compile_notice(fused, what):
-                fused(0, 0, *self._arrays())
+                fused(*((0,) if self.threads > 1 else ()), 0, 0, *self._arrays())
 
         self.fused, self.source_path = load(self.source, self._globals, first_call)
         stats = getattr(self.fused, "stats", None)
         hits = dict(getattr(stats, "cache_hits", {}) or {}) if stats else {}
         self.stats = {"compile_s": time.perf_counter() - t0,
                       "source": where if where == "memory" or hits else "compiled",
-                      "cache_hits": hits, "cache_path": str(self.source_path), "runs": 0, "run_s": 0.0}
+                      "cache_hits": hits, "cache_path": str(self.source_path), "runs": 0, "run_s": 0.0,
+                      "threads": self.threads, "threads_why": self.threads_why}
 
     def _refresh_params(self) -> None:
         for e in self.plan.order:
@@ -336,6 +356,10 @@ class CompiledBackend:
             if spec.params is not None:  # scalars stay scalars: numba specializes the loop on them
                 self._params[id(e)] = tuple(p if np.isscalar(p) else np.ascontiguousarray(p)
                                             for p in spec.params(e.model))
+            part = self._parts.get(id(e))
+            if part is not None and spec.part_params is not None:
+                self._params[("part", id(e))] = tuple(p if np.isscalar(p) else np.ascontiguousarray(p)
+                                                      for p in spec.part_params(e.model, part[0]))
 
     def _arrays(self) -> list:
         return [g() for g in self._getters]
@@ -413,7 +437,9 @@ class CompiledBackend:
                 ready = m.host_before(t, chunk)
                 chunk = chunk if ready is None else min(chunk, int(ready))
             t0 = t
-            if chunk > 0:
+            if chunk > 0 and self.threads > 1:
+                t = run_threads(self.fused, self.threads, self._sync, t, chunk, args)
+            elif chunk > 0:
                 t = self.fused(t, chunk, *args)
             for m in hosts:
                 m.host_after(t0, chunk)

@@ -53,6 +53,22 @@ management phase would decide what they see) and the holder's kernel lists the V
 Var) are not fused. On the compiled backend the model's
 listed ref-ports are bound as on the python backend, so its host hooks may ``read()`` them.
 
+Parts (optional): a kernel may also say how to run its step on a range of its items, so that
+the backend can split a step over threads (``RunConfig(threads=...)``). ``part_of`` names the
+array attribute whose (flattened) items are split; ``part(t, p, lo, hi, *arrays, *params,
+*part_params, *in_bufs, *out_bufs)`` does for items ``lo:hi`` (part ``p``) what ``step`` does for
+all: it writes only those items of its outputs and attributes, reads whatever it needs, and gives
+for every item the same bits as ``step`` (float sums keep their order: a synapse kernel splits
+by *output*). ``part_params(model, bounds)`` returns extra read-only arguments for the parts
+(``bounds``: int64, the ``P + 1`` split points; e.g. where each input's synapses cross them).
+For an out-port in ``out_views`` a part gets ``idx`` and ``part_counts``: it writes its items'
+active indices (ascending) to ``idx[lo:lo + k]`` and ``k`` to ``part_counts[p]``; the backend
+joins the parts' lists before any reader sees them. ``part_local`` names the ports and array
+attributes that a part reads and writes only at its own items (LIF: all of them; a synapse
+kernel: its accumulator and early port), so that threads need not meet between two kernels split
+alike. ``early_part`` does the same for the early kernel. Kernels without parts run whole, on one
+thread, between the barriers the parts need.
+
 The recording hook. A model that only records (a Monitor) offers no kernel; it returns from
 ``recordings()`` a list of :class:`Recording`, and the compiled backend writes, at the end of
 every step ``t``, row ``t - 1`` of the model's array attribute ``data``: for ``kind='port'`` what
@@ -103,6 +119,21 @@ class KernelSpec:
     ref_ports: tuple[str, ...] = ()
     #: those of ``ref_ports`` whose Var the step writes
     ref_writes: tuple[str, ...] = ()
+    #: the step on a range of items, for threads (see the module docstring); None: whole steps only
+    part: Callable | None = None
+    #: the array attribute whose items the parts split
+    part_of: str = ""
+    #: ``(model, bounds) -> tuple``: extra read-only arguments of the parts
+    part_params: Callable | None = None
+    #: ports and array attributes a part touches only at its own items ``lo:hi`` (so parts that
+    #: split alike need no barrier between them for these)
+    part_local: tuple[str, ...] = ()
+    #: array attributes (of ``arrays``) that no kernel of the model writes: threads need not
+    #: meet around reads of them
+    read_only: tuple[str, ...] = ()
+    #: the early kernel on a range of items, like ``part`` (``early_part(t, p, lo, hi, *arrays,
+    #: *params, *part_params, *early_out_bufs)``); None: it runs whole, on one thread
+    early_part: Callable | None = None
 
 
 @dataclass(frozen=True)

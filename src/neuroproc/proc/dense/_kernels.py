@@ -22,7 +22,8 @@ from numba import njit
 
 from neuroproc.runtime.kernels import KernelSpec, item
 
-__all__ = ["bitacc_spec", "float_spec", "pairwise_sum"]
+__all__ = ["bitacc_binary_part", "bitacc_early_part", "bitacc_spec", "float_binary_part", "float_early_part",
+           "float_spec", "pairwise_sum"]
 
 
 @njit(cache=True)
@@ -123,6 +124,45 @@ def float_binary_step(t, a_buff, wt, active):
 
 
 @njit(cache=True)
+def float_early_part(t, p, lo, hi, a_buff, wt, a_out):
+    """:func:`float_early` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_out[q] = a_buff[q]
+
+
+@njit(cache=True)
+def bitacc_early_part(t, p, lo, hi, a_buff, wt, weight_exp, a_out):
+    """:func:`bitacc_early` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_out[q] = a_buff[q]
+
+
+@njit(cache=True)
+def float_binary_part(t, p, lo, hi, a_buff, wt, active):
+    """:func:`float_binary_step` for outputs ``lo:hi`` (same order of additions per output)."""
+    for q in range(lo, hi):
+        a_buff[q] = 0.0
+    for i in range(active.size):
+        row = wt[active[i]]
+        for q in range(lo, hi):
+            a_buff[q] += row[q]
+
+
+@njit(cache=True)
+def bitacc_binary_part(t, p, lo, hi, a_buff, wt, weight_exp, active):
+    """:func:`bitacc_binary_step` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_buff[q] = 0
+    for i in range(active.size):
+        row = wt[active[i]]
+        for q in range(lo, hi):
+            a_buff[q] += row[q]
+    e = np.int64(item(weight_exp, 0))
+    for q in range(lo, hi):
+        a_buff[q] = a_buff[q] << e if e > 0 else a_buff[q] >> (-e)
+
+
+@njit(cache=True)
 def _wrap32(x):
     return ((x + 2147483648) & 4294967295) - 2147483648
 
@@ -199,7 +239,9 @@ def float_spec(model) -> KernelSpec | None:
     # built. The early send only copies a_buff: the backend may let a_out's readers read a_buff.
     return KernelSpec(step=float_binary_step, early=float_early, arrays=("a_buff",), in_ports=("s_in",),
                       out_ports=(), early_ports=("a_out",), params=params, prepare=_prepare, setup=_prepare,
-                      in_views=("s_in",), early_copies=(("a_out", "a_buff"),), label="dense_float")
+                      in_views=("s_in",), early_copies=(("a_out", "a_buff"),), label="dense_float",
+                      part=float_binary_part, part_of="a_buff", part_local=("a_buff", "a_out"),
+                      early_part=float_early_part)
 
 
 def bitacc_spec(model) -> KernelSpec | None:
@@ -222,4 +264,6 @@ def bitacc_spec(model) -> KernelSpec | None:
     return KernelSpec(step=bitacc_binary_step if binary else bitacc_graded_step, early=bitacc_early,
                       arrays=("a_buff",), in_ports=("s_in",), early_ports=("a_out",), params=params,
                       prepare=prepare, in_kinds=("" if binary else "iub",),
-                      in_views=("s_in",) if binary else (), label="dense_bitacc")
+                      in_views=("s_in",) if binary else (), label="dense_bitacc",
+                      part=bitacc_binary_part if binary else None, part_of="a_buff",
+                      part_local=("a_buff", "a_out"), early_part=bitacc_early_part)

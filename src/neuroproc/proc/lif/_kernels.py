@@ -15,9 +15,11 @@ from neuroproc.proc._int_kernels import wrap32 as _wrap32
 from neuroproc.runtime.kernels import KernelSpec, item, scalar_if_uniform
 
 __all__ = [
+    "bitacc_part",
     "bitacc_spec",
     "bitacc_uv_biased",
     "fixed_decays_and_bias",
+    "float_part",
     "float_spec",
     "refractory_spec",
     "reset_float_spec",
@@ -75,6 +77,34 @@ def _collect(flag, words, n, idx):
 
 
 @njit(cache=True)
+def float_part(t, p, lo, hi, u_nd, v_nd, decay_u, decay_v, vth, bias, flag, words, a_nd, s_nd, s_idx,
+               part_counts):
+    """:func:`float_step` for neurons ``lo:hi`` (part ``p``; ``lo`` a multiple of 8): their
+    spike indices go to ``s_idx[lo:]``, their number to ``part_counts[p]``."""
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    for i in range(lo, hi):
+        ui, vi = float_uv(u[i], v[i], a_in[i], item(decay_u, i), item(decay_v, i), item(bias, i))
+        u[i] = ui
+        fired = vi > item(vth, i)
+        flag[i] = fired
+        s_out[i] = 1.0 if fired else 0.0
+        v[i] = 0.0 if fired else vi
+    k = lo
+    w1 = hi // 8
+    for w in range(lo // 8, w1):
+        if words[w] != 0:
+            for j in range(8 * w, 8 * w + 8):
+                s_idx[k] = j
+                k += np.int64(flag[j])
+    for j in range(max(lo, 8 * w1), hi):
+        s_idx[k] = j
+        k += np.int64(flag[j])
+    part_counts[p] = k - lo
+
+
+
+@njit(cache=True)
 def bitacc_uv_biased(u, v, a, bias, decay_u, decay_v):
     """One neuron's bit-accurate ``u``, ``v`` update (see AbstractPyLifModelFixed) with the bias
     already scaled (``bias_mant << bias_exp`` in int32); returns both. Integer ops only, no
@@ -113,6 +143,22 @@ def bitacc_step(t, u_nd, v_nd, decay_u, decay_v, bias, vth_eff, interval, offset
         u[:] = 0
         v[:] = 0
     for i in range(u.size):
+        u_new, v_new = bitacc_uv_biased(u[i], v[i], a_in[i], item(bias, i), item(decay_u, i), item(decay_v, i))
+        u[i] = u_new
+        fired = v_new > item(vth_eff, i)
+        s_out[i] = fired
+        v[i] = 0 if fired else v_new
+
+
+@njit(cache=True)
+def bitacc_part(t, p, lo, hi, u_nd, v_nd, decay_u, decay_v, bias, vth_eff, interval, offset, a_nd, s_nd):
+    """:func:`bitacc_step` for neurons ``lo:hi`` (part ``p``)."""
+    u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
+    a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
+    if interval > 0 and t % interval == offset:
+        u[lo:hi] = 0
+        v[lo:hi] = 0
+    for i in range(lo, hi):
         u_new, v_new = bitacc_uv_biased(u[i], v[i], a_in[i], item(bias, i), item(decay_u, i), item(decay_v, i))
         u[i] = u_new
         fired = v_new > item(vth_eff, i)
@@ -199,7 +245,8 @@ def float_spec(model) -> KernelSpec | None:
                 flag, flag.view(np.uint64))
 
     return KernelSpec(step=float_step, arrays=("u", "v"), in_ports=("a_in",), out_ports=("s_out",),
-                      out_views=("s_out",), params=params, label="lif_float")
+                      out_views=("s_out",), params=params, label="lif_float", part=float_part, part_of="u",
+                      part_local=("u", "v", "a_in", "s_out"))
 
 
 def _float_params(m, *thresholds):
@@ -273,4 +320,5 @@ def bitacc_spec(model, reset: bool = False) -> KernelSpec | None:
 
     return KernelSpec(step=bitacc_step, arrays=("u", "v"), in_ports=("a_in",),
                       out_ports=("s_out",), params=params, prepare=prepare, in_kinds=("iub",),
-                      label="lifreset_bitacc" if reset else "lif_bitacc")
+                      label="lifreset_bitacc" if reset else "lif_bitacc", part=bitacc_part,
+                      part_of="u", part_local=("u", "v", "a_in", "s_out"))

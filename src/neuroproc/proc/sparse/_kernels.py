@@ -20,7 +20,8 @@ from neuroproc.runtime.kernels import KernelSpec
 LOOKAHEAD = 8
 PREFETCH_ABOVE_BYTES = 8 * 2**20
 
-__all__ = ["bitacc_spec", "float_spec"]
+__all__ = ["bitacc_binary_part", "bitacc_spec", "column_splits", "float_binary_part", "float_spec",
+           "sparse_early_part"]
 
 
 @njit(cache=True)
@@ -90,6 +91,60 @@ def bitacc_graded_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in)
         a_buff[p] = _wrap32(acc << e) if e > 0 else acc >> (-e)
 
 
+@njit(cache=True)
+def column_splits(rows, col_ptr, bounds):
+    """``split[q, j]``: the first position of input ``j``'s synapses whose output is
+    ``>= bounds[q]`` (rows ascend within each input), so part ``q`` of input ``j`` is
+    ``split[q, j]:split[q + 1, j]``."""
+    n_in = col_ptr.size - 1
+    split = np.empty((bounds.size, n_in), np.int64)
+    for j in range(n_in):
+        pos = col_ptr[j]
+        for q in range(bounds.size):
+            while pos < col_ptr[j + 1] and rows[pos] < bounds[q]:
+                pos += 1
+            split[q, j] = pos
+        split[bounds.size - 1, j] = col_ptr[j + 1]
+    return split
+
+
+@njit(cache=True)
+def sparse_early_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, split, a_out):
+    """:func:`sparse_early` for outputs ``lo:hi``."""
+    for q in range(lo, hi):
+        a_out[q] = a_buff[q]
+
+
+@njit(cache=True)
+def _binary_part(a_buff, weights, rows, s0, s1, idx, k, lookahead, lo, hi):
+    """:func:`_binary_sum` for the outputs ``lo:hi``: input ``j``'s synapses ``s0[j]:s1[j]``."""
+    for q in range(lo, hi):
+        a_buff[q] = 0
+    for i in range(k):
+        if lookahead > 0 and i + lookahead < k:
+            jn = idx[i + lookahead]
+            prefetch_range(weights, s0[jn], s1[jn])
+            prefetch_range(rows, s0[jn], s1[jn])
+        j = idx[i]
+        for pos in range(np.uint64(s0[j]), np.uint64(s1[j])):
+            a_buff[rows[pos]] += weights[pos]
+
+
+@njit(cache=True)
+def float_binary_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, split, active):
+    """:func:`float_binary_step` for the outputs ``lo:hi`` (same order of additions per output)."""
+    _binary_part(a_buff, weights, rows, split[p], split[p + 1], active, active.size, weight_exp[1], lo, hi)
+
+
+@njit(cache=True)
+def bitacc_binary_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, split, active):
+    """:func:`bitacc_binary_step` for the outputs ``lo:hi``."""
+    _binary_part(a_buff, weights, rows, split[p], split[p + 1], active, active.size, weight_exp[1], lo, hi)
+    e = weight_exp[0]
+    for q in range(lo, hi):
+        a_buff[q] = a_buff[q] << e if e > 0 else a_buff[q] >> (-e)
+
+
 def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
     n_in = model.shape[1]
 
@@ -112,7 +167,10 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
                       early_ports=("a_out",), params=params, prepare=prepare,
                       in_kinds=("iub" if (bitacc and graded) else "",), label="sparse",
                       in_views=() if graded else ("s_in",),
-                      early_copies=() if bitacc else (("a_out", "a_buff"),))
+                      early_copies=() if bitacc else (("a_out", "a_buff"),),
+                      part=None if graded else (bitacc_binary_part if bitacc else float_binary_part),
+                      part_of="a_buff", part_local=("a_buff", "a_out"), early_part=sparse_early_part, read_only=("weights",),
+                      part_params=lambda m, bounds: (column_splits(m.rows, m.col_ptr, bounds),))
 
 
 def _graded(model) -> bool:
