@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 
+_BOOL = np.dtype(bool)
+
+
 class AbstractPyLifModel(PyLoihiProcessModel):
     """One LIF time step: receive ``a_in``, update ``u`` and ``v`` (``subthr_dynamics``), decide
     the spikes (``spiking_activation``), reset (``reset_voltage``), send ``s_out``.
@@ -59,7 +62,11 @@ class AbstractPyLifModel(PyLoihiProcessModel):
 
     def reset_voltage(self, spike_vector: np.ndarray) -> None:
         """Neurons that spiked restart from ``v = 0``; ``u`` keeps its value."""
-        self.v[spike_vector] = 0
+        v = self.v
+        if getattr(spike_vector, "dtype", None) is _BOOL and spike_vector.shape == v.shape:
+            np.putmask(v, spike_vector, 0)  # v[spike_vector] = 0, without the indexing machinery
+        else:
+            v[spike_vector] = 0
 
     @classmethod
     def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
@@ -119,11 +126,13 @@ class AbstractPyLifModelFloat(AbstractPyLifModel):
 
     def subthr_dynamics(self, activation_in: np.ndarray) -> None:
         # In-place steps round exactly like Lava's u[:] = u * (1 - du); u[:] += a, and
-        # v[:] = (v * (1 - dv) + u) + bias_mant, without temporaries.
-        u, v = self.u, self.v
-        u *= 1 - self.du
+        # v[:] = (v * (1 - dv) + u) + bias_mant, without temporaries. The literal 1.0 is the
+        # value Lava's 1 becomes, and converts faster.
+        u = self.u
+        u *= 1.0 - self.du
         u += activation_in
-        v *= 1 - self.dv
+        v = self.v
+        v *= 1.0 - self.dv
         v += u
         v += self.bias_mant
 
