@@ -38,9 +38,6 @@ __all__ = [
 ]
 
 
-_BOOL = np.dtype(bool)
-
-
 class AbstractPyLifModel(PyLoihiProcessModel):
     """One LIF time step: receive ``a_in``, update ``u`` and ``v`` (``subthr_dynamics``), decide
     the spikes (``spiking_activation``), reset (``reset_voltage``), send ``s_out``.
@@ -62,11 +59,7 @@ class AbstractPyLifModel(PyLoihiProcessModel):
 
     def reset_voltage(self, spike_vector: np.ndarray) -> None:
         """Neurons that spiked restart from ``v = 0``; ``u`` keeps its value."""
-        v = self.v
-        if getattr(spike_vector, "dtype", None) is _BOOL and spike_vector.shape == v.shape:
-            np.putmask(v, spike_vector, 0)  # v[spike_vector] = 0, without the indexing machinery
-        else:
-            v[spike_vector] = 0
+        self.v[spike_vector] = 0
 
     @classmethod
     def chip_resources(cls, proc, chip: ChipSpec) -> ChipResources | None:
