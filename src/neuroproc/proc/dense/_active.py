@@ -87,10 +87,12 @@ def active_sum(wt: np.ndarray, s_in: np.ndarray) -> np.ndarray:
     inlined here: this runs every step).
     """
     idx = (s_in if s_in.dtype is _BOOL else s_in != 0).nonzero()[0]  # active_indices, inlined
-    dtype = _SUM_DTYPE.get(wt.dtype)
-    if dtype is None or wt.shape[1] < 2 or not wt.flags.c_contiguous or not use_jit(idx.size * wt.shape[1]):
-        return _add_reduce(wt.take(idx, 0), 0)
-    return sum_active_rows(wt, idx, np.empty(wt.shape[1], dtype))
+    # use_jit first: until numba runs, the layout checks would only cost time
+    if use_jit(idx.size * wt.shape[1]) and wt.shape[1] > 1 and wt.flags.c_contiguous:
+        dtype = _SUM_DTYPE.get(wt.dtype)
+        if dtype is not None:
+            return sum_active_rows(wt, idx, np.empty(wt.shape[1], dtype))
+    return _add_reduce(wt.take(idx, 0), 0)
 
 
 _BOOL = np.dtype(bool)
