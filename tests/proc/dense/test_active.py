@@ -147,3 +147,17 @@ def test_jitted_loop_takes_over_once_numba_runs_or_numpy_has_done_enough(monkeyp
     monkeypatch.setattr(dense_active, "_state", {"numpy_additions": 0, "jit": False})
     monkeypatch.setitem(sys.modules, name, loaded)  # numba has run: no numpy budget first
     assert dense_active.use_jit(1)
+
+
+@pytest.mark.parametrize("dtype", [bool, np.int32, np.int64, np.float64])
+def test_active_indices_are_numpys_flatnonzero(dtype):
+    rng = np.random.default_rng(19)
+    for density in (0.0, 0.2, 1.0):
+        s = (rng.random(300) < density).astype(dtype)
+        if s.dtype.kind == "f":
+            s[rng.random(300) < 0.1] = -0.0  # a zero, whatever its sign
+            s[rng.random(300) < 0.1] = np.nan  # not a zero
+            s[rng.random(300) < 0.1] = -2.5
+        got = dense_active.active_indices(s)
+        np.testing.assert_array_equal(got, np.flatnonzero(s))
+        assert got.dtype == np.intp

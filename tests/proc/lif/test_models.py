@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from neuroproc import Loihi1SimCfg, Loihi2SimCfg, RunSteps, ValidationError
+from neuroproc import Loihi1SimCfg, Loihi2SimCfg, Monitor, RunSteps, ValidationError
 from neuroproc.exceptions import PrecisionWarning
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.lif.models import PyLifModelBitAcc, PyLifModelFloat
@@ -329,3 +329,42 @@ def test_lifrefractory_has_no_fixed_point_model_and_does_not_run_lifs():
                                                r"PyLifModelBitAcc does not declare"):
         lif.run(RunSteps(1), Loihi2SimCfg(select_tag="fixed_pt"))
     lif.stop()
+
+
+def _lava_float_lif(u, v, du, dv, bias, vth, steps):
+    """Lava's float LIF equations, no input: per step (u, v, spikes), v reset where it spiked."""
+    out = []
+    for _ in range(steps):
+        u = u * (1 - du)
+        v = v * (1 - dv) + u + bias
+        s = v > vth
+        v = np.where(s, 0.0, v)
+        out.append((u, v, s))
+    return out
+
+
+def test_float_per_neuron_state_and_decays_bit_for_bit_and_set_while_paused():
+    rng = np.random.default_rng(23)
+    n = 50
+    u0, v0 = rng.normal(size=n) * 5, rng.normal(size=n)
+    du, dv = rng.random(n) * 0.3, rng.random(n) * 0.3
+    bias, vth = rng.normal(size=n), 1 + rng.random(n) * 3
+    lif = LIF(shape=(n,), u=u0, v=v0, du=du, dv=dv, bias_mant=bias, vth=vth)
+    mon = Monitor()
+    mon.probe(lif.u, 12)
+    mon.probe(lif.v, 12)
+    du2, v_set = rng.random(n) * 0.5, rng.normal(size=n)
+    try:
+        lif.run(RunSteps(6), FLOAT.run_cfg())
+        lif.du.set(du2)  # written into the model's per-neuron state while paused
+        lif.v.set(v_set)
+        lif.run(RunSteps(6), FLOAT.run_cfg())
+        got = mon.get_data()[lif.name]
+        np.testing.assert_array_equal(lif.du.get(), du2)
+    finally:
+        lif.stop()
+    first = _lava_float_lif(u0, v0, du, dv, bias, vth, 6)
+    second = _lava_float_lif(first[-1][0], v_set, du2, dv, bias, vth, 6)
+    for k, (u, v, _) in enumerate(first + second):
+        np.testing.assert_array_equal(got["u"][k].view(np.int64), u.view(np.int64), err_msg=f"u, step {k + 1}")
+        np.testing.assert_array_equal(got["v"][k].view(np.int64), v.view(np.int64), err_msg=f"v, step {k + 1}")

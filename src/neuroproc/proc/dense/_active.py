@@ -22,7 +22,7 @@ import sys
 import numpy as np
 from numba import njit
 
-__all__ = ["JIT_AFTER", "active_sum", "numpy_active_sum", "sum_active_rows", "use_jit"]
+__all__ = ["JIT_AFTER", "active_indices", "active_sum", "numpy_active_sum", "sum_active_rows", "use_jit"]
 
 #: additions numpy's gather-and-sum makes (about 0.5 ns each) before the jitted loop takes over
 #: even though numba has not started yet in this process (about 0.25 s of CPU)
@@ -63,8 +63,19 @@ def use_jit(additions: int) -> bool:
 
 
 def numpy_active_sum(wt: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """``W[:, idx].sum(axis=1)`` from ``wt = W.T`` with numpy: gather the rows, sum the copy."""
-    return wt.take(idx, axis=0).sum(axis=0)
+    """``W[:, idx].sum(axis=1)`` from ``wt = W.T`` with numpy: gather the rows, sum the copy.
+
+    ``np.add.reduce`` is what ``ndarray.sum`` calls (same loop, same order, same result dtype),
+    without ``sum``'s Python-level wrapper."""
+    return _add_reduce(wt.take(idx, 0), 0)
+
+
+def active_indices(s_in: np.ndarray) -> np.ndarray:
+    """The indices of the non-zero entries of the 1-D ``s_in``, ascending. Non-boolean input is
+    compared with zero first: ``nonzero`` of a boolean vector counts and gathers with vector
+    instructions, of a float one it tests element by element (about three times slower for
+    400 entries, comparison included)."""
+    return (s_in if s_in.dtype is _BOOL else s_in != 0).nonzero()[0]
 
 
 def active_sum(wt: np.ndarray, s_in: np.ndarray) -> np.ndarray:
@@ -72,10 +83,17 @@ def active_sum(wt: np.ndarray, s_in: np.ndarray) -> np.ndarray:
 
     The jitted loop serves C-ordered ``wt`` of float64 or int32/int64 weights with more than one
     output (when :func:`use_jit` says so); anything else (a single output row, which numpy sums
-    pairwise; another dtype or layout) takes :func:`numpy_active_sum`.
+    pairwise; another dtype or layout) takes numpy's gather-and-sum (:func:`numpy_active_sum`,
+    inlined here: this runs every step).
     """
-    idx = s_in.nonzero()[0]
-    dtype = _SUM_DTYPE.get(wt.dtype)
-    if dtype is None or wt.shape[1] < 2 or not wt.flags.c_contiguous or not use_jit(idx.size * wt.shape[1]):
-        return numpy_active_sum(wt, idx)
-    return sum_active_rows(wt, idx, np.empty(wt.shape[1], dtype))
+    idx = (s_in if s_in.dtype is _BOOL else s_in != 0).nonzero()[0]  # active_indices, inlined
+    # use_jit first: until numba runs, the layout checks would only cost time
+    if use_jit(idx.size * wt.shape[1]) and wt.shape[1] > 1 and wt.flags.c_contiguous:
+        dtype = _SUM_DTYPE.get(wt.dtype)
+        if dtype is not None:
+            return sum_active_rows(wt, idx, np.empty(wt.shape[1], dtype))
+    return _add_reduce(wt.take(idx, 0), 0)
+
+
+_BOOL = np.dtype(bool)
+_add_reduce = np.add.reduce

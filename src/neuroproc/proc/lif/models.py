@@ -117,15 +117,46 @@ class AbstractPyLifModelFloat(AbstractPyLifModel):
                 f"step (got {short_repr(value)}). Use 0 for no decay and 1 for no memory; integer "
                 "decays (0..4095) belong to the bit-accurate model.")
 
+    #: ``(uv, duv, scratch)`` once ``u``, ``v`` are the rows of ``uv`` and ``du``, ``dv`` those of
+    #: ``duv`` (see :meth:`subthr_dynamics`); False when they are not per-neuron float64 arrays
+    _stacked: Any = None
+
     def subthr_dynamics(self, activation_in: np.ndarray) -> None:
         # In-place steps round exactly like Lava's u[:] = u * (1 - du); u[:] += a, and
-        # v[:] = (v * (1 - dv) + u) + bias_mant, without temporaries.
+        # v[:] = (v * (1 - dv) + u) + bias_mant, without temporaries. The literal 1.0 is the
+        # value Lava's 1 becomes, and converts faster. With per-neuron decays, u and v (and du,
+        # dv) are kept as the two rows of one array each, so that both decays take one numpy
+        # call: the same operations on the same values (v's decay never reads u).
+        st = self._stacked
+        if st is None:
+            st = self._stack_state()
         u, v = self.u, self.v
-        u *= 1 - self.du
-        u += activation_in
-        v *= 1 - self.dv
+        if (st and u.base is st[0] is v.base
+                and getattr(self.du, "base", None) is st[1] is getattr(self.dv, "base", None)):
+            uv, duv, keep = st
+            uv *= np.subtract(1.0, duv, keep)
+            u += activation_in
+        else:
+            u *= 1.0 - self.du
+            u += activation_in
+            v *= 1.0 - self.dv
         v += u
         v += self.bias_mant
+
+    def _stack_state(self):
+        """Make ``u``, ``v`` rows of one array and ``du``, ``dv`` rows of another (same values;
+        a later write of a Var goes into its row), when all four are float64 arrays of the
+        population's shape; returns what :attr:`_stacked` keeps."""
+        arrays = (self.u, self.v, self.du, self.dv)
+        shape = np.shape(self.u)
+        if not all(type(a) is np.ndarray and a.dtype == np.float64 and a.shape == shape for a in arrays):
+            self._stacked = False
+            return False
+        uv, duv = np.stack(arrays[:2]), np.stack(arrays[2:])
+        self.u, self.v = uv[0], uv[1]
+        self.du, self.dv = duv[0], duv[1]
+        self._stacked = (uv, duv, np.empty_like(duv))
+        return self._stacked
 
 
 @implements(proc=LIF, protocol=LoihiProtocol)

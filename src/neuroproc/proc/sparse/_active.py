@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from neuroproc.proc.dense._active import use_jit
+from neuroproc.proc.dense._active import active_indices, use_jit
 
 __all__ = ["active_sum", "sum_active_synapses"]
 
@@ -35,7 +35,7 @@ def active_sum(weights: np.ndarray, rows: np.ndarray, col_ptr: np.ndarray, n_out
     """The float64 sum, per output, of the stored weights of the non-zero inputs of ``s_in``,
     added as ``np.bincount`` adds them. numpy's own gather-and-bincount serves weights that are
     not float64 or int32, and runs until the jitted loop pays (``dense._active.use_jit``)."""
-    active = np.flatnonzero(s_in)
+    active = active_indices(s_in.ravel())
     # the additions, estimated from the mean number of synapses per input
     additions = active.size * weights.size // max(col_ptr.size - 1, 1)
     if weights.dtype in _JITTED and use_jit(additions):
