@@ -180,3 +180,21 @@ def test_the_cache_name_follows_the_modules_a_kernel_calls_into(monkeypatch):
     monkeypatch.setattr(Path, "read_bytes",
                         lambda self: real_read(self) + (b"# edited" if str(self) == fast.__file__ else b""))
     assert _codegen.fused_name("src", {"k": _kernels.sparse_float_step}) != before
+
+
+def test_one_file_imported_under_two_names_gives_two_cache_names(tmp_path, monkeypatch):
+    """A kernel's module imported as ``pkg.mod`` in one program and as ``mod`` in another (a script
+    that puts ``pkg/`` on sys.path) is two modules: a loop cached for one imports that name when
+    numba loads it, so the other program must not find it under the same name."""
+    import importlib
+
+    pkg = tmp_path / "kernpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "kmod.py").write_text("def step(t, a):\n    a[0] += 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(pkg))
+    as_package = importlib.import_module("kernpkg.kmod")
+    as_top = importlib.import_module("kmod")
+    assert as_package is not as_top and as_package.__file__ == as_top.__file__
+    assert _codegen.fused_name("src", {"k": as_package.step}) != _codegen.fused_name("src", {"k": as_top.step})

@@ -45,7 +45,9 @@ def _fingerprint(fn) -> str:
             Path(inspect.getsourcefile(py) or "").read_bytes()  # no file: IsADirectoryError
     except (TypeError, OSError):
         data = marshal.dumps(py.__code__)
-    return hashlib.sha1(data + py.__qualname__.encode()).hexdigest()[:12]
+    # the module's name too: one file imported under two names (``pkg.mod`` and ``mod``) gives two
+    # modules, and a loop cached for one cannot be loaded where only the other is importable
+    return hashlib.sha1(data + f"{py.__module__}:{py.__qualname__}".encode()).hexdigest()[:12]
 
 
 def _source_files(module) -> list[str]:
