@@ -149,3 +149,19 @@ def test_huge_sparse_matrix_is_never_densified(variant):
     run_chain(variant, conn, data, 2)
     a = conn.a_buff.get()                                     # accumulation of step 2 (column 1)
     assert a[42] == 8 and np.count_nonzero(a) == 1
+
+
+@pytest.mark.parametrize("bounds", [[0, 64, 200], [0, 128, 192, 200], [0, 200]])
+def test_column_splits_match_a_search_per_input(bounds):
+    """The part boundaries within each input's synapses (the parallel loop's split) agree with
+    numpy's searchsorted over that input's ascending output indices."""
+    from neuroproc.proc.sparse._kernels import column_splits
+    from neuroproc.proc.sparse.process import _row_dtype
+
+    w = sp.random(200, 150, density=0.1, format="csc", random_state=3)
+    rows, col_ptr = w.indices.astype(_row_dtype(200)), w.indptr.astype(np.int64)
+    b = np.array(bounds, np.int64)
+    got = column_splits(rows, col_ptr, b)
+    want = np.array([[col_ptr[j] + np.searchsorted(rows[col_ptr[j]:col_ptr[j + 1]], q) for j in range(150)]
+                     for q in b[:-1]] + [col_ptr[1:]])
+    np.testing.assert_array_equal(got, want)

@@ -95,16 +95,25 @@ def bitacc_graded_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, s_in)
 def column_splits(rows, col_ptr, bounds):
     """``split[q, j]``: the first position of input ``j``'s synapses whose output is
     ``>= bounds[q]`` (rows ascend within each input), so part ``q`` of input ``j`` is
-    ``split[q, j]:split[q + 1, j]``."""
+    ``split[q, j]:split[q + 1, j]``. A binary search per input and bound: the plan is made
+    at the start of every run, and a walk over all synapses would cost milliseconds."""
     n_in = col_ptr.size - 1
     split = np.empty((bounds.size, n_in), np.int64)
     for j in range(n_in):
-        pos = col_ptr[j]
-        for q in range(bounds.size):
-            while pos < col_ptr[j + 1] and rows[pos] < bounds[q]:
-                pos += 1
+        pos, end = col_ptr[j], col_ptr[j + 1]
+        for q in range(bounds.size - 1):  # the last part ends with the input's synapses
+            lo, hi = pos, end  # the first position in [pos, end) with rows >= bounds[q]
+            if bounds[q] <= 0:
+                hi = lo  # every output is >= 0: no search (the first bound is 0)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if rows[mid] < bounds[q]:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            pos = lo
             split[q, j] = pos
-        split[bounds.size - 1, j] = col_ptr[j + 1]
+        split[bounds.size - 1, j] = end
     return split
 
 
