@@ -107,7 +107,11 @@ def ei_split(backend: str, steps: int):
 def cuba(backend: str, steps: int):
     """CUBA (4000 LIF, 2 % Sparse) with the benchmarks' user-defined SpikeCounter (no hook:
     it runs whole on every rank and receives the gathered spikes) and a Monitor on v."""
-    from benchmarks._neuroproc_nets import build
+    # imported as the benchmarks and their tests import it (top-level, from benchmarks/): numba's
+    # cache of its kernels is keyed by file, and a kernel cached under one module name cannot be
+    # loaded under another
+    sys.path.insert(0, str(_REPO / "benchmarks"))
+    from _neuroproc_nets import build
     from benchmarks.baselines.networks import cuba_network
 
     lif, counter = build(cuba_network())
