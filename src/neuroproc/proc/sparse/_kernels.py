@@ -4,9 +4,33 @@ The kernels walk the pre-major (CSC) structure the Process stores: for every act
 increasing order, its contiguous synapses are added to their outputs -- ``weight`` for binary
 spikes, ``weight * s_in`` for graded ones -- as the python models do (``np.bincount`` over the
 same positions, scipy's CSC product), so the float sums are identical. The ``weights`` array is
-the model's own (no copy is made for the kernel); int32 graded arithmetic wraps as numpy's does.
+the model's own; int32 graded arithmetic wraps as numpy's does.
+
+Compact synapses (binary spikes). An event reads a row index and a weight, and the event loop is
+bound by memory latency, so the bytes per synapse set its speed. The row index is already the
+narrowest unsigned dtype (uint16 up to 65,536 outputs, see ``Sparse``). When the stored weights
+hold at most :data:`MAX_CODES` distinct values (bit patterns: ``0.0`` and ``-0.0`` differ), the
+binary kernels read a one-byte code per synapse and the value from a small table in the
+weights' dtype: 3 bytes per synapse instead of 10 for float64 weights and uint16 rows. The table
+holds the very values, so every output adds the same values in the same order: the same bits.
+:func:`weight_codes` finds the codes in one pass and gives up at the first value past the
+table (the kernels then read ``weights``), so building them costs little more than reading the
+weights. Graded spikes read ``weights`` as before. :data:`COMPACT` (environment variable
+``NEUROPROC_SPARSE_COMPACT=0``) turns the codes off.
+
+The codes are a copy of ``weights`` made with the kernel's parameters, at the set-up of a run:
+the first run, every run after a ``Var.set`` (any Var: the backend's ``invalidate``), and every
+run after ``model.weights`` was replaced by another array (``weights`` stays one of the kernel's
+``arrays``, whose rebinding the backend notices). What writes the weights otherwise cannot reach
+these kernels: a ref-port's write is refused by ``read_only=("weights",)`` (the network runs on
+the python backend), and the plastic connections (LearningSparse) have kernels of their own
+that read ``weights``. Writing into the model's array by hand (``model.weights[...] = w``)
+between runs needs ``runtime.backend.invalidate()``, as for every parameter of a kernel
+(:meth:`~neuroproc.runtime.compiled_backend.CompiledBackend.invalidate`); ``set`` does it.
 """
 from __future__ import annotations
+
+import os
 
 import numpy as np
 from numba import njit
@@ -19,15 +43,130 @@ from neuroproc.runtime.kernels import KernelSpec
 #: larger than the cache (below that the hardware prefetcher does better alone)
 LOOKAHEAD = 8
 PREFETCH_ABOVE_BYTES = 8 * 2**20
+#: binary kernels read one-byte weight codes when the weights have few distinct values (see the
+#: module docstring); read at every run's set-up
+COMPACT = os.environ.get("NEUROPROC_SPARSE_COMPACT", "1") != "0"
+#: distinct weight values a one-byte code tells apart
+MAX_CODES = 256
+_SLOTS = 1024  # open-addressing hash of the distinct values: at most a quarter full
 
-__all__ = ["bitacc_binary_part", "bitacc_spec", "column_splits", "float_binary_part", "float_spec",
-           "sparse_early_part"]
+__all__ = ["bitacc_binary_part", "bitacc_compact_step", "bitacc_spec", "column_splits", "compact_early",
+           "compact_weights", "float_binary_part", "float_compact_step", "float_spec", "sparse_early_part",
+           "weight_codes"]
 
 
 @njit(cache=True)
 def sparse_early(t, a_buff, weights, rows, col_ptr, idx, weight_exp, a_out):
     # idx: scratch for the active inputs of graded spikes (binary spikes arrive as an active view)
     send_buffer(t, a_buff, a_out)
+
+
+@njit(cache=True)
+def compact_early(t, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, table, a_out):
+    """:func:`sparse_early` with the compact parameters (binary spikes)."""
+    send_buffer(t, a_buff, a_out)
+
+
+@njit(cache=True)
+def weight_codes(bits, codes, table):
+    """Code every value of ``bits`` (the weights' bit patterns, any unsigned dtype) by its index
+    in ``table``, filling the table in order of first appearance; return the number of distinct
+    values, or -1 as soon as one more than ``table.size`` appears (``codes`` is then unfinished).
+    One pass: runs of equal values (an input's synapses often share a weight) skip the hash."""
+    slots = np.full(_SLOTS, -1, np.int64)
+    mask = np.uint64(_SLOTS - 1)
+    if bits.size == 0:
+        return 0
+    n = 0
+    last = -1
+    last_bits = bits[0]
+    for i in range(bits.size):
+        b = bits[i]
+        if last >= 0 and b == last_bits:
+            codes[i] = last
+            continue
+        x = np.uint64(b)
+        h = (x ^ (x >> np.uint64(10)) ^ (x >> np.uint64(27)) ^ (x >> np.uint64(44))) & mask
+        while True:
+            s = slots[h]
+            if s < 0:  # a new value
+                if n == table.size:
+                    return -1
+                table[n] = b
+                slots[h] = n
+                s = n
+                n += 1
+                break
+            if table[s] == b:
+                break
+            h = (h + np.uint64(1)) & mask
+        codes[i] = s
+        last = s
+        last_bits = b
+    return n
+
+
+_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def compact_weights(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(codes, table)`` with ``table[codes] == weights`` bit for bit (uint8 codes, the table in
+    the weights' dtype, :data:`MAX_CODES` entries), or None when the weights have more distinct
+    values or are not a contiguous array of a plain numeric dtype."""
+    w = np.asarray(weights)
+    if w.ndim != 1 or not w.flags.c_contiguous or w.dtype.kind not in "iuf" or w.itemsize not in _UINT:
+        return None
+    bits = w.view(_UINT[w.itemsize])
+    codes = np.empty(w.size, np.uint8)
+    table = np.zeros(MAX_CODES, bits.dtype)
+    if weight_codes(bits, codes, table) < 0:
+        return None
+    return codes, table.view(w.dtype)
+
+
+@njit(cache=True)
+def _compact_part(a_buff, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi):
+    """:func:`_binary_part` reading ``table[codes[pos]]`` for ``weights[pos]`` (the same value)."""
+    for q in range(lo, hi):
+        a_buff[q] = 0
+    for i in range(k):
+        if lookahead > 0 and i + lookahead < k:
+            jn = idx[i + lookahead]
+            prefetch_range(codes, s0[jn], s1[jn])
+            prefetch_range(rows, s0[jn], s1[jn])
+        j = idx[i]
+        for pos in range(np.uint64(s0[j]), np.uint64(s1[j])):
+            a_buff[rows[pos]] += table[codes[pos]]
+
+
+@njit(cache=True)
+def _event_part(a_buff, weights, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi):
+    """The binary sum for outputs ``lo:hi`` from the codes when there are any, else the weights."""
+    if codes.size > 0:
+        _compact_part(a_buff, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi)
+    else:
+        _binary_part(a_buff, weights, rows, s0, s1, idx, k, lookahead, lo, hi)
+
+
+@njit(cache=True)
+def _shift(a_buff, e, lo, hi):
+    for q in range(lo, hi):
+        a_buff[q] = a_buff[q] << e if e > 0 else a_buff[q] >> (-e)
+
+
+@njit(cache=True)
+def float_compact_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, table, active):
+    """:func:`float_binary_step` from the codes when there are any (see the module docstring)."""
+    _event_part(a_buff, weights, codes, table, rows, col_ptr[:-1], col_ptr[1:], active, active.size,
+                weight_exp[1], 0, a_buff.size)
+
+
+@njit(cache=True)
+def bitacc_compact_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, table, active):
+    """:func:`bitacc_binary_step` from the codes when there are any."""
+    _event_part(a_buff, weights, codes, table, rows, col_ptr[:-1], col_ptr[1:], active, active.size,
+                weight_exp[1], 0, a_buff.size)
+    _shift(a_buff, weight_exp[0], 0, a_buff.size)
 
 
 @njit(cache=True)
@@ -118,8 +257,8 @@ def column_splits(rows, col_ptr, bounds):
 
 
 @njit(cache=True)
-def sparse_early_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, split, a_out):
-    """:func:`sparse_early` for outputs ``lo:hi``."""
+def sparse_early_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, table, split, a_out):
+    """:func:`compact_early` for outputs ``lo:hi``."""
     for q in range(lo, hi):
         a_out[q] = a_buff[q]
 
@@ -140,28 +279,36 @@ def _binary_part(a_buff, weights, rows, s0, s1, idx, k, lookahead, lo, hi):
 
 
 @njit(cache=True)
-def float_binary_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, split, active):
-    """:func:`float_binary_step` for the outputs ``lo:hi`` (same order of additions per output)."""
-    _binary_part(a_buff, weights, rows, split[p], split[p + 1], active, active.size, weight_exp[1], lo, hi)
+def float_binary_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, table, split,
+                      active):
+    """:func:`float_compact_step` for the outputs ``lo:hi`` (same order of additions per output)."""
+    _event_part(a_buff, weights, codes, table, rows, split[p], split[p + 1], active, active.size, weight_exp[1],
+                lo, hi)
 
 
 @njit(cache=True)
-def bitacc_binary_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, split, active):
-    """:func:`bitacc_binary_step` for the outputs ``lo:hi``."""
-    _binary_part(a_buff, weights, rows, split[p], split[p + 1], active, active.size, weight_exp[1], lo, hi)
-    e = weight_exp[0]
-    for q in range(lo, hi):
-        a_buff[q] = a_buff[q] << e if e > 0 else a_buff[q] >> (-e)
+def bitacc_binary_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, table, split,
+                       active):
+    """:func:`bitacc_compact_step` for the outputs ``lo:hi``."""
+    _event_part(a_buff, weights, codes, table, rows, split[p], split[p + 1], active, active.size, weight_exp[1],
+                lo, hi)
+    _shift(a_buff, weight_exp[0], lo, hi)
 
 
 def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
     n_in = model.shape[1]
 
     def params(m):
-        big = m.weights.nbytes + m.rows.nbytes > PREFETCH_ABOVE_BYTES
+        coded = None if graded or not COMPACT else compact_weights(m.weights)
+        read = m.weights.nbytes if coded is None else coded[0].nbytes
+        big = read + m.rows.nbytes > PREFETCH_ABOVE_BYTES
         # [weight_exp, prefetch lookahead]
         we = np.array([getattr(m, "weight_exp", 0), LOOKAHEAD if big else 0], np.int64)
-        return (m.rows, m.col_ptr, np.zeros(n_in, np.int64), we)
+        plain = (m.rows, m.col_ptr, np.zeros(n_in, np.int64), we)
+        if graded:
+            return plain
+        # no codes: empty ones of the same types (the loop keeps its signature: no recompilation)
+        return (*plain, *(coded or (_NO_CODES, np.zeros(0, m.weights.dtype))))
 
     def prepare(m):
         _prepare(m)
@@ -172,14 +319,18 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
 
     # binary spikes arrive as the active view (indices of the spiking inputs); the float early
     # send only copies a_buff (the bit-accurate one narrows int64 to the int32 message)
-    return KernelSpec(step=step, early=sparse_early, arrays=("a_buff", "weights"), in_ports=("s_in",),
-                      early_ports=("a_out",), params=params, prepare=prepare,
+    return KernelSpec(step=step, early=sparse_early if graded else compact_early, arrays=("a_buff", "weights"),
+                      in_ports=("s_in",), early_ports=("a_out",), params=params, prepare=prepare,
                       in_kinds=("iub" if (bitacc and graded) else "",), label="sparse",
                       in_views=() if graded else ("s_in",),
                       early_copies=() if bitacc else (("a_out", "a_buff"),),
                       part=None if graded else (bitacc_binary_part if bitacc else float_binary_part),
-                      part_of="a_buff", part_local=("a_buff", "a_out"), early_part=sparse_early_part, read_only=("weights",),
+                      part_of="a_buff", part_local=("a_buff", "a_out"),
+                      early_part=None if graded else sparse_early_part, read_only=("weights",),
                       part_params=lambda m, bounds: (column_splits(m.rows, m.col_ptr, bounds),))
+
+
+_NO_CODES = np.zeros(0, np.uint8)
 
 
 def _graded(model) -> bool:
@@ -190,9 +341,9 @@ def float_spec(model) -> KernelSpec | None:
     if model.a_buff.dtype != np.float64 or model.weights.dtype != np.float64:
         return None
     graded = _graded(model)
-    return _spec(model, float_graded_step if graded else float_binary_step, False, graded)
+    return _spec(model, float_graded_step if graded else float_compact_step, False, graded)
 
 
 def bitacc_spec(model) -> KernelSpec | None:
     graded = _graded(model)
-    return _spec(model, bitacc_graded_step if graded else bitacc_binary_step, True, graded)
+    return _spec(model, bitacc_graded_step if graded else bitacc_compact_step, True, graded)
