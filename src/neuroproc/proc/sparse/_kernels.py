@@ -68,41 +68,49 @@ def compact_early(t, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, tab
 
 
 @njit(cache=True)
+def _code_of(b, slots, table, n):
+    """The table index of the bit pattern ``b``, adding it as entry ``n`` if it is new (-1: it is
+    new and the table is full)."""
+    mask = np.uint64(slots.size - 1)
+    x = np.uint64(b)
+    h = (x ^ (x >> np.uint64(10)) ^ (x >> np.uint64(27)) ^ (x >> np.uint64(44))) & mask
+    while True:
+        s = slots[h]
+        if s < 0:  # a new value
+            if n == table.size:
+                return -1
+            table[n] = b
+            slots[h] = n
+            return n
+        if table[s] == b:
+            return s
+        h = (h + np.uint64(1)) & mask
+
+
+@njit(cache=True)
 def weight_codes(bits, codes, table):
     """Code every value of ``bits`` (the weights' bit patterns, any unsigned dtype) by its index
     in ``table``, filling the table in order of first appearance; return the number of distinct
     values, or -1 as soon as one more than ``table.size`` appears (``codes`` is then unfinished).
-    One pass: runs of equal values (an input's synapses often share a weight) skip the hash."""
-    slots = np.full(_SLOTS, -1, np.int64)
-    mask = np.uint64(_SLOTS - 1)
+    One pass: a value equal to the one before (an input's synapses often share a weight) skips
+    the hash."""
     if bits.size == 0:
         return 0
-    n = 0
-    last = -1
+    slots = np.full(_SLOTS, -1, np.int64)
+    n = 1
+    last = np.uint8(_code_of(bits[0], slots, table, 0))
     last_bits = bits[0]
     for i in range(bits.size):
         b = bits[i]
-        if last >= 0 and b == last_bits:
-            codes[i] = last
-            continue
-        x = np.uint64(b)
-        h = (x ^ (x >> np.uint64(10)) ^ (x >> np.uint64(27)) ^ (x >> np.uint64(44))) & mask
-        while True:
-            s = slots[h]
-            if s < 0:  # a new value
-                if n == table.size:
-                    return -1
-                table[n] = b
-                slots[h] = n
-                s = n
+        if b != last_bits:
+            c = _code_of(b, slots, table, n)
+            if c < 0:
+                return -1
+            if c == n:
                 n += 1
-                break
-            if table[s] == b:
-                break
-            h = (h + np.uint64(1)) & mask
-        codes[i] = s
-        last = s
-        last_bits = b
+            last = np.uint8(c)
+            last_bits = b
+        codes[i] = last
     return n
 
 
@@ -327,7 +335,17 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
                       part=None if graded else (bitacc_binary_part if bitacc else float_binary_part),
                       part_of="a_buff", part_local=("a_buff", "a_out"),
                       early_part=None if graded else sparse_early_part, read_only=("weights",),
-                      part_params=lambda m, bounds: (column_splits(m.rows, m.col_ptr, bounds),))
+                      part_params=_part_params)
+
+
+def _part_params(m, bounds):
+    """Where each input's synapses cross the part bounds. The structure never changes (unlike the
+    weights, it is no Var): made once per split, not at every run's set-up."""
+    memo = getattr(m, "_sparse_splits", None)
+    if memo is None or memo[0] is not m.rows or memo[1] is not m.col_ptr or not np.array_equal(memo[2], bounds):
+        memo = (m.rows, m.col_ptr, np.array(bounds), column_splits(m.rows, m.col_ptr, bounds))
+        m._sparse_splits = memo
+    return (memo[3],)
 
 
 _NO_CODES = np.zeros(0, np.uint8)
