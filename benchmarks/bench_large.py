@@ -9,7 +9,9 @@ within 1.5x of the weights' own size.
 
 Timings on a machine busy with other work are rough (two threads suffer most: a barrier waits for
 a descheduled partner): the JSON line records the load average; re-run on a quiet machine with
-``python benchmarks/bench_large.py [--networks 40k,400k] [--steps N]``.
+``python benchmarks/bench_large.py [--networks 40k,400k] [--steps N]``. With
+``NEUROPROC_SPARSE_COMPACT=0`` neuroproc's Sparse kernels read the float64 weights instead of
+one-byte codes into a table of the two CUBA weights (neuroproc.proc.sparse._kernels), to see that gain.
 """
 from __future__ import annotations
 
