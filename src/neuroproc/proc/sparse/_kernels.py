@@ -68,12 +68,16 @@ def compact_early(t, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, tab
 
 
 @njit(cache=True)
+def _hash(b, slots):
+    x = np.uint64(b)
+    return (x ^ (x >> np.uint64(10)) ^ (x >> np.uint64(27)) ^ (x >> np.uint64(44))) & np.uint64(slots.size - 1)
+
+
+@njit(cache=True)
 def _code_of(b, slots, table, n):
     """The table index of the bit pattern ``b``, adding it as entry ``n`` if it is new (-1: it is
-    new and the table is full)."""
-    mask = np.uint64(slots.size - 1)
-    x = np.uint64(b)
-    h = (x ^ (x >> np.uint64(10)) ^ (x >> np.uint64(27)) ^ (x >> np.uint64(44))) & mask
+    new and the table is full). Open addressing, linear probing."""
+    h = _hash(b, slots)
     while True:
         s = slots[h]
         if s < 0:  # a new value
@@ -84,7 +88,7 @@ def _code_of(b, slots, table, n):
             return n
         if table[s] == b:
             return s
-        h = (h + np.uint64(1)) & mask
+        h = (h + np.uint64(1)) & np.uint64(slots.size - 1)
 
 
 @njit(cache=True)
@@ -92,25 +96,41 @@ def weight_codes(bits, codes, table):
     """Code every value of ``bits`` (the weights' bit patterns, any unsigned dtype) by its index
     in ``table``, filling the table in order of first appearance; return the number of distinct
     values, or -1 as soon as one more than ``table.size`` appears (``codes`` is then unfinished).
-    One pass: a value equal to the one before (an input's synapses often share a weight) skips
-    the hash."""
+
+    One pass, by blocks of 64 values: a block that only repeats the last value (an input's
+    synapses often share a weight, a population's inputs often all) is checked and coded by
+    loops without branches, which the compiler vectorizes; in other blocks each value is looked
+    up in the hash, whose first slot holds it but for a new value or a collision (a branch that
+    random patterns of a few values do not make unpredictable)."""
     if bits.size == 0:
         return 0
     slots = np.full(_SLOTS, -1, np.int64)
     n = 1
     last = np.uint8(_code_of(bits[0], slots, table, 0))
     last_bits = bits[0]
-    for i in range(bits.size):
-        b = bits[i]
-        if b != last_bits:
-            c = _code_of(b, slots, table, n)
-            if c < 0:
-                return -1
-            if c == n:
-                n += 1
-            last = np.uint8(c)
-            last_bits = b
-        codes[i] = last
+    for start in range(0, bits.size, 64):
+        stop = min(start + 64, bits.size)
+        if stop - start == 64:
+            block, out = bits[start:stop], codes[start:stop]
+            same = 0
+            for q in range(64):
+                same += block[q] == last_bits
+            if same == 64:
+                for q in range(64):
+                    out[q] = last
+                continue
+        for i in range(start, stop):
+            b = bits[i]
+            c = slots[_hash(b, slots)]
+            if c < 0 or table[c] != b:
+                c = _code_of(b, slots, table, n)
+                if c < 0:
+                    return -1
+                if c == n:
+                    n += 1
+            codes[i] = c
+        last = codes[stop - 1]
+        last_bits = bits[stop - 1]
     return n
 
 
