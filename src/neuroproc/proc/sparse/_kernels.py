@@ -355,17 +355,21 @@ def _spec(model, step, bitacc: bool, graded: bool) -> KernelSpec:
                       part=None if graded else (bitacc_binary_part if bitacc else float_binary_part),
                       part_of="a_buff", part_local=("a_buff", "a_out"),
                       early_part=None if graded else sparse_early_part, read_only=("weights",),
-                      part_params=_part_params)
+                      part_params=_splits_once())
 
 
-def _part_params(m, bounds):
-    """Where each input's synapses cross the part bounds. The structure never changes (unlike the
-    weights, it is no Var): made once per split, not at every run's set-up."""
-    memo = getattr(m, "_sparse_splits", None)
-    if memo is None or memo[0] is not m.rows or memo[1] is not m.col_ptr or not np.array_equal(memo[2], bounds):
-        memo = (m.rows, m.col_ptr, np.array(bounds), column_splits(m.rows, m.col_ptr, bounds))
-        m._sparse_splits = memo
-    return (memo[3],)
+def _splits_once():
+    """``part_params``: where each input's synapses cross the part bounds. The structure never
+    changes (it is no Var), so the split is made once per kernel and split, not at every run's
+    set-up (kept here rather than on the model, whose attributes a saved network stores)."""
+    memo: list = []
+
+    def part_params(m, bounds):
+        if not memo or memo[0] is not m.rows or memo[1] is not m.col_ptr or not np.array_equal(memo[2], bounds):
+            memo[:] = [m.rows, m.col_ptr, np.array(bounds), column_splits(m.rows, m.col_ptr, bounds)]
+        return (memo[3],)
+
+    return part_params
 
 
 _NO_CODES = np.zeros(0, np.uint8)
