@@ -15,8 +15,9 @@ weights' dtype: 3 bytes per synapse instead of 10 for float64 weights and uint16
 holds the very values, so every output adds the same values in the same order: the same bits.
 :func:`weight_codes` finds the codes in one pass and gives up at the first value past the
 table (the kernels then read ``weights``), so building them costs little more than reading the
-weights. Graded spikes read ``weights`` as before. :data:`COMPACT` (environment variable
-``NEUROPROC_SPARSE_COMPACT=0``) turns the codes off.
+weights. Graded spikes read ``weights`` as before, and so do the plain binary steps
+(:func:`float_binary_step`, :func:`bitacc_binary_step`) that the plastic connections' kernels
+call. :data:`COMPACT` (environment variable ``NEUROPROC_SPARSE_COMPACT=0``) turns the codes off.
 
 The codes are a copy of ``weights`` made with the kernel's parameters, at the set-up of a run:
 the first run, every run after a ``Var.set`` (any Var: the backend's ``invalidate``), and every
