@@ -156,8 +156,6 @@ def compact_weights(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None
 @njit(cache=True)
 def _compact_part(a_buff, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi):
     """:func:`_binary_part` reading ``table[codes[pos]]`` for ``weights[pos]`` (the same value)."""
-    for q in range(lo, hi):
-        a_buff[q] = 0
     for i in range(k):
         if lookahead > 0 and i + lookahead < k:
             jn = idx[i + lookahead]
@@ -170,7 +168,11 @@ def _compact_part(a_buff, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi)
 
 @njit(cache=True)
 def _event_part(a_buff, weights, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi):
-    """The binary sum for outputs ``lo:hi`` from the codes when there are any, else the weights."""
+    """The binary sum for outputs ``lo:hi`` from the codes when there are any, else the weights.
+    Positions are unsigned in the loops over outputs and synapses: numba then adds no fix-up for
+    negative indices, and clearing the outputs becomes a memset (six times faster)."""
+    for q in range(np.uint64(lo), np.uint64(hi)):
+        a_buff[q] = 0
     if codes.size > 0:
         _compact_part(a_buff, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi)
     else:
@@ -179,8 +181,13 @@ def _event_part(a_buff, weights, codes, table, rows, s0, s1, idx, k, lookahead, 
 
 @njit(cache=True)
 def _shift(a_buff, e, lo, hi):
-    for q in range(lo, hi):
-        a_buff[q] = a_buff[q] << e if e > 0 else a_buff[q] >> (-e)
+    """``a_buff[lo:hi]`` scaled by ``2**e`` (shifts, as the bit-accurate Dense)."""
+    if e > 0:
+        for q in range(np.uint64(lo), np.uint64(hi)):
+            a_buff[q] <<= e
+    elif e < 0:
+        for q in range(np.uint64(lo), np.uint64(hi)):
+            a_buff[q] >>= -e
 
 
 @njit(cache=True)
@@ -288,15 +295,14 @@ def column_splits(rows, col_ptr, bounds):
 @njit(cache=True)
 def sparse_early_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_exp, codes, table, split, a_out):
     """:func:`compact_early` for outputs ``lo:hi``."""
-    for q in range(lo, hi):
+    for q in range(np.uint64(lo), np.uint64(hi)):
         a_out[q] = a_buff[q]
 
 
 @njit(cache=True)
 def _binary_part(a_buff, weights, rows, s0, s1, idx, k, lookahead, lo, hi):
-    """:func:`_binary_sum` for the outputs ``lo:hi``: input ``j``'s synapses ``s0[j]:s1[j]``."""
-    for q in range(lo, hi):
-        a_buff[q] = 0
+    """Add input ``j``'s synapses ``s0[j]:s1[j]`` (its outputs in ``lo:hi``), for the inputs
+    ``idx[:k]``, into ``a_buff`` (cleared there)."""
     for i in range(k):
         if lookahead > 0 and i + lookahead < k:
             jn = idx[i + lookahead]
