@@ -28,6 +28,7 @@ import numpy as np
 
 from neuroproc.runtime._diskcache import cache_dir, load_checked
 from neuroproc.runtime._barrier import active_view_part, merge_view
+from neuroproc.runtime._fastload import use_fast_load
 from neuroproc.runtime.kernels import active_view
 
 __all__ = ["Codegen", "Stage", "cached", "fused_name", "load"]
@@ -359,6 +360,7 @@ def _exec(path: Path, name: str, globals_: dict):
     module.__dict__.update(globals_)
     spec.loader.exec_module(module)
     sys.modules[spec.name] = module
+    use_fast_load(module.fused)
     return module.fused
 
 
