@@ -10,14 +10,16 @@ replaced by the runtime's initialisation. On a miss nothing changes: numba's com
 the target itself before it compiles, so a later compilation in the same interpreter (another
 fused loop, a user's ``@njit`` function) sees every implementation as usual.
 
-Only the fused loops (generated modules whose machine code neuroproc loads) use it; numba's
-behaviour for any other function is untouched.
+Only neuroproc's own loops use it: the fused loops, and the jitted sums the python backend's
+Dense and Sparse models call; numba's behaviour for any other function is untouched.
 """
 from __future__ import annotations
 
 from numba.core.caching import FunctionCache
 
-__all__ = ["FastLoadCache", "use_fast_load"]
+__all__ = ["FastLoadCache", "fast_loaded", "use_fast_load"]
+
+_state = {"loaded": False}
 
 
 class FastLoadCache(FunctionCache):
@@ -28,7 +30,16 @@ class FastLoadCache(FunctionCache):
 
         rtsys.initialize(target_context)  # the cached code allocates through the NRT
         with self._guard_against_spurious_io_errors():
-            return self._load_overload(sig, target_context)
+            loaded = self._load_overload(sig, target_context)
+        if loaded is not None:
+            _state["loaded"] = True
+        return loaded
+
+
+def fast_loaded() -> bool:
+    """Whether machine code was loaded this way in this process (numba's runtime is up: loading
+    more costs little)."""
+    return _state["loaded"]
 
 
 def use_fast_load(dispatcher) -> None:
