@@ -93,3 +93,80 @@ def test_a_cached_loop_loads_without_refreshing_numba_and_later_compiles_still_w
     # ... and compiling afterwards (a new fused loop, a user's function) finds all of them
     assert second["chain_equal"]
     assert second["user"] == pytest.approx(second["user_expected"], rel=1e-15)
+
+
+_USER_MODULE = textwrap.dedent('''
+    """A user's Process whose kernel draws random numbers, allocates, calls math and can raise."""
+    import numpy as np
+    from numba import njit
+
+    from neuroproc import (CPU, AbstractProcess, LavaPyType, LoihiProtocol, PyLoihiProcessModel,
+                           Var, implements, requires)
+    from neuroproc.runtime.kernels import KernelSpec
+
+
+    class Noisy(AbstractProcess):
+        def __init__(self, shape, limit, **kwargs):
+            super().__init__(shape=shape, **kwargs)
+            self.x = Var(shape=shape, init=0.0)
+            self.limit = Var(shape=(1,), init=limit)
+
+
+    @njit(cache=True)
+    def noisy_step(t, x, limit):
+        if t > limit[0]:
+            raise ValueError("noisy_step: past the limit")
+        np.random.seed(t)
+        tmp = np.empty(x.size)
+        for i in range(x.size):
+            tmp[i] = np.exp(-np.random.random()) + np.sin(t * 0.1)
+        x += tmp
+
+
+    @implements(proc=Noisy, protocol=LoihiProtocol)
+    @requires(CPU)
+    class PyNoisyModel(PyLoihiProcessModel):
+        x = LavaPyType(np.ndarray, float)
+        limit = LavaPyType(np.ndarray, int)
+
+        def run_spk(self):
+            raise NotImplementedError("this test runs the kernel only")
+
+        def kernel(self):
+            return KernelSpec(step=noisy_step, arrays=("x", "limit"))
+''')
+
+_USER_CHILD = textwrap.dedent("""
+    import json, sys
+    from neuroproc import Loihi1SimCfg, RunSteps
+    from user_noisy import Noisy
+
+    cfg = Loihi1SimCfg(select_tag="floating_pt", backend="compiled")
+    p = Noisy(shape=(5,), limit=30)
+    p.run(condition=RunSteps(20), run_cfg=cfg)
+    out = {"x": p.x.get().tolist(), "source": p.runtime.backend.stats["source"],
+           "refreshed_after_load": "numba.np.arraymath" in sys.modules}
+    try:
+        p.run(condition=RunSteps(20), run_cfg=cfg)
+    except Exception as exc:
+        out["error"] = f"{type(exc).__name__}: {exc}"
+    print("RESULT " + json.dumps(out))
+""")
+
+
+def test_a_users_kernel_with_random_numbers_allocation_and_errors_runs_the_same_when_loaded(tmp_path):
+    (tmp_path / "user_noisy.py").write_text(_USER_MODULE)
+    env = dict(os.environ, NEUROPROC_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    results = []
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", _USER_CHILD], env=env, capture_output=True,
+                              text=True, timeout=600, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")][-1]
+        results.append(json.loads(line[len("RESULT "):]))
+    cold, warm = results
+    assert (cold["source"], warm["source"]) == ("compiled", "disk")
+    assert warm["refreshed_after_load"] is False
+    assert warm["x"] == cold["x"] and any(v != 0 for v in warm["x"])
+    assert "past the limit" in cold["error"] and warm["error"] == cold["error"]
