@@ -108,6 +108,9 @@ print("RESULT " + json.dumps(out))
 def child(mode: str, backend: str, cache: str) -> dict:
     """Run one measurement in a fresh interpreter with the fused-loop cache in ``cache``."""
     env = dict(os.environ, NEUROPROC_CACHE_DIR=cache, MPLBACKEND="Agg")
+    # Python's own bytecode cache on, as on a user's machine: a machine that turned it off would
+    # add the parsing of every module to the import and first-run times
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     proc = subprocess.run([sys.executable, "-c", _CHILD, mode, backend, str(_HERE.parent)],
                           env=env, capture_output=True, text=True, check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]

@@ -28,6 +28,8 @@ import numpy as np
 
 from neuroproc.runtime._diskcache import cache_dir, load_checked
 from neuroproc.runtime._barrier import active_view_part, merge_view
+from neuroproc.runtime import _loop_ops
+from neuroproc.runtime._fastload import use_fast_load
 from neuroproc.runtime.kernels import active_view
 
 __all__ = ["Codegen", "Stage", "cached", "fused_name", "load"]
@@ -129,8 +131,12 @@ class Codegen:
         name = self.buf(buf)
         if srcs is not None and srcs:
             names = [self.buf(s) for s in srcs]
-            self.stages.append(Stage([f"{name}.fill(0)"] + [f"{name} += {s}" for s in names],
-                                     set(names), {name}))
+            if _c_array(buf) and all(isinstance(s, np.ndarray) and s.shape == buf.shape for s in srcs):
+                clear, add = self.fn("op", _loop_ops.clear), self.fn("op", _loop_ops.add_into)
+                lines = [f"{clear}({name})"] + [f"{add}({name}, {s})" for s in names]
+            else:
+                lines = [f"{name}.fill(0)"] + [f"{name} += {s}" for s in names]
+            self.stages.append(Stage(lines, set(names), {name}))
         return name
 
     def in_view(self, port) -> tuple[str, list[str], list[str]]:
@@ -268,11 +274,15 @@ class Codegen:
         for mon, probe, kind, src in plan.monitors:
             data = self.attr(mon.model, probe["data"])
             if kind == "port":
-                value = self.in_sum(src)
+                value, val = self.in_sum(src), self.plan.in_bufs[id(src)][0]
             else:
                 holder, name = src
-                value = self.attr(holder.model, name)
-            self._stage(f"{data}[t - 1] = {value}", [value], [data])
+                value, val = self.attr(holder.model, name), getattr(holder.model, name)
+            arr = getattr(mon.model, probe["data"])
+            if _c_array(arr) and arr.ndim >= 2 and isinstance(val, np.ndarray) and val.size == arr[0].size:
+                self._stage(f"{self.fn('op', _loop_ops.record_row)}({data}, t - 1, {value})", [value], [data])
+            else:
+                self._stage(f"{data}[t - 1] = {value}", [value], [data])
         return self.stages
 
     def _arrays(self, entry, spec) -> list[str]:
@@ -295,6 +305,10 @@ class Codegen:
         if not body:
             body = [f"{ind}pass"]
         return "\n".join(header + body + ["    return t0 + n", ""])
+
+
+def _c_array(x) -> bool:
+    return isinstance(x, np.ndarray) and x.flags.c_contiguous
 
 
 @dataclass
@@ -359,6 +373,7 @@ def _exec(path: Path, name: str, globals_: dict):
     module.__dict__.update(globals_)
     spec.loader.exec_module(module)
     sys.modules[spec.name] = module
+    use_fast_load(module.fused)
     return module.fused
 
 

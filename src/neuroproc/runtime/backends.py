@@ -3,7 +3,7 @@
 ``'auto'`` uses the compiled backend whenever every model of the network provides a kernel and
 the python backend otherwise -- and also when the first run is a short blocking
 ``RunSteps(n)`` (``n <= SHORT_RUN``) while the network's fused loop is not compiled yet (neither
-loaded in this interpreter nor in the disk cache): compiling takes seconds, the python backend
+loaded in this interpreter nor in the disk cache): compiling takes a second or more, the python backend
 finishes such a run first. The network then stays on the python backend (a backend is chosen
 once per network); ``backend='compiled'`` compiles regardless. ``backend.reason`` says why the
 python backend was used. ``'compiled'`` does the same but warns when it has to fall back.
@@ -17,8 +17,8 @@ from neuroproc.exceptions import NeuroprocWarning, ValidationError
 __all__ = ["SHORT_RUN", "make_backend"]
 
 #: first runs of at most this many steps go to the python backend under ``'auto'`` while the
-#: fused loop is not compiled (a cold compile costs 3-6 s CPU; 100 python steps of the E/I
-#: network about 0.01 s)
+#: fused loop is not compiled (a first compilation costs 0.5-1 s CPU for a small network, more
+#: for many kinds of models; 100 python steps of the E/I network about 5 ms)
 SHORT_RUN = 100
 
 
@@ -52,7 +52,7 @@ def make_backend(executable, name: str = "auto", condition=None):
         if compiled.cached() is None:
             python = PythonBackend(executable)
             python.reason = (f"auto: the first run is RunSteps({steps}) and this network's fused loop is "
-                             "not compiled yet (that takes seconds): the python backend finishes first. "
+                             "not compiled yet (that takes a second or more): the python backend finishes first. "
                              "The network stays on it; pass backend='compiled' to compile instead")
             return python
         compiled.load()

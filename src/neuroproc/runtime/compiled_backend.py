@@ -325,7 +325,7 @@ class CompiledBackend:
 
     def cached(self) -> str | None:
         """``'memory'``, ``'disk'`` or None: where the fused loop's machine code would come from
-        (None: it must be compiled, which takes seconds)."""
+        (None: it must be compiled, which takes a second or more)."""
         return cached(self.source, self._globals)
 
     def load(self) -> None:

@@ -17,6 +17,7 @@ from neuroproc.proc.dense import _active as dense_active
 from neuroproc.proc.dense.process import Dense
 from neuroproc.proc.sparse import _active as sparse_active
 from neuroproc.proc.sparse.process import Sparse
+from neuroproc.runtime import _fastload
 from tests.proc import VARIANTS, run_chain
 
 FLOAT = VARIANTS["floating_pt"]
@@ -139,6 +140,7 @@ def test_jitted_loop_takes_over_once_numba_runs_or_numpy_has_done_enough(monkeyp
     loaded = sys.modules.get(name) or types.ModuleType(name)
     monkeypatch.setattr(dense_active, "_state", {"numpy_additions": 0, "jit": False})
     monkeypatch.delitem(sys.modules, name, raising=False)  # as if numba had not run yet
+    monkeypatch.setattr(_fastload, "_state", {"loaded": False})  # nor loaded any machine code
     half = dense_active.JIT_AFTER // 2
     assert not dense_active.use_jit(half)
     assert not dense_active.use_jit(half)  # the budget is now spent ...
@@ -146,6 +148,10 @@ def test_jitted_loop_takes_over_once_numba_runs_or_numpy_has_done_enough(monkeyp
     assert dense_active.use_jit(1)
     monkeypatch.setattr(dense_active, "_state", {"numpy_additions": 0, "jit": False})
     monkeypatch.setitem(sys.modules, name, loaded)  # numba has run: no numpy budget first
+    assert dense_active.use_jit(1)
+    monkeypatch.setattr(dense_active, "_state", {"numpy_additions": 0, "jit": False})
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(_fastload, "_state", {"loaded": True})  # a fused loop was loaded: the same
     assert dense_active.use_jit(1)
 
 

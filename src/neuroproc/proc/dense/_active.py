@@ -8,12 +8,14 @@ rows of ``W.T`` -- bit-identical floats -- but reads only the active rows once, 
 gathering them into a temporary first (numpy's ``W.T.take(idx).sum(axis=0)`` copies every
 active row, then sums the copy): about three times faster at the E/I network's activity.
 
-Numba's first jitted call in a process costs about 0.25 s of CPU (it sets up its compiler),
-which a short python-backend run would never earn back. So the jitted loop serves a model once
-numba has already started in this process (the compiled backend or any other jitted code ran),
-or once numpy has made :data:`JIT_AFTER` additions in this process -- about what the start costs
--- so that a run never pays much more than the cheaper of the two (the ski-rental rule). Both
-paths give the same bits, so which one runs changes the speed only.
+The loop's machine code comes from numba's disk cache without numba's full start-up
+(:mod:`neuroproc.runtime._fastload`): its first call in a process costs about 25 ms of CPU
+(numba's runtime and the link), or almost nothing once a fused loop or other jitted code has
+run. A short python-backend run would not earn even that back. So the jitted loop serves a model
+once jitted code has already run in this process, or once numpy has made :data:`JIT_AFTER`
+additions in this process -- about what the start costs -- so that a run never pays much more
+than the cheaper of the two (the ski-rental rule). Both paths give the same bits, so which one
+runs changes the speed only.
 """
 from __future__ import annotations
 
@@ -22,11 +24,13 @@ import sys
 import numpy as np
 from numba import njit
 
+from neuroproc.runtime._fastload import fast_loaded, use_fast_load
+
 __all__ = ["JIT_AFTER", "active_indices", "active_sum", "numpy_active_sum", "sum_active_rows", "use_jit"]
 
 #: additions numpy's gather-and-sum makes (about 0.5 ns each) before the jitted loop takes over
-#: even though numba has not started yet in this process (about 0.25 s of CPU)
-JIT_AFTER = 500_000_000
+#: even though no jitted code has run yet in this process (its first call: about 25 ms of CPU)
+JIT_AFTER = 50_000_000
 
 #: weight dtypes summed by the jitted loop, with the dtype numpy's ``sum`` gives them
 _SUM_DTYPE = {np.dtype(np.float64): np.dtype(np.float64), np.dtype(np.int32): np.dtype(np.int64),
@@ -48,14 +52,18 @@ def sum_active_rows(wt, idx, out):
     return out
 
 
+use_fast_load(sum_active_rows)
+
+
 def use_jit(additions: int) -> bool:
     """Whether an event-driven sum of ``additions`` additions should take the jitted loop: once
     numba has started in this process or numpy has made :data:`JIT_AFTER` additions (counted here
     when the answer is no)."""
     if _state["jit"]:
         return True
-    # numba imports its array-math typing the first time it compiles or loads a function
-    if "numba.np.arraymath" in sys.modules or _state["numpy_additions"] >= JIT_AFTER:
+    # numba imports its array-math typing the first time it compiles or loads a function the
+    # usual way; a fused loop loaded without it has started numba's runtime
+    if "numba.np.arraymath" in sys.modules or fast_loaded() or _state["numpy_additions"] >= JIT_AFTER:
         _state["jit"] = True
         return True
     _state["numpy_additions"] += additions

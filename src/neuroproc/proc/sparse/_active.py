@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from neuroproc.proc.dense._active import active_indices, use_jit
+from neuroproc.runtime._fastload import use_fast_load
 
 __all__ = ["active_sum", "sum_active_synapses"]
 
@@ -28,6 +29,9 @@ def sum_active_synapses(weights, rows, col_ptr, idx, out):
         for p in range(col_ptr[i], col_ptr[i + 1]):
             out[rows[p]] += weights[p]
     return out
+
+
+use_fast_load(sum_active_synapses)
 
 
 def active_sum(weights: np.ndarray, rows: np.ndarray, col_ptr: np.ndarray, n_out: int,
