@@ -121,7 +121,7 @@ def active_view_part(buf, lo, hi, idx, part_counts, p):
     indices to ``idx[lo:]``, their number to ``part_counts[p]`` (for :func:`merge_view`)."""
     flat = buf.reshape(buf.size)
     k = lo
-    for j in range(lo, hi):
+    for j in range(np.uint64(lo), np.uint64(hi)):  # unsigned: no negative-index fix-up
         idx[k] = j
         k += np.int64(flat[j] != 0)
     part_counts[p] = k - lo

@@ -126,39 +126,39 @@ def float_binary_step(t, a_buff, wt, active):
 @njit(cache=True)
 def float_early_part(t, p, lo, hi, a_buff, wt, a_out):
     """:func:`float_early` for outputs ``lo:hi``."""
-    for q in range(lo, hi):
+    for q in range(np.uint64(lo), np.uint64(hi)):
         a_out[q] = a_buff[q]
 
 
 @njit(cache=True)
 def bitacc_early_part(t, p, lo, hi, a_buff, wt, weight_exp, a_out):
     """:func:`bitacc_early` for outputs ``lo:hi``."""
-    for q in range(lo, hi):
+    for q in range(np.uint64(lo), np.uint64(hi)):
         a_out[q] = a_buff[q]
 
 
 @njit(cache=True)
 def float_binary_part(t, p, lo, hi, a_buff, wt, active):
     """:func:`float_binary_step` for outputs ``lo:hi`` (same order of additions per output)."""
-    for q in range(lo, hi):
+    for q in range(np.uint64(lo), np.uint64(hi)):
         a_buff[q] = 0.0
     for i in range(active.size):
         row = wt[active[i]]
-        for q in range(lo, hi):
+        for q in range(np.uint64(lo), np.uint64(hi)):
             a_buff[q] += row[q]
 
 
 @njit(cache=True)
 def bitacc_binary_part(t, p, lo, hi, a_buff, wt, weight_exp, active):
     """:func:`bitacc_binary_step` for outputs ``lo:hi``."""
-    for q in range(lo, hi):
+    for q in range(np.uint64(lo), np.uint64(hi)):
         a_buff[q] = 0
     for i in range(active.size):
         row = wt[active[i]]
-        for q in range(lo, hi):
+        for q in range(np.uint64(lo), np.uint64(hi)):
             a_buff[q] += row[q]
     e = np.int64(item(weight_exp, 0))
-    for q in range(lo, hi):
+    for q in range(np.uint64(lo), np.uint64(hi)):
         a_buff[q] = a_buff[q] << e if e > 0 else a_buff[q] >> (-e)
 
 

@@ -83,7 +83,7 @@ def float_part(t, p, lo, hi, u_nd, v_nd, decay_u, decay_v, vth, bias, flag, word
     spike indices go to ``s_idx[lo:]``, their number to ``part_counts[p]``."""
     u, v = u_nd.reshape(u_nd.size), v_nd.reshape(v_nd.size)
     a_in, s_out = a_nd.reshape(a_nd.size), s_nd.reshape(s_nd.size)
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):  # unsigned: no negative-index fix-up, so it vectorizes
         ui, vi = float_uv(u[i], v[i], a_in[i], item(decay_u, i), item(decay_v, i), item(bias, i))
         u[i] = ui
         fired = vi > item(vth, i)
@@ -158,7 +158,7 @@ def bitacc_part(t, p, lo, hi, u_nd, v_nd, decay_u, decay_v, bias, vth_eff, inter
     if interval > 0 and t % interval == offset:
         u[lo:hi] = 0
         v[lo:hi] = 0
-    for i in range(lo, hi):
+    for i in range(np.uint64(lo), np.uint64(hi)):  # unsigned: no negative-index fix-up
         u_new, v_new = bitacc_uv_biased(u[i], v[i], a_in[i], item(bias, i), item(decay_u, i), item(decay_v, i))
         u[i] = u_new
         fired = v_new > item(vth_eff, i)
