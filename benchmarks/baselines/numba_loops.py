@@ -288,6 +288,18 @@ _at = item
 
 
 @njit(cache=True, fastmath=False)
+def _lif_neuron(decay_u, decay_v, vth, bias, u, v, a, flag, i):
+    """Neuron ``i``'s update (the first pass of :func:`_lif_update`)."""
+    ui = u[i] * _at(decay_u, i) + a[i]
+    a[i] = 0.0  # consumed: the next step accumulates into zeros
+    u[i] = ui
+    vi = v[i] * _at(decay_v, i) + ui + _at(bias, i)
+    fired = vi > _at(vth, i)
+    flag[i] = fired
+    v[i] = 0.0 if fired else vi
+
+
+@njit(cache=True, fastmath=False)
 def _lif_update(decay_u, decay_v, vth, bias, u, v, a, lo, hi, spk, flag, words):
     """LIF of neurons ``lo:hi`` with input ``a``; writes their spike indices to ``spk``.
 
@@ -301,14 +313,12 @@ def _lif_update(decay_u, decay_v, vth, bias, u, v, a, lo, hi, spk, flag, words):
     second compacts the indices, skipping 8 neurons at a time while their flags are all zero:
     spikes are rare, so most words are skipped.
     """
-    for i in range(lo, hi):
-        ui = u[i] * _at(decay_u, i) + a[i]
-        a[i] = 0.0  # consumed: the next step accumulates into zeros
-        u[i] = ui
-        vi = v[i] * _at(decay_v, i) + ui + _at(bias, i)
-        fired = vi > _at(vth, i)
-        flag[i] = fired
-        v[i] = 0.0 if fired else vi
+    if lo == 0:  # from 0 the compiler sees that no index is negative
+        for i in range(hi):
+            _lif_neuron(decay_u, decay_v, vth, bias, u, v, a, flag, i)
+    else:  # unsigned, so that no negative-index fix-up keeps the loop from vectorising
+        for i in range(np.uint64(lo), np.uint64(hi)):
+            _lif_neuron(decay_u, decay_v, vth, bias, u, v, a, flag, i)
     nspk = 0
     i = lo
     # NB np.int64(...): in pure Python (NUMBA_DISABLE_JIT) int + uint8 would stay uint8 and wrap
