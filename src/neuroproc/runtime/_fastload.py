@@ -26,9 +26,12 @@ class FastLoadCache(FunctionCache):
     """numba's :class:`~numba.core.caching.FunctionCache` without the target refresh on a load."""
 
     def load_overload(self, sig, target_context):
-        from numba.core.runtime import rtsys
+        try:
+            from numba.core.runtime import rtsys
 
-        rtsys.initialize(target_context)  # the cached code allocates through the NRT
+            rtsys.initialize(target_context)  # the cached code allocates through the NRT
+        except (ImportError, AttributeError):  # a numba whose internals differ: its own way
+            return super().load_overload(sig, target_context)
         with self._guard_against_spurious_io_errors():
             loaded = self._load_overload(sig, target_context)
         if loaded is not None:
@@ -48,5 +51,6 @@ def use_fast_load(dispatcher) -> None:
     A plain Python function (``NUMBA_DISABLE_JIT``) or a dispatcher without a disk cache is left
     as it is."""
     cache = getattr(dispatcher, "_cache", None)
-    if type(cache) is FunctionCache:
+    if type(cache) is FunctionCache and hasattr(cache, "_load_overload") \
+            and hasattr(cache, "_guard_against_spurious_io_errors"):
         dispatcher._cache = FastLoadCache(dispatcher.py_func)
