@@ -124,6 +124,13 @@ def test_sparse_active_sum_equals_bincount_and_dense_sum(path):
         np.testing.assert_array_equal(got, w[:, s].sum(axis=1))  # equal to Dense (zeros' sign aside)
 
 
+def test_sparse_active_sum_without_active_input_is_float_zeros(path):
+    csc = sp.csc_matrix(float_weights(np.random.default_rng(5), 7, 9))
+    got = sparse_active.active_sum(csc.data, csc.indices, csc.indptr, 7, np.zeros(9))
+    assert got.dtype == np.float64  # as with active inputs (numpy's bincount alone would count)
+    np.testing.assert_array_equal(got, np.zeros(7))
+
+
 def test_float_sparse_trace_equals_dense_trace(path):
     rng = np.random.default_rng(17)
     w = float_weights(rng, 40, 60)

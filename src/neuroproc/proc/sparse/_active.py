@@ -48,7 +48,8 @@ def active_sum(weights: np.ndarray, rows: np.ndarray, col_ptr: np.ndarray, n_out
     counts = col_ptr[active + 1] - starts
     # positions starts[k] .. starts[k] + counts[k] - 1 for every active input k, in order
     pos = np.arange(int(counts.sum())) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
-    return np.bincount(rows[pos], weights=weights[pos], minlength=n_out)
+    # float64 also without any active input (bincount then counts, in int64)
+    return np.bincount(rows[pos], weights=weights[pos], minlength=n_out).astype(np.float64, copy=False)
 
 
 #: weight dtypes the jitted loop is compiled for (one specialisation each)
