@@ -8,6 +8,7 @@ import textwrap
 import time
 import types
 
+import numba
 import numpy as np
 import pytest
 
@@ -157,6 +158,7 @@ def test_notices_go_to_the_neuroproc_logger_and_not_to_stderr_when_logging_is_se
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.skipif(numba.config.DISABLE_JIT, reason="no numba cache files without the JIT")
 def test_the_compiled_backend_finds_numbas_cache_index_of_its_fused_loop():
     lif, _ = _recurrent_net(n=4)
     lif.run(RunSteps(2), Loihi1SimCfg(backend="compiled"))
