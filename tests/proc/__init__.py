@@ -94,3 +94,13 @@ def run_lif(variant: Variant, lif: LIF, steps: int) -> dict:
         return {"u": d["u"], "v": d["v"], "spikes": sink.data.get()}
     finally:
         lif.stop()
+
+
+def recurrent_lif(rng: np.random.Generator, n: int, fixed: bool) -> LIF:
+    """The LIF population of the recurrent E/I test networks: bit-accurate (integer decays,
+    bias and threshold) or float, with random biases and start voltages from ``rng``."""
+    if fixed:
+        return LIF(shape=(n,), du=300, dv=200, vth=40, bias_mant=rng.integers(60, 140, n), bias_exp=4,
+                   v=rng.integers(0, 2000, n))
+    return LIF(shape=(n,), du=0.2, dv=0.05, vth=1.0, bias_mant=rng.uniform(0.04, 0.09, n),
+               v=rng.uniform(0.0, 1.0, n))

@@ -39,9 +39,9 @@ from neuroproc import (
     requires,
 )
 from neuroproc.proc.dense.process import Dense
-from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.sparse.process import Sparse
 from neuroproc.runtime.kernels import KernelSpec
+from tests.proc import recurrent_lif
 
 #: the loop really runs on two threads here (else every run is serial and still must agree)
 PARALLEL = not numba.config.DISABLE_JIT and numba.config.NUMBA_NUM_THREADS >= 2
@@ -132,12 +132,7 @@ def _network(kind: str, n: int = 400, seed: int = 3):
     parts summed into the LIF input with the Dense output."""
     rng = np.random.default_rng(seed)
     fixed = kind.startswith("fixed")
-    if fixed:
-        lif = LIF(shape=(n,), du=300, dv=200, vth=40, bias_mant=rng.integers(60, 140, n), bias_exp=4,
-                  v=rng.integers(0, 2000, n))
-    else:
-        lif = LIF(shape=(n,), du=0.2, dv=0.05, vth=1.0, bias_mant=rng.uniform(0.04, 0.09, n),
-                  v=rng.uniform(0.0, 1.0, n))
+    lif = recurrent_lif(rng, n, fixed)
     w = _ei_weights(rng, n, fixed)
     conn = Sparse(weights=sp.csr_matrix(w)) if "sparse" in kind else Dense(weights=w, weight_exp=0)
     lif.s_out.connect(conn.s_in)

@@ -19,6 +19,7 @@ from neuroproc.proc import io
 from neuroproc.proc.lif.process import LIF
 from neuroproc.proc.sparse import _kernels
 from neuroproc.proc.sparse.process import LearningSparse, Sparse
+from tests.proc import recurrent_lif
 
 PARALLEL = not numba.config.DISABLE_JIT and numba.config.NUMBA_NUM_THREADS >= 2
 #: (backend, threads, compact)
@@ -80,12 +81,7 @@ def _weights(rng, n, fixed, few: bool):
 
 def _network(fixed: bool, few: bool, n: int = 400, seed: int = 3):
     rng = np.random.default_rng(seed)
-    if fixed:
-        lif = LIF(shape=(n,), du=300, dv=200, vth=40, bias_mant=rng.integers(60, 140, n), bias_exp=4,
-                  v=rng.integers(0, 2000, n))
-    else:
-        lif = LIF(shape=(n,), du=0.2, dv=0.05, vth=1.0, bias_mant=rng.uniform(0.04, 0.09, n),
-                  v=rng.uniform(0.0, 1.0, n))
+    lif = recurrent_lif(rng, n, fixed)
     conn = Sparse(weights=sp.csr_matrix(_weights(rng, n, fixed, few)))
     lif.s_out.connect(conn.s_in)
     conn.a_out.connect(lif.a_in)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 
+import numba
 import numpy as np
 from numba import njit
 
@@ -153,17 +154,48 @@ def compact_weights(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None
     return codes, table.view(w.dtype)
 
 
+def _stored(weights, codes):
+    """What a synapse's position indexes: its code when there are codes, else its weight."""
+    return weights if codes is None else codes
+
+
+def _value(weights, codes, table, pos):
+    """Synapse ``pos``'s weight: ``weights[pos]``, or ``table[codes[pos]]`` (the same value)."""
+    return weights[pos] if codes is None else table[codes[pos]]
+
+
+if not numba.config.DISABLE_JIT:
+    from numba.core import types
+    from numba.extending import overload
+
+    # decided when the loop is compiled (codes None or an array), not per synapse
+    @overload(_stored, inline="always")
+    def _stored_overload(weights, codes):
+        if codes == types.none:
+            return lambda weights, codes: weights
+        return lambda weights, codes: codes
+
+    @overload(_value, inline="always")
+    def _value_overload(weights, codes, table, pos):
+        if codes == types.none:
+            return lambda weights, codes, table, pos: weights[pos]
+        return lambda weights, codes, table, pos: table[codes[pos]]
+
+
 @njit(cache=True)
-def _compact_part(a_buff, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi):
-    """:func:`_binary_part` reading ``table[codes[pos]]`` for ``weights[pos]`` (the same value)."""
+def _add_events(a_buff, weights, codes, table, rows, s0, s1, idx, k, lookahead):
+    """Add input ``j``'s synapses ``s0[j]:s1[j]`` into ``a_buff`` for the inputs ``idx[:k]``, in
+    order, reading the codes (``codes``, ``table``) or, when ``codes`` is None, the weights;
+    the stored values of the input ``lookahead`` places ahead are prefetched."""
+    stored = _stored(weights, codes)
     for i in range(k):
         if lookahead > 0 and i + lookahead < k:
             jn = idx[i + lookahead]
-            prefetch_range(codes, s0[jn], s1[jn])
+            prefetch_range(stored, s0[jn], s1[jn])
             prefetch_range(rows, s0[jn], s1[jn])
         j = idx[i]
         for pos in range(np.uint64(s0[j]), np.uint64(s1[j])):
-            a_buff[rows[pos]] += table[codes[pos]]
+            a_buff[rows[pos]] += _value(weights, codes, table, pos)
 
 
 @njit(cache=True)
@@ -174,9 +206,9 @@ def _event_part(a_buff, weights, codes, table, rows, s0, s1, idx, k, lookahead, 
     for q in range(np.uint64(lo), np.uint64(hi)):
         a_buff[q] = 0
     if codes.size > 0:
-        _compact_part(a_buff, codes, table, rows, s0, s1, idx, k, lookahead, lo, hi)
+        _add_events(a_buff, weights, codes, table, rows, s0, s1, idx, k, lookahead)
     else:
-        _binary_part(a_buff, weights, rows, s0, s1, idx, k, lookahead, lo, hi)
+        _add_events(a_buff, weights, None, None, rows, s0, s1, idx, k, lookahead)
 
 
 @njit(cache=True)
@@ -208,17 +240,9 @@ def bitacc_compact_step(t, a_buff, weights, rows, col_ptr, idx, weight_exp, code
 @njit(cache=True)
 def _binary_sum(a_buff, weights, rows, col_ptr, idx, k, lookahead):
     """Add the synapses of the inputs idx[:k] (ascending) into the cleared a_buff."""
-    for p in range(a_buff.size):
+    for p in range(np.uint64(a_buff.size)):
         a_buff[p] = 0
-    for i in range(k):
-        if lookahead > 0 and i + lookahead < k:
-            jn = idx[i + lookahead]
-            prefetch_range(weights, col_ptr[jn], col_ptr[jn + 1])
-            prefetch_range(rows, col_ptr[jn], col_ptr[jn + 1])
-        j = idx[i]
-        # unsigned positions: no negative-index fix-up in the loop
-        for pos in range(np.uint64(col_ptr[j]), np.uint64(col_ptr[j + 1])):
-            a_buff[rows[pos]] += weights[pos]
+    _add_events(a_buff, weights, None, None, rows, col_ptr[:-1], col_ptr[1:], idx, k, lookahead)
 
 
 @njit(cache=True)
@@ -297,20 +321,6 @@ def sparse_early_part(t, p, lo, hi, a_buff, weights, rows, col_ptr, idx, weight_
     """:func:`compact_early` for outputs ``lo:hi``."""
     for q in range(np.uint64(lo), np.uint64(hi)):
         a_out[q] = a_buff[q]
-
-
-@njit(cache=True)
-def _binary_part(a_buff, weights, rows, s0, s1, idx, k, lookahead, lo, hi):
-    """Add input ``j``'s synapses ``s0[j]:s1[j]`` (its outputs in ``lo:hi``), for the inputs
-    ``idx[:k]``, into ``a_buff`` (cleared there)."""
-    for i in range(k):
-        if lookahead > 0 and i + lookahead < k:
-            jn = idx[i + lookahead]
-            prefetch_range(weights, s0[jn], s1[jn])
-            prefetch_range(rows, s0[jn], s1[jn])
-        j = idx[i]
-        for pos in range(np.uint64(s0[j]), np.uint64(s1[j])):
-            a_buff[rows[pos]] += weights[pos]
 
 
 @njit(cache=True)
