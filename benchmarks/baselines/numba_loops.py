@@ -38,7 +38,7 @@ for every spike, only the synapses that land in its half (each CSR row of ``W.T`
 up front, at the half boundary), updates its half of the LIF neurons and writes its own spike
 list (double-buffered). The per-post summation order is unchanged, so the result is
 bit-identical to the 1-thread loop. The two threads are started once per run (one
-``prange(2)`` around the whole time loop) and meet at a spin barrier (atomics written as numba
+``prange(2)`` around the whole time loop) and meet at the library's spin barrier (atomics written as numba
 intrinsics) after every step; a fork/join per step (``sparse_csr_2t_forkjoin``) costs far
 more than a step on this 2-core VM.
 
@@ -54,10 +54,8 @@ Compile time is excluded from timings by calling the runner once with 1 step fir
 """
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numba import njit, prange
-from numba.core import types
 
 __all__ = ["KERNELS", "numpy_pairwise_sum", "numpy_row_sum",
            "accumulate_dense", "accumulate_csr", "dense_sequential", "dense_pairwise",
@@ -72,91 +70,9 @@ __all__ = ["KERNELS", "numpy_pairwise_sum", "numpy_row_sum",
 from neuroproc.runtime._prefetch import prefetch  # noqa: E402
 from neuroproc.runtime.kernels import item  # noqa: E402
 
-if not numba.config.DISABLE_JIT:  # for the atomics below
-    from llvmlite import ir
-    from numba.core import cgutils
-    from numba.extending import intrinsic
-
-
-# --------------------------------------------------------------------------------------------
-# A spin barrier for the persistent 2-thread kernel (atomics on an int64 array)
-# --------------------------------------------------------------------------------------------
-
-if numba.config.DISABLE_JIT:
-    def atomic_add(arr, i, val):  # noqa: D103 - pure Python: no threads
-        old = arr[i]
-        arr[i] += val
-        return old
-
-    def atomic_load(arr, i):  # noqa: D103
-        return arr[i]
-
-    def sched_yield():  # noqa: D103
-        return 0
-else:
-    @intrinsic
-    def atomic_add(typingctx, arr, i, val):
-        """``arr[i] += val`` atomically (sequentially consistent); returns the old value."""
-        sig = arr.dtype(arr, i, arr.dtype)
-
-        def codegen(context, builder, signature, args):
-            aryty = signature.args[0]
-            ary = context.make_array(aryty)(context, builder, args[0])
-            ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
-            return builder.atomic_rmw("add", ptr, args[2], "seq_cst")
-
-        return sig, codegen
-
-    @intrinsic
-    def atomic_load(typingctx, arr, i):
-        """``arr[i]``, an atomic (sequentially consistent) load of an int64 array element."""
-        sig = arr.dtype(arr, i)
-
-        def codegen(context, builder, signature, args):
-            aryty = signature.args[0]
-            ary = context.make_array(aryty)(context, builder, args[0])
-            ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]])
-            return builder.load_atomic(ptr, "seq_cst", 8)
-
-        return sig, codegen
-
-    @intrinsic
-    def sched_yield(typingctx):
-        """libc's ``sched_yield()`` (declared in the IR, so the kernels stay cacheable)."""
-        sig = types.int32()
-
-        def codegen(context, builder, signature, args):
-            fnty = ir.FunctionType(ir.IntType(32), [])
-            fn = cgutils.get_or_insert_function(builder.module, fnty, "sched_yield")
-            return builder.call(fn, [])
-
-        return sig, codegen
-
-
-#: Busy-wait iterations in :func:`spin_barrier` before each ``sched_yield()``.
-SPIN_BEFORE_YIELD = 2000
-
-
-@njit(cache=True)
-def spin_barrier(sync, nthreads):
-    """Wait until ``nthreads`` threads have arrived (``sync``: int64[2], zeros at the start).
-
-    ``sync[0]`` counts arrivals, ``sync[1]`` is the generation: the last thread to arrive
-    resets the count and bumps the generation, the others spin on it (yielding the CPU every
-    :data:`SPIN_BEFORE_YIELD` spins, so a descheduled partner on a busy machine gets to run).
-    The atomics order all memory accesses before the barrier before those after it.
-    """
-    gen = atomic_load(sync, 1)
-    if atomic_add(sync, 0, 1) == nthreads - 1:
-        atomic_add(sync, 0, -nthreads)
-        atomic_add(sync, 1, 1)
-    else:
-        spins = 0
-        while atomic_load(sync, 1) == gen:
-            spins += 1
-            if spins >= SPIN_BEFORE_YIELD:
-                sched_yield()
-                spins = 0
+# the spin barrier of the persistent 2-thread kernel is the library's own (the parallel fused
+# loop meets at it too); its ``sync`` is int64[3]: arrivals, generation, abort flag (never set here)
+from neuroproc.runtime._barrier import spin_barrier  # noqa: E402
 
 
 @njit(cache=True)
@@ -534,7 +450,7 @@ def sparse_csr_2t(indptr, indices, data, split, decay_u, decay_v, vth, bias, u, 
     counts = np.zeros((2, steps), dtype=np.int64)
     flag = np.zeros(-(-n // 8) * 8, dtype=np.uint8)
     words = flag.view(np.uint64)
-    sync = np.zeros(2, dtype=np.int64)
+    sync = np.zeros(3, dtype=np.int64)
     for p in prange(2):
         for t in range(steps):
             cur = t % 2
