@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from neuroproc.runtime.kernels import active_view, item, scalar_if_uniform
+from neuroproc.runtime.kernels import active_view, bit_patterns, item, scalar_if_uniform
 
 
 @pytest.mark.parametrize("value, shape, expected", [
@@ -57,3 +57,12 @@ def test_active_view_lists_the_non_zero_entries_in_order(buf, expected):
     active_view(buf, idx, count)
     assert count[0] == len(expected)
     np.testing.assert_array_equal(idx[:count[0]], expected)
+
+
+def test_bit_patterns_tell_the_signs_of_zero_apart_and_match_a_nan_with_itself():
+    x = np.array([0.0, -0.0, np.nan, np.nan, 1.5])
+    bits = bit_patterns(x)
+    assert bits.dtype == np.uint64 and np.shares_memory(bits, x)
+    assert bits[0] != bits[1] and bits[2] == bits[3]
+    assert bit_patterns(np.zeros(3, np.int16)).dtype == np.uint16
+    assert bit_patterns(np.zeros(3, np.complex128)) is None  # 16-byte items: no unsigned type

@@ -89,7 +89,7 @@ import numba
 import numpy as np
 from numba import njit
 
-__all__ = ["KernelSpec", "Recording", "active_view", "item", "scalar_if_uniform"]
+__all__ = ["KernelSpec", "Recording", "active_view", "bit_patterns", "item", "scalar_if_uniform"]
 
 
 @dataclass(frozen=True)
@@ -190,11 +190,18 @@ def scalar_if_uniform(value, shape: tuple[int, ...], dtype):
     if arr.shape != tuple(shape):
         arr = np.broadcast_to(arr, shape)
     flat = np.ascontiguousarray(arr).reshape(-1)
-    if flat.size and flat.itemsize in _UINT:
-        bits = flat.view(_UINT[flat.itemsize])
-        if (bits == bits[0]).all():
-            return flat[0]
+    bits = bit_patterns(flat) if flat.size else None
+    if bits is not None and (bits == bits[0]).all():
+        return flat[0]
     return flat
+
+
+def bit_patterns(arr: np.ndarray) -> np.ndarray | None:
+    """The contiguous ``arr``'s items as unsigned integers of their size (a view: equal patterns
+    are equal bits, so ``0.0`` and ``-0.0`` differ and a NaN equals itself), or None for an item
+    size without an unsigned integer type."""
+    unsigned = _UINT.get(arr.itemsize)
+    return None if unsigned is None else arr.view(unsigned)
 
 
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}

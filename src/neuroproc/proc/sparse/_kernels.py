@@ -39,7 +39,7 @@ from numba import njit
 
 from neuroproc.proc.dense._kernels import _prepare, _wrap32, active_inputs, send_buffer
 from neuroproc.runtime._prefetch import prefetch_range
-from neuroproc.runtime.kernels import KernelSpec
+from neuroproc.runtime.kernels import KernelSpec, bit_patterns
 
 #: prefetch the weights of the input this many active inputs ahead, when the weights are
 #: larger than the cache (below that the hardware prefetcher does better alone)
@@ -136,17 +136,14 @@ def weight_codes(bits, codes, table):
     return n
 
 
-_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
 def compact_weights(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """``(codes, table)`` with ``table[codes] == weights`` bit for bit (uint8 codes, the table in
     the weights' dtype, :data:`MAX_CODES` entries), or None when the weights have more distinct
     values or are not a contiguous array of a plain numeric dtype."""
     w = np.asarray(weights)
-    if w.ndim != 1 or not w.flags.c_contiguous or w.dtype.kind not in "iuf" or w.itemsize not in _UINT:
+    bits = bit_patterns(w) if w.ndim == 1 and w.flags.c_contiguous and w.dtype.kind in "iuf" else None
+    if bits is None:
         return None
-    bits = w.view(_UINT[w.itemsize])
     codes = np.empty(w.size, np.uint8)
     table = np.zeros(MAX_CODES, bits.dtype)
     if weight_codes(bits, codes, table) < 0:
